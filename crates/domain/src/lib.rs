@@ -1,0 +1,36 @@
+//! Opuntia's rules, shared by the server and the browser (compiled to WebAssembly): no IO, no
+//! async, nothing but decisions.
+//!
+//! - [`catalogue`]: every field of every tab, with its CERFA key, label, help, type and rules;
+//! - validators as newtypes ([`Siret`], [`Nir`], [`Email`], …) and [`AccessCode`];
+//! - [`codes`]: the CERFA code lists, keyed by CERFA version;
+//! - [`evaluate`]: content + settings → green fields, tab check marks, completeness, legal
+//!   warnings and the minimum remuneration;
+//! - [`workflow`]: statuses, transitions, and who may do and write what.
+#![warn(missing_docs)]
+
+mod access_code;
+pub mod catalogue;
+pub mod codes;
+mod contact;
+pub mod dates;
+mod error;
+pub mod evaluation;
+mod identifiers;
+pub mod remuneration;
+mod rules;
+pub mod settings;
+mod text;
+pub mod values;
+pub mod workflow;
+
+pub use access_code::AccessCode;
+pub use catalogue::{FIELDS, FieldDef, FieldId, Kind};
+pub use contact::{Departement, Email, PersonName, Phone, PostalCode};
+pub use error::FieldError;
+pub use evaluation::{Evaluation, FieldStatus, Issue, evaluate};
+pub use identifiers::{CodeDiplome, Idcc, Ine, IneKind, Naf, Nir, NirSex, Rncp, Siren, Siret, Uai};
+pub use settings::{
+    ContractType, EvaluationSettings, FormationDates, MissionMode, NiveauSaisie, Role, Tab,
+};
+pub use workflow::{Action, Actor, Status};
