@@ -86,7 +86,11 @@ impl Siret {
         }
         let luhn_ok = luhn_sum(&digits).is_multiple_of(10);
         let la_poste_ok = digits.starts_with(LA_POSTE_SIREN)
-            && digits.bytes().map(|b| u32::from(b - b'0')).sum::<u32>().is_multiple_of(5);
+            && digits
+                .bytes()
+                .map(|b| u32::from(b - b'0'))
+                .sum::<u32>()
+                .is_multiple_of(5);
         if !luhn_ok && !la_poste_ok {
             return Err(FieldError::SiretChecksum);
         }
@@ -258,7 +262,7 @@ impl Uai {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let uai = without_spaces(input).to_ascii_uppercase();
         let b = uai.as_bytes();
-        if b.len() != 8 || !all_digits(&uai[..7]) || !b[7].is_ascii_uppercase() {
+        if b.len() != 8 || !uai.is_ascii() || !all_digits(&uai[..7]) || !b[7].is_ascii_uppercase() {
             return Err(FieldError::UaiFormat);
         }
         if ALPHABET_23[digits_mod(&uai[..7], 23) as usize] != b[7] {
@@ -280,7 +284,12 @@ impl Naf {
         let compact: String = raw.replacen('.', "", 1);
         let b = compact.as_bytes();
         let dot_ok = !raw.contains('.') || raw.find('.') == Some(2);
-        if !dot_ok || b.len() != 5 || !all_digits(&compact[..4]) || !b[4].is_ascii_uppercase() {
+        if !dot_ok
+            || b.len() != 5
+            || !compact.is_ascii()
+            || !all_digits(&compact[..4])
+            || !b[4].is_ascii_uppercase()
+        {
             return Err(FieldError::NafFormat);
         }
         Ok(Self(format!("{}.{}", &compact[..2], &compact[2..])))

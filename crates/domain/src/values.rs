@@ -278,6 +278,7 @@ fn parse_numero_contrat(s: &str) -> Result<String, FieldError> {
     let b = n.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     let valid = b.len() == 15
+        && n.is_ascii()
         && (digits(0..3) || (&n[..2] == "02" && matches!(b[2], b'A' | b'B')))
         && digits(3..9)
         && (digits(9..11) || &n[9..11] == "NC")
