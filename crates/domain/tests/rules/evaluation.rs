@@ -97,7 +97,14 @@ fn b8_b9_b13_dossier_completeness_under_each_niveau_de_saisie_and_mission_settin
     use MissionMode::*;
     use NiveauSaisie::*;
     // (niveau, mission, fields removed, dossier complete, tabs the dossier still needs)
-    let table: &[(NiveauSaisie, MissionMode, &[&str], bool, &[Tab])] = &[
+    type Row = (
+        NiveauSaisie,
+        MissionMode,
+        &'static [&'static str],
+        bool,
+        &'static [Tab],
+    );
+    let table: &[Row] = &[
         (Complete, Required, &[], true, &[]),
         (
             Complete,

@@ -1,5 +1,5 @@
 use chrono::NaiveDate;
-use domain::{EvaluationSettings, MissionMode, evaluate, evaluation::Evaluation};
+use domain::{EvaluationSettings, MissionMode, evaluation::Evaluation};
 use serde_json::Value;
 
 pub fn date(s: &str) -> NaiveDate {
@@ -39,10 +39,6 @@ pub fn remove(content: &mut Value, key: &str) {
         node = &mut node[part];
     }
     node.as_object_mut().unwrap().remove(leaf);
-}
-
-pub fn eval_with(content: &Value, settings: &EvaluationSettings) -> Evaluation {
-    evaluate(content, settings)
 }
 
 /// The codes of the invalid entries of every tab, with their field.
