@@ -172,7 +172,8 @@ pub(crate) struct Snapshot<'a> {
 }
 
 impl Snapshot<'_> {
-    fn valid(&self, id: FieldId) -> Option<&Value> {
+    /// The field's value when it is filled and valid.
+    pub(crate) fn valid(&self, id: FieldId) -> Option<&Value> {
         match &self.reads[id as usize] {
             Read::Valid(value) => Some(value),
             _ => None,
@@ -213,9 +214,6 @@ impl Snapshot<'_> {
             Some(Value::Text(t)) => Some(t),
             _ => None,
         }
-    }
-    pub(crate) fn value(&self, id: FieldId) -> Option<&Value> {
-        self.valid(id)
     }
     pub(crate) fn is_filled(&self, id: FieldId) -> bool {
         !matches!(self.reads[id as usize], Read::Empty)

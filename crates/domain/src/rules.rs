@@ -449,7 +449,7 @@ fn maitres(s: &Snapshot<'_>, out: &mut Findings) {
 /// Rates may be raised above the legal minimum, never lowered; the hiring salary is at least the
 /// first line's minimum.
 fn remuneration(s: &Snapshot<'_>, lines: &[RemunerationLine], out: &mut Findings) {
-    if let Some(Value::Rates(chosen)) = s.value(FieldId::ContratRemunerations) {
+    if let Some(Value::Rates(chosen)) = s.valid(FieldId::ContratRemunerations) {
         for rate in chosen {
             let ordre = format!("{}.{}", rate.year, rate.period);
             let Some(line) = lines.iter().find(|l| l.line == ordre) else {
