@@ -17,6 +17,20 @@ fn has_invalid(evaluation: &Evaluation, field: &str, code: &str) -> bool {
         .any(|(f, c)| f == field && c == code)
 }
 
+/// The complete dossier with some fields changed.
+fn changed(changes: &[(&str, Value)]) -> Value {
+    let mut content = complete_dossier();
+    for (key, value) in changes {
+        set(&mut content, key, value.clone());
+    }
+    content
+}
+
+/// Whether the evaluation of `content` (demo settings) refuses `field` with `code`.
+fn refuses(content: &Value, field: &str, code: &str) -> bool {
+    has_invalid(&evaluate(content, &settings()), field, code)
+}
+
 // ── B.8: green fields, check marks, completeness ────────────────────────────────────────────
 
 #[test]
@@ -843,43 +857,24 @@ fn the_contract_is_signed_no_later_than_its_start_and_practical_training_starts_
 
 #[test]
 fn the_contract_starts_within_three_months_of_the_formation_and_covers_its_exams() {
-    let mut content = complete_dossier();
-    set(
-        &mut content,
-        "contrat.dateDebutContrat",
-        json!("2025-12-02"),
-    );
-    set(
-        &mut content,
-        "contrat.dateDebutFormationPratique",
-        json!("2025-12-02"),
-    );
-    assert!(has_invalid(
-        &evaluate(&content, &settings()),
+    let late_start = changed(&[
+        ("contrat.dateDebutContrat", json!("2025-12-02")),
+        ("contrat.dateDebutFormationPratique", json!("2025-12-02")),
+    ]);
+    assert!(refuses(
+        &late_start,
         "contrat.dateDebutContrat",
         "contract_start_far_from_formation"
     ));
-
-    let mut content = complete_dossier();
-    set(
-        &mut content,
-        "formation.dateFinFormation",
-        json!("2027-09-15"),
-    );
-    assert!(has_invalid(
-        &evaluate(&content, &settings()),
+    let exams_after_end = changed(&[("formation.dateFinFormation", json!("2027-09-15"))]);
+    assert!(refuses(
+        &exams_after_end,
         "contrat.dateFinContrat",
         "contract_ends_before_exams"
     ));
-
-    let mut content = complete_dossier();
-    set(
-        &mut content,
-        "formation.dateFinFormation",
-        json!("2027-06-15"),
-    );
-    assert!(has_invalid(
-        &evaluate(&content, &settings()),
+    let exams_long_before_end = changed(&[("formation.dateFinFormation", json!("2027-06-15"))]);
+    assert!(refuses(
+        &exams_long_before_end,
         "contrat.dateFinContrat",
         "contract_ends_long_after_exams"
     ));
