@@ -13,12 +13,28 @@ use domain::{
 };
 use serde::{Deserialize, Serialize};
 
+pub mod account;
+pub mod dev;
+pub mod formations;
+pub mod invitations;
+#[cfg(feature = "openapi")]
+pub mod schema;
+
 /// The media type of every error body (RFC 9457).
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 /// An error answer (RFC 9457 problem details) with a stable `code` and, for validation errors,
 /// the fields at fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "type": "urn:opuntia:problem:validation_failed",
+    "title": "Données invalides",
+    "status": 422,
+    "detail": "Certains champs sont invalides.",
+    "code": "validation_failed",
+    "errors": [{"field": "email", "code": "email_format", "message": "Adresse e-mail invalide."}]
+})))]
 pub struct Problem {
     /// A URI naming the kind of problem: `urn:opuntia:problem:<code>`.
     #[serde(rename = "type")]
@@ -65,6 +81,7 @@ impl Problem {
 
 /// One field at fault in a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldErrorBody {
     /// The field's key (a CERFA key such as `apprenti.dateNaissance`, or a request field).
     pub field: String,

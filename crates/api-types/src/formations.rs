@@ -1,0 +1,238 @@
+//! Formations, their variants and access codes, and self-registration.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{ContractType, MissionMode, workflow::ValidationMode};
+use serde::{Deserialize, Serialize};
+
+use crate::account::UserBody;
+
+/// Someone the apprentice or the employer can call (user guide A.15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactBody {
+    /// Name, as shown.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number, if given.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A formation's contacts: the CFA's for each kind of contract, and the school's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormationContactsBody {
+    /// The CFA's contact for contrats d'apprentissage.
+    #[serde(default)]
+    pub apprentissage: Option<ContactBody>,
+    /// The CFA's contact for contrats de professionnalisation.
+    #[serde(default)]
+    pub professionnalisation: Option<ContactBody>,
+    /// The school's contact.
+    #[serde(default)]
+    pub school: Option<ContactBody>,
+}
+
+/// `POST /api/v1/formations` and `PUT /api/v1/formations/{id}`: a formation's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "title": "Diplôme d'ingénieur Polytech Marseille – Informatique",
+    "school": "Polytech Marseille",
+    "diploma_code": "17031001",
+    "rncp": "RNCP35432",
+    "start_date": "2026-09-01",
+    "end_date": "2029-08-31",
+    "hours": 1800,
+    "contract_types": ["apprentissage"],
+    "validation_mode": "manual",
+    "mission": "optional",
+    "responsable_ids": [],
+    "contacts": {"apprentissage": {"name": "Service apprentissage", "email": "apprentissage@cfa.example.fr", "phone": "04 91 00 00 00"}},
+    "calendrier_available": true,
+    "programme_available": true
+})))]
+pub struct FormationRequest {
+    /// The formation's title, as apprentices see it.
+    pub title: String,
+    /// The school or university that teaches it.
+    pub school: String,
+    /// The diploma's code (8 characters, « code diplôme » of the CERFA).
+    pub diploma_code: String,
+    /// The RNCP registration (`RNCP` + digits).
+    pub rncp: String,
+    /// First day of training.
+    pub start_date: NaiveDate,
+    /// Planned end of the exams.
+    pub end_date: NaiveDate,
+    /// Training hours at the CFA.
+    pub hours: u32,
+    /// The kinds of contract the formation takes; at least one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::schema::ContractTypeSchema>))]
+    pub contract_types: Vec<ContractType>,
+    /// What « Demande de validation » does.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ValidationModeSchema))]
+    pub validation_mode: ValidationMode,
+    /// Whether « La mission » is hidden, optional or required.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::MissionModeSchema))]
+    pub mission: MissionMode,
+    /// Users of role `formation` who validate its dossiers and may invite apprentices.
+    #[serde(default)]
+    pub responsable_ids: Vec<String>,
+    /// The contacts shown in « Suivi – Info ».
+    #[serde(default)]
+    pub contacts: FormationContactsBody,
+    /// Whether the training calendar can be downloaded.
+    #[serde(default)]
+    pub calendrier_available: bool,
+    /// Whether the training programme can be downloaded.
+    #[serde(default)]
+    pub programme_available: bool,
+}
+
+/// A variant of a formation (a year, a track) with its own access code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VariantBody {
+    /// Identifier.
+    pub id: String,
+    /// The formation it belongs to.
+    pub formation_id: String,
+    /// Normalised access code (`F724`, `F724-2`).
+    pub access_code: String,
+    /// What the variant is (« 2e année »).
+    pub label: String,
+    /// Its own first day, when it differs from the formation's.
+    pub start_date: Option<NaiveDate>,
+    /// Its own end, when it differs from the formation's.
+    pub end_date: Option<NaiveDate>,
+    /// Whether registration and invitations with its code are accepted.
+    pub open: bool,
+}
+
+/// `POST /api/v1/formations/{id}/variants`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"access_code": "F724-2", "label": "2e année", "start_date": "2027-09-01"})))]
+pub struct VariantRequest {
+    /// The access code (`F` + 2 or 3 digits, optionally `-` and a digit); any dash is accepted.
+    pub access_code: String,
+    /// What the variant is.
+    pub label: String,
+    /// Its own first day, if it differs from the formation's.
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+    /// Its own end, if it differs from the formation's.
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// Open at once (default) or not yet.
+    #[serde(default = "default_open")]
+    pub open: bool,
+}
+
+fn default_open() -> bool {
+    true
+}
+
+/// `PATCH /api/v1/formations/{id}/variants/{variant_id}`: only the members sent change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"open": false})))]
+pub struct VariantPatch {
+    /// A new label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// A new own first day.
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+    /// A new own end.
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// Open or close the code.
+    #[serde(default)]
+    pub open: Option<bool>,
+}
+
+/// A formation with its variants and responsables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormationBody {
+    /// Identifier.
+    pub id: String,
+    /// The settings.
+    #[serde(flatten)]
+    pub settings: FormationRequest,
+    /// The responsables, as users.
+    pub responsables: Vec<UserBody>,
+    /// Its variants and their access codes.
+    pub variants: Vec<VariantBody>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What an apprentice is told about a formation before registering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormationSummaryBody {
+    /// Identifier.
+    pub id: String,
+    /// The formation's title.
+    pub title: String,
+    /// The school.
+    pub school: String,
+    /// First day of training (the variant's own, when it has one).
+    pub start_date: NaiveDate,
+    /// Planned end (the variant's own, when it has one).
+    pub end_date: NaiveDate,
+    /// The kinds of contract it takes.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::schema::ContractTypeSchema>))]
+    pub contract_types: Vec<ContractType>,
+    /// Whether « La mission » is hidden, optional or required.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::MissionModeSchema))]
+    pub mission: MissionMode,
+    /// What « Demande de validation » does.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ValidationModeSchema))]
+    pub validation_mode: ValidationMode,
+}
+
+/// `GET /api/v1/access-codes/{code}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessCodeBody {
+    /// The code, normalised (`F724-2`).
+    pub code: String,
+    /// The variant's label (« 2e année »).
+    pub variant_label: String,
+    /// The formation it opens.
+    pub formation: FormationSummaryBody,
+}
+
+/// `POST /api/v1/registrations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"access_code": "F724-2", "email": "lea.martin@example.fr", "password": "un mot de passe solide", "first_name": "Léa", "last_name": "Martin"})))]
+pub struct RegistrationRequest {
+    /// The access code of the formation or variant; any dash, spaces and case accepted.
+    pub access_code: String,
+    /// The apprentice's address: the login.
+    pub email: String,
+    /// A chosen password (10 to 128 characters).
+    pub password: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+}
+
+/// The answer to a registration: the account and its draft dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrationResponse {
+    /// The new account.
+    pub user: UserBody,
+    /// The draft dossier, opened on « Données de base ».
+    pub dossier_id: String,
+}

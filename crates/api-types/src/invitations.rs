@@ -1,0 +1,118 @@
+//! Inviting apprentices, one or thousands at a time.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::FieldErrorBody;
+
+/// `POST /api/v1/invitations`, and one row of `POST /api/v1/invitations/bulk`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"email": "lea.martin@example.fr", "first_name": "Léa", "last_name": "Martin", "access_code": "F724"})))]
+pub struct InvitationRequest {
+    /// The apprentice's address.
+    #[serde(default)]
+    pub email: String,
+    /// First name.
+    #[serde(default)]
+    pub first_name: String,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: String,
+    /// The formation's or variant's access code.
+    #[serde(default)]
+    pub access_code: String,
+}
+
+/// An invitation: the apprentice's account and draft dossier, and the e-mail that went out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationBody {
+    /// Identifier, to renew it or correct its address.
+    pub id: String,
+    /// The invited apprentice's account.
+    pub user_id: String,
+    /// The draft dossier made for the invitation.
+    pub dossier_id: String,
+    /// Where the invitation was sent.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// The normalised access code.
+    pub access_code: String,
+    /// The formation.
+    pub formation_id: String,
+    /// When the apprentice was invited.
+    pub created_at: DateTime<Utc>,
+    /// When the last invitation e-mail was queued.
+    pub last_sent_at: DateTime<Utc>,
+    /// Until when the generated password works; `null` once the apprentice chose one.
+    pub password_expires_at: Option<DateTime<Utc>>,
+    /// Whether the apprentice has signed in since.
+    pub accepted: bool,
+}
+
+/// `PATCH /api/v1/invitations/{id}`: correct the address (user guide B.3); a new password is
+/// sent there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"email": "lea.martin@example.fr"})))]
+pub struct InvitationEmailPatch {
+    /// The right address.
+    pub email: String,
+}
+
+/// What happened to one row of a bulk invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BulkRowStatus {
+    /// Account (or dossier) created and invitation e-mail queued.
+    Created,
+    /// The apprentice already has a dossier in this formation: nothing done.
+    AlreadyInvited,
+    /// The row was refused; `errors` says why.
+    Error,
+}
+
+/// One row's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkRowResult {
+    /// 1 for the first data row (the CSV header row is not counted).
+    pub row: usize,
+    /// The address as sent.
+    pub email: String,
+    /// What happened.
+    pub status: BulkRowStatus,
+    /// Why the row was refused.
+    #[serde(default)]
+    pub errors: Vec<FieldErrorBody>,
+    /// The dossier created or already there.
+    #[serde(default)]
+    pub dossier_id: Option<String>,
+}
+
+/// Counts of a bulk invitation's rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkSummary {
+    /// Rows created.
+    pub created: usize,
+    /// Rows already invited.
+    pub already_invited: usize,
+    /// Rows refused.
+    pub errors: usize,
+}
+
+/// `POST /api/v1/invitations/bulk`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkInvitationResponse {
+    /// One entry per row, in order.
+    pub results: Vec<BulkRowResult>,
+    /// Counts per status.
+    pub summary: BulkSummary,
+}

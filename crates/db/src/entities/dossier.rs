@@ -1,0 +1,28 @@
+//! The `dossiers` table (see `migrations/`).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "dossiers")]
+#[allow(missing_docs)]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub apprentice_id: String,
+    pub employer_id: Option<String>,
+    pub formation_id: String,
+    pub variant_id: String,
+    pub status: String,
+    pub version: i64,
+    pub niveau_saisie: String,
+    pub contract_type: String,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub content: Json,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

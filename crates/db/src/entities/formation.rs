@@ -1,0 +1,32 @@
+//! The `formations` table (see `migrations/`).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "formations")]
+#[allow(missing_docs)]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub title: String,
+    pub school: String,
+    pub diploma_code: String,
+    pub rncp: String,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub hours: i32,
+    pub contract_types: String,
+    pub validation_mode: String,
+    pub mission: String,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub contacts: Json,
+    pub calendrier_available: bool,
+    pub programme_available: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

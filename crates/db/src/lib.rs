@@ -1,0 +1,110 @@
+//! Opuntia's storage: sea-orm entities for the tables `migrations/` creates, and the
+//! hand-written queries the server runs, on SQLite (the default) and PostgreSQL alike.
+//!
+//! Every query takes a `&impl ConnectionTrait`, so the server runs them on the pool or inside a
+//! transaction as the change requires.
+
+use std::time::Duration;
+
+pub use migration::{Migrator, MigratorTrait};
+pub use sea_orm::{
+    self, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
+use sea_orm::{
+    ActiveModelTrait, ConnectOptions, Database, DbErr, EntityTrait, IntoActiveModel, SqlErr,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+pub mod entities;
+pub mod queries;
+
+/// Why a storage call failed: a uniqueness violation the caller may turn into a 409, or
+/// anything else (logged by the server, never shown).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique index refused the row.
+    #[error("unique constraint violated: {0}")]
+    Unique(String),
+    /// Any other database failure.
+    #[error(transparent)]
+    Other(DbErr),
+}
+
+impl From<DbErr> for DbError {
+    fn from(error: DbErr) -> Self {
+        match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => Self::Unique(detail),
+            _ => Self::Other(error),
+        }
+    }
+}
+
+/// The result of a storage call.
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Opens a pool on `url` (`sqlite://…` or `postgres://…`). A SQLite file is created when
+/// missing and runs in WAL mode with foreign keys enforced and a busy timeout, so that readers
+/// never wait for the writer and concurrent writers queue instead of failing.
+pub async fn connect(url: &str, max_connections: u32) -> DbResult<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    Ok(Database::connect(options).await?)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> DbResult<()> {
+    Ok(Migrator::up(db, None).await?)
+}
+
+/// Whether the database answers.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}
+
+/// Rows per multi-row INSERT: well under SQLite's 32 766 and PostgreSQL's 65 535 bound
+/// parameters for the widest table.
+pub(crate) const INSERT_CHUNK: usize = 400;
+
+/// Inserts new rows in as few statements as the backends allow.
+pub async fn insert_all<E, M, C>(conn: &C, models: Vec<M>) -> DbResult<()>
+where
+    E: EntityTrait,
+    M: IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    let mut rows: Vec<E::ActiveModel> = models
+        .into_iter()
+        .map(|model| model.into_active_model().reset_all())
+        .collect();
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
+        E::insert_many(std::mem::replace(&mut rows, rest))
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts one new row.
+pub async fn insert_one<E, M, C>(conn: &C, model: M) -> DbResult<()>
+where
+    E: EntityTrait,
+    M: IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    insert_all::<E, M, C>(conn, vec![model]).await
+}

@@ -1,0 +1,128 @@
+//! Who is calling: access tokens (JWT) of signed-in users and API tokens of integrations.
+
+pub mod jwt;
+pub mod secrets;
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use api_types::account::TokenScope;
+use domain::Role;
+
+use crate::{error::ApiError, startup::AppState};
+
+/// The prefix that tells an API token from a JWT.
+pub const API_TOKEN_PREFIX: &str = "opt_";
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user, or the owner of the API token.
+    pub user_id: String,
+    /// Their role.
+    pub role: Role,
+    /// `None` for a signed-in user (every scope); the token's scopes for an API token.
+    scopes: Option<Vec<TokenScope>>,
+}
+
+impl Caller {
+    /// Refuses callers of other roles.
+    pub fn require_role(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Refuses API tokens without `scope`; signed-in users have every scope.
+    pub fn require_scope(&self, scope: TokenScope) -> Result<(), ApiError> {
+        match &self.scopes {
+            Some(scopes) if !scopes.contains(&scope) => Err(ApiError::MissingScope(scope.key())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the caller is an integration rather than a person.
+    pub fn is_api_token(&self) -> bool {
+        self.scopes.is_some()
+    }
+}
+
+fn bearer(request: &HttpRequest) -> Option<String> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Caller, ApiError> {
+    let now = state.clock.now();
+    if token.starts_with(API_TOKEN_PREFIX) {
+        let hash = secrets::sha256_hex(&token);
+        let api_token = db::queries::api_tokens::live_by_hash(&state.db, &hash, now)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let owner = db::queries::users::by_id(&state.db, &api_token.user_id)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let role = crate::routes::users::parse_role(&owner.role)?;
+        db::queries::api_tokens::touch(&state.db, &api_token.id, now).await?;
+        let scopes = api_token
+            .scopes
+            .split(',')
+            .filter_map(TokenScope::from_key)
+            .collect();
+        return Ok(Caller {
+            user_id: owner.id,
+            role,
+            scopes: Some(scopes),
+        });
+    }
+    let claims = state
+        .jwt
+        .verify(&token, now)
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok(Caller {
+        user_id: claims.sub,
+        role: claims.role,
+        scopes: None,
+    })
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(request);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            authenticate(state, token.ok_or(ApiError::Unauthenticated)?).await
+        })
+    }
+}
+
+/// The client's address, for throttling: the peer, or the first `X-Forwarded-For` hop when the
+/// server sits behind a proxy it trusts.
+pub fn client_address(request: &HttpRequest, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Some(forwarded) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return forwarded.trim().to_owned();
+    }
+    request
+        .peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}

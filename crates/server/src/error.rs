@@ -1,0 +1,294 @@
+//! `ApiError`: every way a request can fail, and its problem+json answer. Internal causes are
+//! logged here, once, and replaced by a generic French message.
+
+use actix_web::{
+    HttpRequest, HttpResponse, ResponseError,
+    error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError},
+    http::{StatusCode, header},
+};
+use api_types::{FieldErrorBody, PROBLEM_CONTENT_TYPE, Problem};
+use db::DbError;
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Fields of the request are invalid.
+    #[error("validation failed")]
+    Validation(Vec<FieldErrorBody>),
+    /// The request itself is malformed (bad JSON, bad CSV, a bad header).
+    #[error("bad request: {code}")]
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// No valid credentials were sent.
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Login with a wrong address or password.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Login with the right generated password, after its hour.
+    #[error("generated password expired")]
+    GeneratedPasswordExpired,
+    /// The caller may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The API token lacks the scope.
+    #[error("missing scope {0}")]
+    MissingScope(&'static str),
+    /// The resource does not exist, or the caller may not know it does.
+    #[error("not found: {code}")]
+    NotFound {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// The request conflicts with the current state.
+    #[error("conflict: {code}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// The resource existed and is no longer usable.
+    #[error("gone: {code}")]
+    Gone {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// The body is larger than allowed.
+    #[error("payload too large")]
+    PayloadTooLarge {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
+    /// The body's media type is not accepted here.
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
+    /// Too many failed attempts; retry after this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts(u64),
+    /// Anything else: logged, answered with a generic message.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    /// An internal failure with its cause, logged when answered.
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    /// One invalid request field.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldErrorBody {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// The problem+json body of this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code().as_u16();
+        match self {
+            Self::Validation(errors) => {
+                Problem::new(status, "validation_failed", "Données invalides")
+                    .with_detail(if errors.len() == 1 {
+                        "Un champ est invalide : corrigez-le et réessayez.".to_owned()
+                    } else {
+                        format!("{} champs sont invalides : corrigez-les et réessayez.", errors.len())
+                    })
+                    .with_errors(errors.clone())
+            }
+            Self::BadRequest { code, detail } => {
+                Problem::new(status, code, "Requête invalide").with_detail(detail.clone())
+            }
+            Self::Unauthenticated => Problem::new(status, "unauthenticated", "Connexion requise")
+                .with_detail("Connectez-vous (ou envoyez un jeton valide) pour continuer."),
+            Self::InvalidCredentials => {
+                Problem::new(status, "invalid_credentials", "Identifiants incorrects")
+                    .with_detail("Adresse e-mail ou mot de passe incorrect.")
+            }
+            Self::GeneratedPasswordExpired => Problem::new(
+                status,
+                "generated_password_expired",
+                "Mot de passe expiré",
+            )
+            .with_detail(
+                "Le mot de passe reçu par e-mail n'était valable qu'une heure. Cliquez sur « Mot de \
+                 passe oublié » pour recevoir un lien et choisir votre mot de passe.",
+            ),
+            Self::Forbidden => Problem::new(status, "forbidden", "Action non autorisée")
+                .with_detail("Votre rôle ne permet pas cette action."),
+            Self::MissingScope(scope) => {
+                Problem::new(status, "insufficient_scope", "Jeton insuffisant").with_detail(
+                    format!("Ce jeton d'API n'a pas la portée « {scope} » nécessaire."),
+                )
+            }
+            Self::NotFound { code, detail } => {
+                Problem::new(status, code, "Introuvable").with_detail(detail.clone())
+            }
+            Self::Conflict { code, detail } => {
+                Problem::new(status, code, "Conflit").with_detail(detail.clone())
+            }
+            Self::Gone { code, detail } => {
+                Problem::new(status, code, "Plus disponible").with_detail(detail.clone())
+            }
+            Self::PayloadTooLarge { code, detail } => {
+                Problem::new(status, code, "Requête trop volumineuse").with_detail(detail.clone())
+            }
+            Self::UnsupportedMediaType(detail) => Problem::new(
+                status,
+                "unsupported_media_type",
+                "Type de contenu non accepté",
+            )
+            .with_detail(detail.clone()),
+            Self::TooManyAttempts(seconds) => Problem::new(
+                status,
+                "too_many_attempts",
+                "Trop de tentatives",
+            )
+            .with_detail(format!(
+                "Trop de tentatives de connexion échouées. Réessayez dans {} minute(s), ou utilisez « Mot de passe oublié ».",
+                seconds.div_ceil(60).max(1)
+            )),
+            Self::Internal(_) => Problem::new(status, "internal_error", "Erreur interne")
+                .with_detail("Une erreur inattendue est survenue ; elle a été enregistrée. Réessayez plus tard."),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::GeneratedPasswordExpired => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Forbidden | Self::MissingScope(_) => StatusCode::FORBIDDEN,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Gone { .. } => StatusCode::GONE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = %error_chain(cause.as_ref()), "request failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
+        match self {
+            Self::TooManyAttempts(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            Self::Unauthenticated => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
+        Self::internal(error)
+    }
+}
+
+/// Answers what the JSON extractor refused with the same problem shape as everything else.
+pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web::Error {
+    match error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            too_large()
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "Envoyez un corps JSON avec l'en-tête « Content-Type: application/json ».".into(),
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadRequest {
+            code: "invalid_body",
+            detail: format!("Le corps JSON ne correspond pas au format attendu : {e}."),
+        },
+        JsonPayloadError::Payload(PayloadError::Overflow) => too_large(),
+        _ => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: "Le corps de la requête n'est pas un JSON valide.".into(),
+        },
+    }
+    .into()
+}
+
+fn too_large() -> ApiError {
+    ApiError::PayloadTooLarge {
+        code: "payload_too_large",
+        detail: "Le corps de la requête dépasse la taille autorisée.".into(),
+    }
+}
+
+/// Answers a path parameter that does not parse.
+pub fn path_error(error: PathError, _request: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound {
+        code: "not_found",
+        detail: format!("Adresse invalide : {error}."),
+    }
+    .into()
+}
+
+/// Answers a query string that does not parse.
+pub fn query_error(error: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("Paramètres de requête invalides : {error}."),
+    }
+    .into()
+}
+
+/// Answers a raw body over its limit, or unreadable.
+pub fn payload_error(error: PayloadError) -> ApiError {
+    match error {
+        PayloadError::Overflow => too_large(),
+        other => ApiError::BadRequest {
+            code: "unreadable_body",
+            detail: format!("Le corps de la requête n'a pas pu être lu : {other}."),
+        },
+    }
+}
+
+/// The answer for an address the API does not have.
+pub fn route_not_found() -> ApiError {
+    ApiError::NotFound {
+        code: "not_found",
+        detail: "Cette adresse n'existe pas dans l'API.".into(),
+    }
+}
+
+/// Answers an unknown route.
+pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(route_not_found())
+}

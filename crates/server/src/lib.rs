@@ -1,0 +1,14 @@
+//! Opuntia's HTTP server: the REST API, authentication, e-mail and OpenAPI. `main.rs` is thin;
+//! [`startup::Application`] is what it runs and what the tests start.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod mail;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,91 @@
+//! The OpenAPI document, assembled from the handlers' `#[utoipa::path]` as they are mounted, so
+//! that no path can be served undocumented. `cargo run -p opuntia-server --bin openapi` writes
+//! it to `openapi/openapi.json`; a test fails when the committed file drifts.
+
+use actix_web::{Error, dev::ServiceFactory, dev::ServiceRequest};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_actix_web::{AppExt, UtoipaApp, scope};
+
+use crate::routes;
+
+/// Where the document is served.
+pub const SPEC_PATH: &str = "/api/openapi.json";
+
+/// The document's fixed parts; paths and schemas come from the mounted handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Opuntia API",
+        version = "1",
+        description = "The REST API of Opuntia, the platform on which a CFA, its formations, apprentices and their employers build, validate and sign apprenticeship and professionalisation contract files.\n\n- Base path `/api/v1`, JSON, dates `YYYY-MM-DD`, timestamps RFC 3339 UTC.\n- Errors are `application/problem+json` (RFC 9457) with a stable snake_case `code` and, for invalid fields, `errors: [{field, code, message}]` with French messages for users.\n- People sign in with `POST /api/v1/auth/login` and send `Authorization: Bearer <access_token>`; integrations use API tokens (`opt_…`) made with `POST /api/v1/api-tokens`, limited to their scopes.\n- `POST /api/v1/invitations/bulk` honours `Idempotency-Key`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "auth", description = "Sign in, sessions, passwords"),
+        (name = "accounts", description = "The signed-in user and the accounts CFA staff manage"),
+        (name = "api-tokens", description = "Scoped, revocable tokens for integrations and scripts"),
+        (name = "formations", description = "Formations, their variants and access codes"),
+        (name = "registration", description = "Self-registration with an access code"),
+        (name = "invitations", description = "Inviting apprentices, one or ten thousand at a time"),
+        (name = "operations", description = "Health and metrics"),
+        (name = "development", description = "Development mode only"),
+    ),
+    modifiers(&SecuritySchemes)
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("The access token of `POST /api/v1/auth/login`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("opt_…")
+                    .description(Some(
+                        "An API token of `POST /api/v1/api-tokens`, acting within its scopes.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Mounts every documented handler on an app.
+pub fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(scope::scope("/api/v1").configure(routes::configure))
+        .service(routes::operations::health)
+        .service(routes::operations::metrics)
+}
+
+/// The whole document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    mount(actix_web::App::new().into_utoipa_app())
+        .split_for_parts()
+        .1
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn document_json() -> Result<String, serde_json::Error> {
+    Ok(format!("{}\n", document().to_pretty_json()?))
+}

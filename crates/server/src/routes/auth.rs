@@ -1,0 +1,434 @@
+//! Sessions and passwords: login, refresh, logout, forgotten password, change of password.
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    cookie::{Cookie, SameSite, time::Duration as CookieDuration},
+    post, web,
+};
+use api_types::{
+    Problem,
+    account::{
+        ChangePasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
+        ResetPasswordRequest,
+    },
+};
+use chrono::{DateTime, Duration, Utc};
+use db::{
+    TransactionTrait,
+    entities::{password_reset, refresh_token, user},
+};
+use domain::Email;
+
+use crate::{
+    auth::{Caller, client_address, secrets},
+    error::ApiError,
+    mail::templates,
+    routes::{blocking, new_id, users::user_body},
+    startup::AppState,
+};
+
+/// The refresh cookie: httpOnly, SameSite=Strict, only sent to the auth endpoints.
+pub const REFRESH_COOKIE: &str = "opuntia_refresh";
+const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+
+fn refresh_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path(REFRESH_COOKIE_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.public_url().starts_with("https://"))
+        .max_age(max_age)
+        .finish()
+}
+
+/// Opens a session: a refresh token stored hashed, set as a cookie, and an access token.
+async fn open_session(state: &AppState, user: &user::Model) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let refresh_secret = secrets::random_token("");
+    let days = state.settings.auth.refresh_token_days;
+    db::queries::secrets::insert_refresh(
+        &state.db,
+        refresh_token::Model {
+            id: new_id(),
+            user_id: user.id.clone(),
+            token_hash: secrets::sha256_hex(&refresh_secret),
+            created_at: now,
+            expires_at: now + Duration::days(days),
+            revoked_at: None,
+        },
+    )
+    .await?;
+    let body = user_body(user)?;
+    let access_token = state
+        .jwt
+        .issue(&user.id, body.role, now)
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .cookie(refresh_cookie(
+            state,
+            refresh_secret,
+            CookieDuration::days(days),
+        ))
+        .json(LoginResponse {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: state.jwt.lifetime_seconds(),
+            user: body,
+        }))
+}
+
+/// Refuses a login while the account or the client address has too many recent failures.
+async fn check_throttle(
+    state: &AppState,
+    subjects: &[(String, u64)],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
+    for (subject, limit) in subjects {
+        let (failures, oldest) =
+            db::queries::login_failures::since(&state.db, subject, now - window).await?;
+        if failures >= *limit {
+            let retry_after = oldest
+                .map(|oldest| (oldest + window - now).num_seconds().max(1) as u64)
+                .unwrap_or(60);
+            return Err(ApiError::TooManyAttempts(retry_after));
+        }
+    }
+    Ok(())
+}
+
+/// What a password proves about an account.
+enum PasswordCheck {
+    Valid,
+    GeneratedExpired,
+    Wrong,
+}
+
+fn check_password(user: &user::Model, password: &str, now: DateTime<Utc>) -> PasswordCheck {
+    if let Some(generated) = &user.generated_password_hash
+        && secrets::matches_sha256(password, generated)
+    {
+        return match user.generated_password_expires_at {
+            Some(expires) if expires > now => PasswordCheck::Valid,
+            _ => PasswordCheck::GeneratedExpired,
+        };
+    }
+    match &user.password_hash {
+        Some(hash) if secrets::verify_password(password, hash) => PasswordCheck::Valid,
+        _ => PasswordCheck::Wrong,
+    }
+}
+
+/// A hash to verify against when the address is unknown, so that an unknown address takes as
+/// long to refuse as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| secrets::hash_password("opuntia-decoy-password").unwrap_or_default())
+}
+
+/// Sign in.
+///
+/// Takes the address and either the chosen password or the generated one of the invitation
+/// e-mail (valid one hour). Answers a short-lived access token to send as
+/// `Authorization: Bearer …`, and sets an httpOnly, SameSite=Strict refresh cookie for
+/// `POST /api/v1/auth/refresh`.
+///
+/// A generated password past its hour answers 401 `generated_password_expired`: the user then
+/// goes through « Mot de passe oublié ». After `auth.max_failures_per_account` failures on one
+/// account, or `auth.max_failures_per_ip` from one address, within `auth.throttle_window_minutes`,
+/// logins answer 429 `too_many_attempts` with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; the refresh cookie is set", body = LoginResponse),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_credentials`, or `generated_password_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let email = Email::parse(&body.email)
+        .map(|e| e.as_ref().to_owned())
+        .unwrap_or_else(|_| body.email.trim().to_lowercase());
+    let account_subject = format!("account:{email}");
+    let ip_subject = format!(
+        "ip:{}",
+        client_address(&request, state.settings.server.trust_forwarded_for)
+    );
+    let auth = &state.settings.auth;
+    check_throttle(
+        &state,
+        &[
+            (account_subject.clone(), auth.max_failures_per_account),
+            (ip_subject.clone(), auth.max_failures_per_ip),
+        ],
+        now,
+    )
+    .await?;
+
+    let user = db::queries::users::by_email(&state.db, &email).await?;
+    let password = body.password.clone();
+    let (user, check) = blocking(move || match user {
+        Some(user) => {
+            let check = check_password(&user, &password, now);
+            (Some(user), check)
+        }
+        None => {
+            let _ = secrets::verify_password(&password, decoy_hash());
+            (None, PasswordCheck::Wrong)
+        }
+    })
+    .await?;
+
+    match (user, check) {
+        (Some(mut user), PasswordCheck::Valid) => {
+            db::queries::login_failures::clear(
+                &state.db,
+                &account_subject,
+                now - Duration::minutes(auth.throttle_window_minutes),
+            )
+            .await?;
+            user.last_login_at = Some(now);
+            db::queries::users::save(&state.db, user.clone()).await?;
+            open_session(&state, &user).await
+        }
+        (_, check) => {
+            db::queries::login_failures::record(&state.db, &[account_subject, ip_subject], now)
+                .await?;
+            Err(match check {
+                PasswordCheck::GeneratedExpired => ApiError::GeneratedPasswordExpired,
+                _ => ApiError::InvalidCredentials,
+            })
+        }
+    }
+}
+
+fn refresh_value(request: &HttpRequest) -> Option<String> {
+    request
+        .cookie(REFRESH_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// Renew the access token.
+///
+/// Reads the refresh cookie set at login, rotates it (the old one stops working) and answers a
+/// new access token. The browser app calls it before its access token expires.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, description = "New access token; the refresh cookie is rotated", body = LoginResponse),
+        (status = 401, description = "`unauthenticated`: no live refresh cookie", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let value = refresh_value(&request).ok_or(ApiError::Unauthenticated)?;
+    let hash = secrets::sha256_hex(&value);
+    let token = db::queries::secrets::live_refresh(&state.db, &hash, now)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    // Revoking first and checking the count makes a replayed cookie fail even under a race.
+    if db::queries::secrets::revoke_refresh(&state.db, &hash, now).await? == 0 {
+        return Err(ApiError::Unauthenticated);
+    }
+    let user = db::queries::users::by_id(&state.db, &token.user_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    open_session(&state, &user).await
+}
+
+/// Sign out.
+///
+/// Revokes the refresh cookie's token and clears the cookie. Access tokens already issued
+/// expire on their own within minutes.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 204, description = "Signed out"))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(value) = refresh_value(&request) {
+        db::queries::secrets::revoke_refresh(
+            &state.db,
+            &secrets::sha256_hex(&value),
+            state.clock.now(),
+        )
+        .await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(refresh_cookie(&state, String::new(), CookieDuration::ZERO))
+        .finish())
+}
+
+/// « Mot de passe oublié ».
+///
+/// Always answers 202, whether or not the address has an account, so that nobody can find out
+/// which addresses do. When it has one, an e-mail carries a link valid one hour that works once
+/// (`POST /api/v1/auth/password/reset` with its token).
+#[utoipa::path(
+    tag = "auth",
+    request_body = ForgotPasswordRequest,
+    responses(
+        (status = 202, description = "Accepted; a mail is sent if the address has an account"),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password/forgot")]
+pub async fn forgot_password(
+    state: web::Data<AppState>,
+    body: web::Json<ForgotPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let Ok(email) = Email::parse(&body.email) else {
+        return Ok(HttpResponse::Accepted().finish());
+    };
+    let Some(user) = db::queries::users::by_email(&state.db, email.as_ref()).await? else {
+        return Ok(HttpResponse::Accepted().finish());
+    };
+    let now = state.clock.now();
+    let minutes = state.settings.auth.reset_token_minutes;
+    let token = secrets::random_token("");
+    let link = format!(
+        "{}/mot-de-passe/nouveau?token={token}",
+        state.public_url().trim_end_matches('/')
+    );
+    let mail = templates::password_reset(&user.email, &user.first_name, &link, minutes);
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    db::queries::secrets::insert_reset(
+        &txn,
+        password_reset::Model {
+            id: new_id(),
+            user_id: user.id.clone(),
+            token_hash: secrets::sha256_hex(&token),
+            created_at: now,
+            expires_at: now + Duration::minutes(minutes),
+            used_at: None,
+        },
+    )
+    .await?;
+    state.outbox.queue(&txn, vec![mail], now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Checks a chosen password, as a 422 on `field`.
+fn check_new_password(field: &str, password: &str) -> Result<(), ApiError> {
+    secrets::check_password_rules(password)
+        .map_err(|(code, message)| ApiError::field(field, code, message))
+}
+
+/// Stores a chosen password: hashed with argon2id, the generated one dropped, every session
+/// closed, the user told by e-mail.
+async fn set_password(
+    state: &AppState,
+    mut user: user::Model,
+    password: String,
+) -> Result<(), ApiError> {
+    let hash = blocking(move || secrets::hash_password(&password))
+        .await?
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let now = state.clock.now();
+    user.password_hash = Some(hash);
+    user.generated_password_hash = None;
+    user.generated_password_expires_at = None;
+    user.updated_at = now;
+    let mail = templates::password_changed(&user.email, &user.first_name, &state.login_url());
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    db::queries::secrets::revoke_all_refresh(&txn, &user.id, now).await?;
+    db::queries::users::save(&txn, user).await?;
+    state.outbox.queue(&txn, vec![mail], now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(())
+}
+
+/// Choose a password with an e-mailed link.
+///
+/// The token of the « Mot de passe oublié » link works once, within the hour. The new password
+/// replaces any generated one, and every open session is closed.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "Password set; sign in with it"),
+        (status = 400, description = "`invalid_reset_token`: unknown, used or expired link", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Password too short or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password/reset")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    body: web::Json<ResetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    check_new_password("password", &body.password)?;
+    let now = state.clock.now();
+    let invalid = || {
+        ApiError::BadRequest {
+        code: "invalid_reset_token",
+        detail: "Ce lien n'est plus valable : il ne sert qu'une fois, pendant une heure. Demandez-en un nouveau avec « Mot de passe oublié ».".into(),
+    }
+    };
+    let reset = db::queries::secrets::use_reset(&state.db, &secrets::sha256_hex(&body.token), now)
+        .await?
+        .ok_or_else(invalid)?;
+    let user = db::queries::users::by_id(&state.db, &reset.user_id)
+        .await?
+        .ok_or_else(invalid)?;
+    set_password(&state, user, body.password.clone()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Change one's password.
+///
+/// For a signed-in user: the current password (or the generated one, within its hour) and the
+/// new one. Other sessions are closed; sign in again with the new password.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 401, description = "Not signed in, or `invalid_credentials`: wrong current password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "New password too short or too long", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.is_api_token() {
+        return Err(ApiError::Forbidden);
+    }
+    check_new_password("new_password", &body.new_password)?;
+    let user = db::queries::users::by_id(&state.db, &caller.user_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let now = state.clock.now();
+    let current = body.current_password.clone();
+    let checked = user.clone();
+    let check = blocking(move || check_password(&checked, &current, now)).await?;
+    match check {
+        PasswordCheck::Valid => {}
+        PasswordCheck::GeneratedExpired => return Err(ApiError::GeneratedPasswordExpired),
+        PasswordCheck::Wrong => return Err(ApiError::InvalidCredentials),
+    }
+    set_password(&state, user, body.new_password.clone()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,589 @@
+//! Formations and their variants with access codes, managed by CFA staff.
+
+use actix_web::{HttpResponse, get, patch, post, put, web};
+use api_types::{
+    Problem,
+    account::TokenScope,
+    formations::{
+        ContactBody, FormationBody, FormationContactsBody, FormationRequest, VariantBody,
+        VariantPatch, VariantRequest,
+    },
+};
+use db::{
+    TransactionTrait,
+    entities::{formation, user, variant},
+};
+use domain::{AccessCode, CodeDiplome, ContractType, Email, Phone, Rncp, Role};
+
+use crate::{
+    auth::Caller,
+    error::ApiError,
+    routes::{FieldChecks, new_id, parse_stored, stored_key, users},
+    startup::AppState,
+};
+
+fn not_found() -> ApiError {
+    ApiError::NotFound {
+        code: "formation_not_found",
+        detail: "Formation introuvable.".into(),
+    }
+}
+
+/// The formation's settings as the API writes them.
+pub fn settings_of(row: &formation::Model, responsable_ids: Vec<String>) -> FormationRequest {
+    FormationRequest {
+        title: row.title.clone(),
+        school: row.school.clone(),
+        diploma_code: row.diploma_code.clone(),
+        rncp: row.rncp.clone(),
+        start_date: row.start_date,
+        end_date: row.end_date,
+        hours: u32::try_from(row.hours).unwrap_or_default(),
+        contract_types: contract_types(row),
+        validation_mode: parse_stored(&row.validation_mode).unwrap_or_default(),
+        mission: parse_stored(&row.mission).unwrap_or_default(),
+        responsable_ids,
+        contacts: serde_json::from_value(row.contacts.clone()).unwrap_or_default(),
+        calendrier_available: row.calendrier_available,
+        programme_available: row.programme_available,
+    }
+}
+
+/// The kinds of contract a formation takes.
+pub fn contract_types(row: &formation::Model) -> Vec<ContractType> {
+    row.contract_types
+        .split(',')
+        .filter_map(|key| parse_stored(key).ok())
+        .collect()
+}
+
+/// A variant as the API shows it.
+pub fn variant_body(row: &variant::Model) -> VariantBody {
+    VariantBody {
+        id: row.id.clone(),
+        formation_id: row.formation_id.clone(),
+        access_code: row.access_code.clone(),
+        label: row.label.clone(),
+        start_date: row.start_date,
+        end_date: row.end_date,
+        open: row.open,
+    }
+}
+
+/// Formations with their responsables and variants, in the order given.
+async fn bodies(
+    state: &AppState,
+    rows: Vec<formation::Model>,
+) -> Result<Vec<FormationBody>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|f| f.id.clone()).collect();
+    let links = db::queries::formations::responsables_of(&state.db, &ids).await?;
+    let user_ids: Vec<String> = links.iter().map(|l| l.user_id.clone()).collect();
+    let responsables: Vec<user::Model> = db::queries::users::by_ids(&state.db, &user_ids).await?;
+    let variants = db::queries::formations::variants(&state.db, Some(&ids)).await?;
+    rows.into_iter()
+        .map(|row| {
+            let mine: Vec<&user::Model> = links
+                .iter()
+                .filter(|l| l.formation_id == row.id)
+                .filter_map(|l| responsables.iter().find(|u| u.id == l.user_id))
+                .collect();
+            Ok(FormationBody {
+                id: row.id.clone(),
+                settings: settings_of(&row, mine.iter().map(|u| u.id.clone()).collect()),
+                responsables: mine
+                    .into_iter()
+                    .map(users::user_body)
+                    .collect::<Result<_, _>>()?,
+                variants: variants
+                    .iter()
+                    .filter(|v| v.formation_id == row.id)
+                    .map(variant_body)
+                    .collect(),
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            })
+        })
+        .collect()
+}
+
+/// The formations a caller may see: all for CFA staff, their own for responsables.
+pub async fn visible_formation_ids(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Option<Vec<String>>, ApiError> {
+    match caller.role {
+        Role::Cfa => Ok(None),
+        Role::Formation => Ok(Some(
+            db::queries::formations::ids_of_responsable(&state.db, &caller.user_id).await?,
+        )),
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+fn check_contact(
+    checks: &mut FieldChecks,
+    field: &str,
+    contact: &Option<ContactBody>,
+) -> Option<ContactBody> {
+    let contact = contact.as_ref()?;
+    if contact.name.trim().is_empty() {
+        checks.push(
+            &format!("{field}.name"),
+            "required",
+            "Indiquez le nom du contact.",
+        );
+    }
+    let email = checks.parse(&format!("{field}.email"), Email::parse(&contact.email));
+    let phone = match contact.phone.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(phone) => checks
+            .parse(&format!("{field}.phone"), Phone::parse(phone))
+            .map(|p| p.as_ref().to_owned()),
+    };
+    Some(ContactBody {
+        name: contact.name.trim().to_owned(),
+        email: email.map(|e| e.as_ref().to_owned()).unwrap_or_default(),
+        phone,
+    })
+}
+
+/// Checks a formation's settings; answers the normalised settings or every error at once.
+async fn checked(
+    state: &AppState,
+    request: &FormationRequest,
+) -> Result<FormationRequest, ApiError> {
+    let mut checks = FieldChecks::new();
+    for (field, value) in [("title", &request.title), ("school", &request.school)] {
+        let chars = value.trim().chars().count();
+        if chars == 0 || chars > 200 {
+            checks.push(field, "required", "Indiquez de 1 à 200 caractères.");
+        }
+    }
+    let diploma = checks.parse("diploma_code", CodeDiplome::parse(&request.diploma_code));
+    let rncp = checks.parse("rncp", Rncp::parse(&request.rncp));
+    if request.end_date <= request.start_date {
+        checks.push(
+            "end_date",
+            "end_before_start",
+            "La date de fin doit suivre la date de début.",
+        );
+    }
+    if !(1..=10_000).contains(&request.hours) {
+        checks.push(
+            "hours",
+            "out_of_range",
+            "Le nombre d'heures de formation doit être compris entre 1 et 10 000.",
+        );
+    }
+    if request.contract_types.is_empty() {
+        checks.push(
+            "contract_types",
+            "required",
+            "Choisissez au moins un type de contrat.",
+        );
+    }
+    let mut responsable_ids = request.responsable_ids.clone();
+    responsable_ids.sort();
+    responsable_ids.dedup();
+    let found = db::queries::users::by_ids(&state.db, &responsable_ids).await?;
+    for id in &responsable_ids {
+        if !found.iter().any(|u| &u.id == id && u.role == "formation") {
+            checks.push(
+                "responsable_ids",
+                "unknown_responsable",
+                format!("{id} n'est pas un compte de responsable de formation."),
+            );
+        }
+    }
+    let contacts = FormationContactsBody {
+        apprentissage: check_contact(
+            &mut checks,
+            "contacts.apprentissage",
+            &request.contacts.apprentissage,
+        ),
+        professionnalisation: check_contact(
+            &mut checks,
+            "contacts.professionnalisation",
+            &request.contacts.professionnalisation,
+        ),
+        school: check_contact(&mut checks, "contacts.school", &request.contacts.school),
+    };
+    checks.finish()?;
+    let mut contract_types = request.contract_types.clone();
+    contract_types.dedup();
+    Ok(FormationRequest {
+        title: request.title.trim().to_owned(),
+        school: request.school.trim().to_owned(),
+        diploma_code: diploma.map(|d| d.as_ref().to_owned()).unwrap_or_default(),
+        rncp: rncp.map(|r| r.as_ref().to_owned()).unwrap_or_default(),
+        contract_types,
+        responsable_ids,
+        contacts,
+        ..request.clone()
+    })
+}
+
+fn apply(row: &mut formation::Model, settings: &FormationRequest) {
+    row.title = settings.title.clone();
+    row.school = settings.school.clone();
+    row.diploma_code = settings.diploma_code.clone();
+    row.rncp = settings.rncp.clone();
+    row.start_date = settings.start_date;
+    row.end_date = settings.end_date;
+    row.hours = i32::try_from(settings.hours).unwrap_or(i32::MAX);
+    row.contract_types = settings
+        .contract_types
+        .iter()
+        .map(stored_key)
+        .collect::<Vec<_>>()
+        .join(",");
+    row.validation_mode = stored_key(&settings.validation_mode);
+    row.mission = stored_key(&settings.mission);
+    row.contacts = serde_json::to_value(&settings.contacts).unwrap_or_default();
+    row.calendrier_available = settings.calendrier_available;
+    row.programme_available = settings.programme_available;
+}
+
+/// List formations.
+///
+/// CFA staff see every formation; a responsable de formation sees theirs. Each comes with its
+/// responsables and its variants' access codes.
+#[utoipa::path(
+    tag = "formations",
+    responses(
+        (status = 200, description = "The formations, by title", body = Vec<FormationBody>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Apprentices and employers do not list formations", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/formations")]
+pub async fn list_formations(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(TokenScope::FormationsRead)?;
+    let visible = visible_formation_ids(&state, &caller).await?;
+    let rows = db::queries::formations::list(&state.db, visible.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(bodies(&state, rows).await?))
+}
+
+/// Create a formation (CFA staff).
+///
+/// Its settings decide how its dossiers behave: the contract types it takes, whether « Demande
+/// de validation » waits for a responsable (`manual`) or validates at once (`automatic`),
+/// whether « La mission » is hidden, optional or required, and which documents exist. Add its
+/// access codes with `POST /api/v1/formations/{id}/variants`.
+#[utoipa::path(
+    tag = "formations",
+    request_body = FormationRequest,
+    responses(
+        (status = 201, description = "Created", body = FormationBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/formations")]
+pub async fn create_formation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: web::Json<FormationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(&[Role::Cfa])?;
+    caller.require_scope(TokenScope::FormationsWrite)?;
+    let settings = checked(&state, &request).await?;
+    let now = state.clock.now();
+    let mut row = formation::Model {
+        id: new_id(),
+        title: String::new(),
+        school: String::new(),
+        diploma_code: String::new(),
+        rncp: String::new(),
+        start_date: settings.start_date,
+        end_date: settings.end_date,
+        hours: 0,
+        contract_types: String::new(),
+        validation_mode: String::new(),
+        mission: String::new(),
+        contacts: serde_json::Value::Null,
+        calendrier_available: false,
+        programme_available: false,
+        created_at: now,
+        updated_at: now,
+    };
+    apply(&mut row, &settings);
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    db::queries::formations::insert(&txn, row.clone()).await?;
+    db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    let body = bodies(&state, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
+    Ok(HttpResponse::Created().json(body))
+}
+
+async fn visible_formation(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<formation::Model, ApiError> {
+    let visible = visible_formation_ids(state, caller).await?;
+    if visible.is_some_and(|ids| !ids.iter().any(|v| v == id)) {
+        return Err(not_found());
+    }
+    db::queries::formations::by_id(&state.db, id)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// Read a formation.
+///
+/// A responsable de formation may read only their own; others answer 404.
+#[utoipa::path(
+    tag = "formations",
+    params(("id" = String, Path, description = "The formation's id")),
+    responses(
+        (status = 200, description = "The formation", body = FormationBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`formation_not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/formations/{id}")]
+pub async fn get_formation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(TokenScope::FormationsRead)?;
+    let row = visible_formation(&state, &caller, &id).await?;
+    let body = bodies(&state, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Replace a formation's settings (CFA staff).
+///
+/// The whole settings are sent, as for creation. Variants are changed separately.
+#[utoipa::path(
+    tag = "formations",
+    params(("id" = String, Path, description = "The formation's id")),
+    request_body = FormationRequest,
+    responses(
+        (status = 200, description = "Updated", body = FormationBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`formation_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/formations/{id}")]
+pub async fn update_formation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: web::Json<FormationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(&[Role::Cfa])?;
+    caller.require_scope(TokenScope::FormationsWrite)?;
+    let mut row = db::queries::formations::by_id(&state.db, &id)
+        .await?
+        .ok_or_else(not_found)?;
+    let settings = checked(&state, &request).await?;
+    apply(&mut row, &settings);
+    row.updated_at = state.clock.now();
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    db::queries::formations::save(&txn, row.clone()).await?;
+    db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    let body = bodies(&state, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+fn code_taken(code: &str) -> ApiError {
+    ApiError::Conflict {
+        code: "access_code_taken",
+        detail: format!("Le code d'accès {code} est déjà utilisé par une autre formation."),
+    }
+}
+
+fn check_variant_dates(
+    checks: &mut FieldChecks,
+    start: Option<chrono::NaiveDate>,
+    end: Option<chrono::NaiveDate>,
+) {
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        checks.push(
+            "end_date",
+            "end_before_start",
+            "La date de fin doit suivre la date de début.",
+        );
+    }
+}
+
+/// Add a variant with its access code (CFA staff).
+///
+/// A variant is a year or track of the formation that apprentices register for with its own
+/// code: `F724` for the formation, `F724-2` for its 2nd year. Every code of a formation shares
+/// the same root (`F724`), which no other formation uses. Dashes of any kind are accepted and
+/// normalised. The variant's own dates, when given, replace the formation's for its dossiers.
+#[utoipa::path(
+    tag = "formations",
+    params(("id" = String, Path, description = "The formation's id")),
+    request_body = VariantRequest,
+    responses(
+        (status = 201, description = "Created", body = VariantBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`formation_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`access_code_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid code, label or dates", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/formations/{id}/variants")]
+pub async fn create_variant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: web::Json<VariantRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(&[Role::Cfa])?;
+    caller.require_scope(TokenScope::FormationsWrite)?;
+    let formation = db::queries::formations::by_id(&state.db, &id)
+        .await?
+        .ok_or_else(not_found)?;
+    let mut checks = FieldChecks::new();
+    let code = checks.parse("access_code", AccessCode::parse(&request.access_code));
+    let label = request.label.trim();
+    if label.is_empty() || label.chars().count() > 100 {
+        checks.push(
+            "label",
+            "required",
+            "Indiquez un libellé de 1 à 100 caractères.",
+        );
+    }
+    check_variant_dates(&mut checks, request.start_date, request.end_date);
+    let Some(code) = code else {
+        return Err(ApiError::Validation(checks.into_errors()));
+    };
+    checks.finish()?;
+    let all = db::queries::formations::variants(&state.db, None).await?;
+    let same_root = |v: &&variant::Model| {
+        AccessCode::parse(&v.access_code).is_ok_and(|c| c.base() == code.base())
+    };
+    if all
+        .iter()
+        .filter(same_root)
+        .any(|v| v.formation_id != formation.id)
+    {
+        return Err(code_taken(&code.to_string()));
+    }
+    if let Some(other) = all
+        .iter()
+        .filter(|v| v.formation_id == formation.id)
+        .find(|v| !same_root(v))
+    {
+        return Err(ApiError::field(
+            "access_code",
+            "access_code_root",
+            format!(
+                "Les codes d'une formation partagent la même racine : celle-ci utilise déjà {}.",
+                other.access_code
+            ),
+        ));
+    }
+    let now = state.clock.now();
+    let row = variant::Model {
+        id: new_id(),
+        formation_id: formation.id,
+        access_code: code.to_string(),
+        label: label.to_owned(),
+        start_date: request.start_date,
+        end_date: request.end_date,
+        open: request.open,
+        created_at: now,
+        updated_at: now,
+    };
+    match db::queries::formations::insert_variant(&state.db, row.clone()).await {
+        Err(db::DbError::Unique(_)) => return Err(code_taken(&row.access_code)),
+        other => other?,
+    }
+    Ok(HttpResponse::Created().json(variant_body(&row)))
+}
+
+/// Change a variant: open or close its code, relabel it, change its dates (CFA staff).
+///
+/// A closed code refuses registrations and invitations with a clear message; dossiers already
+/// made with it are untouched.
+#[utoipa::path(
+    tag = "formations",
+    params(
+        ("id" = String, Path, description = "The formation's id"),
+        ("variant_id" = String, Path, description = "The variant's id"),
+    ),
+    request_body = VariantPatch,
+    responses(
+        (status = 200, description = "Updated", body = VariantBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`variant_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid label or dates", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/formations/{id}/variants/{variant_id}")]
+pub async fn update_variant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    patch: web::Json<VariantPatch>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(&[Role::Cfa])?;
+    caller.require_scope(TokenScope::FormationsWrite)?;
+    let (formation_id, variant_id) = path.into_inner();
+    let mut row = db::queries::formations::variant_by_id(&state.db, &variant_id)
+        .await?
+        .filter(|v| v.formation_id == formation_id)
+        .ok_or_else(|| ApiError::NotFound {
+            code: "variant_not_found",
+            detail: "Variante introuvable dans cette formation.".into(),
+        })?;
+    let mut checks = FieldChecks::new();
+    if let Some(label) = &patch.label {
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > 100 {
+            checks.push(
+                "label",
+                "required",
+                "Indiquez un libellé de 1 à 100 caractères.",
+            );
+        }
+        row.label = label.to_owned();
+    }
+    if let Some(start) = patch.start_date {
+        row.start_date = Some(start);
+    }
+    if let Some(end) = patch.end_date {
+        row.end_date = Some(end);
+    }
+    if let Some(open) = patch.open {
+        row.open = open;
+    }
+    check_variant_dates(&mut checks, row.start_date, row.end_date);
+    checks.finish()?;
+    row.updated_at = state.clock.now();
+    db::queries::formations::save_variant(&state.db, row.clone()).await?;
+    Ok(HttpResponse::Ok().json(variant_body(&row)))
+}

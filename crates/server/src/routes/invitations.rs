@@ -1,0 +1,911 @@
+//! Invitations: formation managers and CFA staff (or their scripts) invite apprentices, one or
+//! ten thousand at a time; each gets an account with a generated password valid one hour and a
+//! draft dossier. Renewing an invitation sends a fresh password; correcting its address sends it
+//! to the right one (user guide B.3).
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{
+    HttpRequest, HttpResponse, get,
+    http::{StatusCode, header},
+    patch, post, web,
+};
+use api_types::{
+    FieldErrorBody, Problem,
+    account::TokenScope,
+    invitations::{
+        BulkInvitationResponse, BulkRowResult, BulkRowStatus, BulkSummary, InvitationBody,
+        InvitationEmailPatch, InvitationRequest,
+    },
+};
+use chrono::{DateTime, Utc};
+use db::{
+    TransactionTrait,
+    entities::{dossier, invitation, user},
+    queries::outbox::NewMail,
+};
+use domain::{Email, PersonName, Role};
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+use crate::{
+    auth::{Caller, secrets},
+    error::{ApiError, payload_error},
+    mail::templates::{self, InvitationMail},
+    routes::{
+        FieldChecks,
+        access_codes::{CodeBook, Opening},
+        formations::visible_formation_ids,
+        new_id,
+        users::{email_taken, new_invited_user},
+    },
+    startup::AppState,
+};
+
+/// The most rows one bulk call takes.
+pub const MAX_BULK_ROWS: usize = 10_000;
+
+/// Everything a batch of invitations writes, in one transaction.
+#[derive(Default)]
+struct Creation {
+    users: Vec<user::Model>,
+    dossiers: Vec<dossier::Model>,
+    invitations: Vec<invitation::Model>,
+    mails: Vec<NewMail>,
+}
+
+/// Decides each row against the code book, the caller's formations, the accounts that already
+/// exist and the rows before it.
+struct Planner<'a> {
+    state: &'a AppState,
+    caller: &'a Caller,
+    book: CodeBook,
+    allowed: Option<HashSet<String>>,
+    existing: HashMap<String, user::Model>,
+    /// `(user_id, formation_id)` → dossier id.
+    dossiers: HashMap<(String, String), String>,
+    seen: HashMap<String, usize>,
+    now: DateTime<Utc>,
+    creation: Creation,
+}
+
+/// What planning one row decided.
+enum Decision {
+    Created { dossier_id: String },
+    AlreadyInvited { dossier_id: String },
+    Refused(Vec<FieldErrorBody>),
+}
+
+impl<'a> Planner<'a> {
+    async fn new(
+        state: &'a AppState,
+        caller: &'a Caller,
+        rows: &[InvitationRequest],
+    ) -> Result<Self, ApiError> {
+        let allowed = visible_formation_ids(state, caller)
+            .await?
+            .map(|ids| ids.into_iter().collect());
+        let emails: Vec<String> = rows
+            .iter()
+            .filter_map(|row| Email::parse(&row.email).ok())
+            .map(|email| email.as_ref().to_owned())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let existing: HashMap<String, user::Model> =
+            db::queries::users::by_emails(&state.db, &emails)
+                .await?
+                .into_iter()
+                .map(|u| (u.email.clone(), u))
+                .collect();
+        let apprentice_ids: Vec<String> = existing.values().map(|u| u.id.clone()).collect();
+        let dossiers = db::queries::dossiers::of_apprentices(&state.db, &apprentice_ids)
+            .await?
+            .into_iter()
+            .map(|(user_id, formation_id, dossier_id)| ((user_id, formation_id), dossier_id))
+            .collect();
+        Ok(Self {
+            state,
+            caller,
+            book: CodeBook::load(&state.db).await?,
+            allowed,
+            existing,
+            dossiers,
+            seen: HashMap::new(),
+            now: state.clock.now(),
+            creation: Creation::default(),
+        })
+    }
+
+    fn plan(&mut self, row_number: usize, row: &InvitationRequest) -> Decision {
+        let mut checks = FieldChecks::new();
+        let email = checks.parse("email", Email::parse(&row.email));
+        let first_name = checks.parse("first_name", PersonName::parse(&row.first_name));
+        let last_name = checks.parse("last_name", PersonName::parse(&row.last_name));
+        let opening = match self.book.open(&row.access_code) {
+            Ok(opening) => Some(opening.clone()),
+            Err(refusal) => {
+                checks.push("access_code", refusal.code(), refusal.message());
+                None
+            }
+        };
+        if let Some(opening) = &opening
+            && self
+                .allowed
+                .as_ref()
+                .is_some_and(|ids| !ids.contains(&opening.formation.id))
+        {
+            checks.push(
+                "access_code",
+                "forbidden_formation",
+                "Vous n'êtes pas responsable de cette formation : vous ne pouvez pas y inviter.",
+            );
+        }
+        if let Some(email) = &email
+            && let Some(first_row) = self.seen.get(email.as_ref())
+        {
+            checks.push(
+                "email",
+                "duplicate_in_request",
+                format!("Cette adresse figure déjà à la ligne {first_row} de cet envoi."),
+            );
+        }
+        let (Some(email), Some(first_name), Some(last_name), Some(opening), true) =
+            (email, first_name, last_name, opening, checks.is_empty())
+        else {
+            return Decision::Refused(checks.into_errors());
+        };
+        self.seen.insert(email.as_ref().to_owned(), row_number);
+
+        let now = self.now;
+        match self.existing.get(email.as_ref()).cloned() {
+            Some(existing) if existing.role != "alternant" => {
+                checks.push(
+                    "email",
+                    "email_in_use",
+                    "Cette adresse est celle d'un compte qui n'est pas un alternant : l'alternant doit être invité avec sa propre adresse.",
+                );
+                Decision::Refused(checks.into_errors())
+            }
+            Some(existing) => {
+                let key = (existing.id.clone(), opening.formation.id.clone());
+                if let Some(dossier_id) = self.dossiers.get(&key) {
+                    return Decision::AlreadyInvited {
+                        dossier_id: dossier_id.clone(),
+                    };
+                }
+                let dossier = opening.new_dossier(&existing, now);
+                self.dossiers.insert(key, dossier.id.clone());
+                self.creation.mails.push(templates::new_dossier(
+                    &existing.email,
+                    &existing.first_name,
+                    &opening.purpose(),
+                    &self.state.login_url(),
+                ));
+                Decision::Created {
+                    dossier_id: self.add(&existing, dossier),
+                }
+            }
+            None => {
+                let expires = now + self.state.generated_password_lifetime();
+                let (account, password) = new_invited_user(
+                    &email,
+                    &first_name,
+                    &last_name,
+                    Role::Alternant,
+                    now,
+                    expires,
+                );
+                let dossier = opening.new_dossier(&account, now);
+                self.creation
+                    .mails
+                    .push(invitation_mail(self.state, &account, &opening, &password));
+                self.dossiers.insert(
+                    (account.id.clone(), opening.formation.id.clone()),
+                    dossier.id.clone(),
+                );
+                self.existing.insert(account.email.clone(), account.clone());
+                self.creation.users.push(account.clone());
+                Decision::Created {
+                    dossier_id: self.add(&account, dossier),
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, account: &user::Model, dossier: dossier::Model) -> String {
+        let dossier_id = dossier.id.clone();
+        self.creation.invitations.push(invitation::Model {
+            id: new_id(),
+            user_id: account.id.clone(),
+            dossier_id: dossier_id.clone(),
+            invited_by: Some(self.caller.user_id.clone()),
+            created_at: self.now,
+            last_sent_at: self.now,
+        });
+        self.creation.dossiers.push(dossier);
+        dossier_id
+    }
+}
+
+fn invitation_mail(
+    state: &AppState,
+    account: &user::Model,
+    opening: &Opening,
+    password: &str,
+) -> NewMail {
+    templates::invitation(InvitationMail {
+        to: &account.email,
+        first_name: &account.first_name,
+        purpose: opening.purpose(),
+        password,
+        valid_minutes: state.settings.auth.generated_password_minutes,
+        login_url: &state.login_url(),
+    })
+}
+
+/// Writes what the planner decided, in the caller's transaction.
+async fn persist(
+    state: &AppState,
+    txn: &db::DatabaseTransaction,
+    creation: Creation,
+) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    match db::queries::users::insert(txn, creation.users).await {
+        Err(db::DbError::Unique(_)) => {
+            return Err(ApiError::Conflict {
+                code: "concurrent_invitation",
+                detail: "Une autre invitation vers la même adresse a eu lieu en même temps : renvoyez la requête, les lignes déjà faites seront signalées « already_invited ».".into(),
+            });
+        }
+        other => other?,
+    }
+    db::queries::dossiers::insert(txn, creation.dossiers).await?;
+    db::queries::invitations::insert(txn, creation.invitations).await?;
+    state.outbox.queue(txn, creation.mails, now).await?;
+    Ok(())
+}
+
+/// An invitation as the API shows it.
+fn invitation_body(
+    invitation: &invitation::Model,
+    account: &user::Model,
+    dossier: &dossier::Model,
+    access_code: &str,
+) -> InvitationBody {
+    InvitationBody {
+        id: invitation.id.clone(),
+        user_id: account.id.clone(),
+        dossier_id: dossier.id.clone(),
+        email: account.email.clone(),
+        first_name: account.first_name.clone(),
+        last_name: account.last_name.clone(),
+        access_code: access_code.to_owned(),
+        formation_id: dossier.formation_id.clone(),
+        created_at: invitation.created_at,
+        last_sent_at: invitation.last_sent_at,
+        password_expires_at: if account.password_hash.is_none() {
+            account.generated_password_expires_at
+        } else {
+            None
+        },
+        accepted: account.last_login_at.is_some(),
+    }
+}
+
+fn may_invite(caller: &Caller) -> Result<(), ApiError> {
+    caller.require_role(&[Role::Formation, Role::Cfa])?;
+    caller.require_scope(TokenScope::Invitations)
+}
+
+/// Invite an apprentice.
+///
+/// Creates the apprentice's account and a draft dossier in the formation (or variant) of the
+/// access code, and mails a generated password valid one hour (user guide A.2). When the address
+/// already belongs to an apprentice without a dossier in this formation, the dossier is added to
+/// their account and they are told by mail. A responsable de formation may invite only to their
+/// formations.
+#[utoipa::path(
+    tag = "invitations",
+    request_body = InvitationRequest,
+    responses(
+        (status = 201, description = "Invited; the e-mail is queued", body = InvitationBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a responsable of this formation, nor CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`already_invited`: the apprentice has a dossier in this formation; `email_in_use`: the address is another role's account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, unknown or closed code", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[post("/invitations")]
+pub async fn invite(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: web::Json<InvitationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    may_invite(&caller)?;
+    let rows = [request.into_inner()];
+    let mut planner = Planner::new(&state, &caller, &rows).await?;
+    match planner.plan(1, &rows[0]) {
+        Decision::Refused(errors) => {
+            if let Some(error) = errors.iter().find(|e| e.code == "forbidden_formation") {
+                tracing::debug!(reason = %error.message, "invitation refused");
+                return Err(ApiError::Forbidden);
+            }
+            if let Some(error) = errors.iter().find(|e| e.code == "email_in_use") {
+                return Err(ApiError::Conflict {
+                    code: "email_in_use",
+                    detail: error.message.clone(),
+                });
+            }
+            Err(ApiError::Validation(errors))
+        }
+        Decision::AlreadyInvited { .. } => Err(ApiError::Conflict {
+            code: "already_invited",
+            detail: "Cet alternant a déjà un dossier dans cette formation. Pour lui renvoyer un mot de passe, renouvelez son invitation.".into(),
+        }),
+        Decision::Created { .. } => {
+            let creation = std::mem::take(&mut planner.creation);
+            let created = creation
+                .invitations
+                .first()
+                .cloned()
+                .ok_or_else(|| ApiError::internal("planned invitation missing"))?;
+            let dossier = creation
+                .dossiers
+                .first()
+                .cloned()
+                .ok_or_else(|| ApiError::internal("planned dossier missing"))?;
+            let account = planner
+                .existing
+                .values()
+                .find(|u| u.id == created.user_id)
+                .cloned()
+                .ok_or_else(|| ApiError::internal("planned account missing"))?;
+            let code = planner
+                .book
+                .open(&rows[0].access_code)
+                .map(|o| o.variant.access_code.clone())
+                .unwrap_or_default();
+            let txn = state.db.begin().await.map_err(db::DbError::from)?;
+            persist(&state, &txn, creation).await?;
+            txn.commit().await.map_err(db::DbError::from)?;
+            state.outbox.wake();
+            Ok(HttpResponse::Created().json(invitation_body(&created, &account, &dossier, &code)))
+        }
+    }
+}
+
+/// The longest `Idempotency-Key` accepted.
+const MAX_KEY_LEN: usize = 255;
+
+fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = request.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().map(str::trim).unwrap_or_default();
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::BadRequest {
+            code: "invalid_idempotency_key",
+            detail: format!(
+                "L'en-tête Idempotency-Key doit contenir de 1 à {MAX_KEY_LEN} caractères ASCII visibles (un UUID, par exemple)."
+            ),
+        });
+    }
+    Ok(Some(key.to_owned()))
+}
+
+fn replay(record: &db::entities::idempotency_key::Model) -> Result<HttpResponse, ApiError> {
+    let Some(status) = record.status_code else {
+        return Err(ApiError::Conflict {
+            code: "idempotency_in_progress",
+            detail: "Une requête avec cette Idempotency-Key est encore en cours : attendez sa réponse avant de réessayer.".into(),
+        });
+    };
+    let status =
+        StatusCode::from_u16(u16::try_from(status).unwrap_or(500)).map_err(ApiError::internal)?;
+    Ok(HttpResponse::build(status)
+        .insert_header(("Idempotent-Replayed", "true"))
+        .content_type("application/json")
+        .body(record.response.clone().unwrap_or_default()))
+}
+
+/// Reads the body, refusing it past `limit` bytes.
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(payload_error)?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge {
+                code: "payload_too_large",
+                detail: format!(
+                    "L'envoi dépasse {} Mo : découpez-le en plusieurs appels de {MAX_BULK_ROWS} lignes au plus.",
+                    limit / (1024 * 1024)
+                ),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The CSV column a header names, in English or in French.
+fn column_of(header: &str) -> Option<usize> {
+    let normalised: String = header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' => 'e',
+            ' ' | '-' => '_',
+            c => c,
+        })
+        .collect();
+    match normalised.as_str() {
+        "email" | "e_mail" | "courriel" | "mail" | "adresse_e_mail" => Some(0),
+        "first_name" | "firstname" | "prenom" => Some(1),
+        "last_name" | "lastname" | "nom" | "nom_de_naissance" => Some(2),
+        "access_code" | "code" | "code_acces" | "code_d'acces" | "code_d’acces" => Some(3),
+        _ => None,
+    }
+}
+
+/// Reads CSV with a header row; `,`, `;` (French spreadsheets) or tab separated.
+fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::BadRequest {
+        code: "csv_encoding",
+        detail: "Le fichier CSV doit être encodé en UTF-8 (dans le tableur : « CSV UTF-8 »)."
+            .into(),
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| ApiError::BadRequest {
+        code: "malformed_csv",
+        detail: format!("Fichier CSV illisible : {e}."),
+    })?;
+    let columns: Vec<Option<usize>> = headers.iter().map(column_of).collect();
+    let missing: Vec<&str> = ["email", "first_name", "last_name", "access_code"]
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !columns.contains(&Some(*i)))
+        .map(|(_, name)| name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::BadRequest {
+            code: "csv_header",
+            detail: format!(
+                "La première ligne du CSV doit nommer les colonnes email, first_name, last_name et access_code (ou courriel, prénom, nom et code) ; il manque : {}.",
+                missing.join(", ")
+            ),
+        });
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ApiError::BadRequest {
+            code: "malformed_csv",
+            detail: format!("Fichier CSV illisible : {e}."),
+        })?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let mut fields: [String; 4] = Default::default();
+        for (value, column) in record.iter().zip(&columns) {
+            if let Some(column) = column {
+                fields[*column] = value.to_owned();
+            }
+        }
+        let [email, first_name, last_name, access_code] = fields;
+        rows.push(InvitationRequest {
+            email,
+            first_name,
+            last_name,
+            access_code,
+        });
+        if rows.len() > MAX_BULK_ROWS {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// Invite many apprentices at once.
+///
+/// The body is either a JSON array of invitations (`application/json`) or a CSV file
+/// (`text/csv`) whose header row names the columns `email`, `first_name`, `last_name`,
+/// `access_code` (French names work too: `courriel`, `prénom`, `nom`, `code`; `,` `;` or tab
+/// separated). Up to 10 000 rows per call.
+///
+/// Every row is reported, in order: `created` (account or dossier made, e-mail queued),
+/// `already_invited` (the apprentice already has a dossier in that formation: nothing done), or
+/// `error` with the fields at fault — including an address repeated within the same call.
+/// Valid rows are created even when others are refused. E-mails are delivered after the answer.
+///
+/// Send an `Idempotency-Key` header (a UUID) to retry safely: a retried call with the same key
+/// and body replays the first answer (`Idempotent-Replayed: true`) and creates nothing; the same
+/// key with another body answers 422 `idempotency_key_reused`. Without a key, a repeated call
+/// still creates nobody twice: its rows come back `already_invited`.
+#[utoipa::path(
+    tag = "invitations",
+    request_body(
+        description = "A JSON array of invitations, or a CSV file with a header row",
+        content(
+            (Vec<InvitationRequest> = "application/json"),
+            (String = "text/csv", example = "email;prenom;nom;code\nlea.martin@example.fr;Léa;Martin;F724\n"),
+        )
+    ),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried call replay the first answer instead of acting twice")),
+    responses(
+        (status = 200, description = "One result per row", body = BulkInvitationResponse),
+        (status = 400, description = "Malformed JSON or CSV, missing CSV columns, or a bad Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a responsable de formation nor CFA staff, or a token without the `invitations` scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`idempotency_in_progress`: the same key is being processed", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`too_many_rows` (over 10 000) or `payload_too_large`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor CSV", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`idempotency_key_reused` with another body, or `no_rows`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[post("/invitations/bulk")]
+pub async fn invite_bulk(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    may_invite(&caller)?;
+    let key = idempotency_key(&request)?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let body = read_body(payload, state.settings.server.bulk_limit).await?;
+    let fingerprint = secrets::sha256_hex(&format!(
+        "{content_type}\n{}",
+        String::from_utf8_lossy(&body)
+    ));
+    if let Some(key) = &key
+        && let Some(record) = db::queries::idempotency::get(&state.db, &caller.user_id, key).await?
+    {
+        if record.fingerprint != fingerprint {
+            return Err(key_reused());
+        }
+        return replay(&record);
+    }
+
+    let rows: Vec<InvitationRequest> = if content_type.starts_with("application/json") {
+        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
+            code: if e.is_data() {
+                "invalid_body"
+            } else {
+                "malformed_json"
+            },
+            detail: format!("Le corps doit être un tableau JSON d'invitations : {e}."),
+        })?
+    } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
+        parse_csv(&body)?
+    } else {
+        return Err(ApiError::UnsupportedMediaType(
+            "Envoyez un tableau JSON (Content-Type: application/json) ou un fichier CSV (Content-Type: text/csv).".into(),
+        ));
+    };
+    if rows.len() > MAX_BULK_ROWS {
+        return Err(ApiError::PayloadTooLarge {
+            code: "too_many_rows",
+            detail: format!(
+                "Un envoi compte au plus {MAX_BULK_ROWS} lignes : découpez le fichier."
+            ),
+        });
+    }
+    if rows.is_empty() {
+        return Err(ApiError::field(
+            "rows",
+            "no_rows",
+            "L'envoi ne contient aucune ligne d'invitation.",
+        ));
+    }
+
+    let mut planner = Planner::new(&state, &caller, &rows).await?;
+    let mut summary = BulkSummary::default();
+    let results: Vec<BulkRowResult> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let (status, errors, dossier_id) = match planner.plan(i + 1, row) {
+                Decision::Created { dossier_id } => {
+                    summary.created += 1;
+                    (BulkRowStatus::Created, Vec::new(), Some(dossier_id))
+                }
+                Decision::AlreadyInvited { dossier_id } => {
+                    summary.already_invited += 1;
+                    (BulkRowStatus::AlreadyInvited, Vec::new(), Some(dossier_id))
+                }
+                Decision::Refused(errors) => {
+                    summary.errors += 1;
+                    (BulkRowStatus::Error, errors, None)
+                }
+            };
+            BulkRowResult {
+                row: i + 1,
+                email: row.email.clone(),
+                status,
+                errors,
+                dossier_id,
+            }
+        })
+        .collect();
+    let response = BulkInvitationResponse { results, summary };
+    let response_json = serde_json::to_string(&response).map_err(ApiError::internal)?;
+
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    if let Some(key) = &key {
+        match db::queries::idempotency::claim(&txn, &caller.user_id, key, &fingerprint, planner.now)
+            .await
+        {
+            Ok(()) => {}
+            Err(db::DbError::Unique(_)) => {
+                // Another call with this key got there first: answer as it did.
+                drop(txn);
+                let record = db::queries::idempotency::get(&state.db, &caller.user_id, key)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("idempotency key vanished"))?;
+                if record.fingerprint != fingerprint {
+                    return Err(key_reused());
+                }
+                return replay(&record);
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    persist(&state, &txn, std::mem::take(&mut planner.creation)).await?;
+    if let Some(key) = &key {
+        db::queries::idempotency::complete(&txn, &caller.user_id, key, 200, response_json.clone())
+            .await?;
+    }
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(response_json))
+}
+
+fn key_reused() -> ApiError {
+    ApiError::field(
+        "Idempotency-Key",
+        "idempotency_key_reused",
+        "Cette Idempotency-Key a déjà servi pour un autre contenu : utilisez une nouvelle clé pour un nouvel envoi.",
+    )
+}
+
+/// Filter and page of the invitation list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvitationFilter {
+    /// Only this formation's invitations.
+    pub formation_id: Option<String>,
+    /// At most this many (default 100, at most 1 000).
+    pub limit: Option<u64>,
+    /// Skip this many.
+    pub offset: Option<u64>,
+}
+
+/// An invitation the caller may manage, with its account, dossier and code.
+async fn visible_invitation(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(invitation::Model, user::Model, dossier::Model, String), ApiError> {
+    let not_found = || ApiError::NotFound {
+        code: "invitation_not_found",
+        detail: "Invitation introuvable.".into(),
+    };
+    let invitation = db::queries::invitations::by_id(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let dossier = db::queries::dossiers::by_id(&state.db, &invitation.dossier_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if let Some(ids) = visible_formation_ids(state, caller).await?
+        && !ids.contains(&dossier.formation_id)
+    {
+        return Err(not_found());
+    }
+    let account = db::queries::users::by_id(&state.db, &invitation.user_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let code = db::queries::formations::variant_by_id(&state.db, &dossier.variant_id)
+        .await?
+        .map(|v| v.access_code)
+        .unwrap_or_default();
+    Ok((invitation, account, dossier, code))
+}
+
+/// List invitations.
+///
+/// Newest first: CFA staff see all, a responsable de formation those of their formations. Each
+/// says whether the apprentice has signed in since, and until when the generated password works.
+#[utoipa::path(
+    tag = "invitations",
+    params(InvitationFilter),
+    responses(
+        (status = 200, description = "The invitations", body = Vec<InvitationBody>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a responsable de formation nor CFA staff", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[get("/invitations")]
+pub async fn list_invitations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<InvitationFilter>,
+) -> Result<HttpResponse, ApiError> {
+    may_invite(&caller)?;
+    let mut scope = visible_formation_ids(&state, &caller).await?;
+    if let Some(formation_id) = &filter.formation_id {
+        scope = Some(match scope {
+            Some(ids) => ids.into_iter().filter(|id| id == formation_id).collect(),
+            None => vec![formation_id.clone()],
+        });
+    }
+    let limit = filter.limit.unwrap_or(100).clamp(1, 1000);
+    let rows = db::queries::invitations::list(
+        &state.db,
+        scope.as_deref(),
+        limit,
+        filter.offset.unwrap_or(0),
+    )
+    .await?;
+    let user_ids: Vec<String> = rows.iter().map(|(i, _)| i.user_id.clone()).collect();
+    let accounts = db::queries::users::by_ids(&state.db, &user_ids).await?;
+    let variants = db::queries::formations::variants(&state.db, None).await?;
+    let bodies: Vec<InvitationBody> = rows
+        .iter()
+        .filter_map(|(invitation, dossier)| {
+            let account = accounts.iter().find(|u| u.id == invitation.user_id)?;
+            let code = variants
+                .iter()
+                .find(|v| v.id == dossier.variant_id)
+                .map(|v| v.access_code.as_str())
+                .unwrap_or_default();
+            Some(invitation_body(invitation, account, dossier, code))
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(bodies))
+}
+
+/// Sends a fresh generated password to the account's (possibly corrected) address.
+async fn resend(
+    state: &AppState,
+    mut invitation: invitation::Model,
+    mut account: user::Model,
+    dossier: dossier::Model,
+    code: String,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let password = secrets::generate_password();
+    account.generated_password_hash = Some(secrets::sha256_hex(&password));
+    account.generated_password_expires_at = Some(now + state.generated_password_lifetime());
+    account.updated_at = now;
+    invitation.last_sent_at = now;
+    let book = CodeBook::load(&state.db).await?;
+    let purpose = book
+        .open(&code)
+        .map(Opening::purpose)
+        .unwrap_or_else(|_| "votre formation".into());
+    let mail = templates::invitation(InvitationMail {
+        to: &account.email,
+        first_name: &account.first_name,
+        purpose,
+        password: &password,
+        valid_minutes: state.settings.auth.generated_password_minutes,
+        login_url: &state.login_url(),
+    });
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    match db::queries::users::save(&txn, account.clone()).await {
+        Err(db::DbError::Unique(_)) => return Err(email_taken()),
+        other => other?,
+    }
+    db::queries::dossiers::save(&txn, dossier.clone()).await?;
+    db::queries::invitations::save(&txn, invitation.clone()).await?;
+    state.outbox.queue(&txn, vec![mail], now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(HttpResponse::Ok().json(invitation_body(&invitation, &account, &dossier, &code)))
+}
+
+/// Renew an invitation.
+///
+/// Mails the apprentice a new generated password, valid one hour from now (user guide B.3: a
+/// lost or expired invitation). A password the apprentice already chose keeps working.
+#[utoipa::path(
+    tag = "invitations",
+    params(("id" = String, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, description = "Renewed; the e-mail is queued", body = InvitationBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a responsable de formation nor CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`invitation_not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[post("/invitations/{id}/renew")]
+pub async fn renew_invitation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    may_invite(&caller)?;
+    let (invitation, account, dossier, code) = visible_invitation(&state, &caller, &id).await?;
+    resend(&state, invitation, account, dossier, code).await
+}
+
+/// Correct an invitation's address.
+///
+/// For an invitation sent to a wrong address (user guide B.3): the account's address becomes
+/// the right one, the dossier's « Courriel » too, and a new generated password is mailed there.
+/// Once the apprentice has signed in, the address is theirs to change: 409 `invitation_accepted`.
+#[utoipa::path(
+    tag = "invitations",
+    params(("id" = String, Path, description = "The invitation's id")),
+    request_body = InvitationEmailPatch,
+    responses(
+        (status = 200, description = "Corrected and sent again", body = InvitationBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a responsable de formation nor CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`invitation_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invitation_accepted`, or `email_taken` by another account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid address", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[patch("/invitations/{id}")]
+pub async fn correct_invitation_email(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    patch: web::Json<InvitationEmailPatch>,
+) -> Result<HttpResponse, ApiError> {
+    may_invite(&caller)?;
+    let email = Email::parse(&patch.email)
+        .map_err(|e| ApiError::Validation(vec![FieldErrorBody::from_error("email", &e)]))?;
+    let (invitation, mut account, mut dossier, code) =
+        visible_invitation(&state, &caller, &id).await?;
+    if account.last_login_at.is_some() {
+        return Err(ApiError::Conflict {
+            code: "invitation_accepted",
+            detail: "L'alternant s'est déjà connecté : c'est à lui de modifier son adresse.".into(),
+        });
+    }
+    if account.email != email.as_ref() {
+        if db::queries::users::by_email(&state.db, email.as_ref())
+            .await?
+            .is_some()
+        {
+            return Err(email_taken());
+        }
+        account.email = email.as_ref().to_owned();
+        if let Some(apprenti) = dossier
+            .content
+            .get_mut("apprenti")
+            .and_then(|a| a.as_object_mut())
+        {
+            apprenti.insert("courriel".into(), account.email.clone().into());
+        }
+        dossier.version += 1;
+        dossier.updated_at = state.clock.now();
+    }
+    resend(&state, invitation, account, dossier, code).await
+}

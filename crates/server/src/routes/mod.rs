@@ -1,0 +1,130 @@
+//! The REST API under `/api/v1`, one module per resource. Every handler is registered through
+//! `utoipa-actix-web`'s `service(...)`, which is what puts it in the OpenAPI document.
+
+pub mod access_codes;
+pub mod api_tokens;
+pub mod auth;
+pub mod dev;
+pub mod formations;
+pub mod invitations;
+pub mod me;
+pub mod operations;
+pub mod registrations;
+pub mod users;
+
+use api_types::FieldErrorBody;
+use domain::FieldError;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+
+/// Registers every `/api/v1` handler.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::forgot_password)
+        .service(auth::reset_password)
+        .service(auth::change_password)
+        .service(me::me)
+        .service(users::list_users)
+        .service(users::create_user)
+        .service(api_tokens::list_tokens)
+        .service(api_tokens::create_token)
+        .service(api_tokens::revoke_token)
+        .service(formations::list_formations)
+        .service(formations::create_formation)
+        .service(formations::get_formation)
+        .service(formations::update_formation)
+        .service(formations::create_variant)
+        .service(formations::update_variant)
+        .service(access_codes::get_access_code)
+        .service(registrations::register)
+        .service(invitations::list_invitations)
+        .service(invitations::invite)
+        .service(invitations::invite_bulk)
+        .service(invitations::renew_invitation)
+        .service(invitations::correct_invitation_email)
+        .service(dev::mailbox);
+}
+
+/// Collects the invalid fields of a request so that all of them are reported at once.
+#[derive(Debug, Default)]
+pub struct FieldChecks {
+    errors: Vec<FieldErrorBody>,
+}
+
+impl FieldChecks {
+    /// No error yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps a parsed value, or records why `field` is invalid.
+    pub fn parse<T>(&mut self, field: &str, parsed: Result<T, FieldError>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.errors.push(FieldErrorBody::from_error(field, &error));
+                None
+            }
+        }
+    }
+
+    /// Records an error the domain does not name.
+    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.errors.push(FieldErrorBody {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Whether nothing was refused.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The errors so far.
+    pub fn into_errors(self) -> Vec<FieldErrorBody> {
+        self.errors
+    }
+
+    /// `Err(422)` with every error, if any.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.errors))
+        }
+    }
+}
+
+/// A new random identifier.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Runs a slow computation (password hashing) off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    actix_web::web::block(work)
+        .await
+        .map_err(ApiError::internal)
+}
+
+/// The stored form of a snake_case enum of the domain (`manual`, `apprentissage`…).
+pub fn stored_key<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(key)) => key,
+        _ => String::new(),
+    }
+}
+
+/// Reads back a value written by [`stored_key`].
+pub fn parse_stored<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(stored.to_owned()))
+        .map_err(|_| ApiError::internal(format!("unexpected stored value {stored:?}")))
+}

@@ -1,0 +1,105 @@
+//! Self-registration with an access code (user guide B.4).
+
+use actix_web::{HttpResponse, post, web};
+use api_types::{
+    Problem,
+    formations::{RegistrationRequest, RegistrationResponse},
+};
+use db::{TransactionTrait, entities::user};
+use domain::{Email, PersonName};
+
+use crate::{
+    auth::secrets,
+    error::ApiError,
+    mail::templates,
+    routes::{
+        FieldChecks, access_codes, blocking, new_id,
+        users::{email_taken, user_body},
+    },
+    startup::AppState,
+};
+
+/// Register with an access code.
+///
+/// For an apprentice holding the access code of a formation or of one of its variants: creates
+/// the account (with the chosen password) and its draft dossier in one transaction, and mails a
+/// confirmation. Every invalid field is reported at once; an unknown or closed code is a field
+/// error (`unknown_access_code`, `closed_access_code`) with a French message to show under it.
+#[utoipa::path(
+    tag = "registration",
+    request_body = RegistrationRequest,
+    responses(
+        (status = 201, description = "Account and draft dossier created", body = RegistrationResponse),
+        (status = 409, description = "`email_taken`: the address has an account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, unknown or closed code", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/registrations")]
+pub async fn register(
+    state: web::Data<AppState>,
+    request: web::Json<RegistrationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut checks = FieldChecks::new();
+    let opening = match access_codes::resolve(&state.db, &request.access_code).await {
+        Ok(opening) => Some(opening),
+        Err(refusal) => {
+            checks.push("access_code", refusal.code(), refusal.message());
+            None
+        }
+    };
+    let email = checks.parse("email", Email::parse(&request.email));
+    if let Err((code, message)) = secrets::check_password_rules(&request.password) {
+        checks.push("password", code, message);
+    }
+    let first_name = checks.parse("first_name", PersonName::parse(&request.first_name));
+    let last_name = checks.parse("last_name", PersonName::parse(&request.last_name));
+    let (Some(opening), Some(email), Some(first_name), Some(last_name), true) =
+        (opening, email, first_name, last_name, checks.is_empty())
+    else {
+        return Err(ApiError::Validation(checks.into_errors()));
+    };
+    if db::queries::users::by_email(&state.db, email.as_ref())
+        .await?
+        .is_some()
+    {
+        return Err(email_taken());
+    }
+    let password = request.password.clone();
+    let hash = blocking(move || secrets::hash_password(&password))
+        .await?
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let now = state.clock.now();
+    let account = user::Model {
+        id: new_id(),
+        email: email.as_ref().to_owned(),
+        role: "alternant".into(),
+        first_name: first_name.as_ref().to_owned(),
+        last_name: last_name.as_ref().to_owned(),
+        password_hash: Some(hash),
+        generated_password_hash: None,
+        generated_password_expires_at: None,
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let dossier = opening.new_dossier(&account, now);
+    let mail = templates::registration(
+        &account.email,
+        &account.first_name,
+        &opening.purpose(),
+        &state.login_url(),
+    );
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    match db::queries::users::insert(&txn, vec![account.clone()]).await {
+        Err(db::DbError::Unique(_)) => return Err(email_taken()),
+        other => other?,
+    }
+    db::queries::dossiers::insert(&txn, vec![dossier.clone()]).await?;
+    state.outbox.queue(&txn, vec![mail], now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(HttpResponse::Created().json(RegistrationResponse {
+        user: user_body(&account)?,
+        dossier_id: dossier.id,
+    }))
+}

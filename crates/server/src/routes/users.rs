@@ -1,0 +1,178 @@
+//! Accounts managed by CFA staff.
+
+use actix_web::{HttpResponse, get, post, web};
+use api_types::{
+    Problem,
+    account::{NewUserRequest, UserBody},
+};
+use chrono::{DateTime, Utc};
+use db::{TransactionTrait, entities::user};
+use domain::{Email, PersonName, Role};
+use serde::Deserialize;
+
+use crate::{
+    auth::{Caller, secrets},
+    error::ApiError,
+    mail::templates::{self, InvitationMail},
+    routes::{FieldChecks, new_id, parse_stored},
+    startup::AppState,
+};
+
+/// The role stored for a user.
+pub fn parse_role(stored: &str) -> Result<Role, ApiError> {
+    parse_stored(stored)
+}
+
+/// The stored form of a role.
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Alternant => "alternant",
+        Role::Employeur => "employeur",
+        Role::Formation => "formation",
+        Role::Cfa => "cfa",
+    }
+}
+
+/// A user as the API shows it.
+pub fn user_body(user: &user::Model) -> Result<UserBody, ApiError> {
+    Ok(UserBody {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        role: parse_role(&user.role)?,
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        password_change_required: user.password_hash.is_none(),
+    })
+}
+
+/// A new account with a generated password valid until `expires_at`; returns the row and the
+/// password to mail.
+pub fn new_invited_user(
+    email: &Email,
+    first_name: &PersonName,
+    last_name: &PersonName,
+    role: Role,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> (user::Model, String) {
+    let password = secrets::generate_password();
+    let row = user::Model {
+        id: new_id(),
+        email: email.as_ref().to_owned(),
+        role: role_key(role).to_owned(),
+        first_name: first_name.as_ref().to_owned(),
+        last_name: last_name.as_ref().to_owned(),
+        password_hash: None,
+        generated_password_hash: Some(secrets::sha256_hex(&password)),
+        generated_password_expires_at: Some(expires_at),
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    (row, password)
+}
+
+/// The answer when an address already has an account.
+pub fn email_taken() -> ApiError {
+    ApiError::Conflict {
+        code: "email_taken",
+        detail: "Un compte existe déjà avec cette adresse e-mail : connectez-vous, ou utilisez « Mot de passe oublié ».".into(),
+    }
+}
+
+/// Filter of the user list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilter {
+    /// Only users of this role (`alternant`, `employeur`, `formation`, `cfa`).
+    pub role: Option<String>,
+}
+
+/// List accounts (CFA staff).
+///
+/// Every account, by role then address; `?role=formation` lists the users who can be made
+/// responsables of a formation.
+#[utoipa::path(
+    tag = "accounts",
+    params(UserFilter),
+    responses(
+        (status = 200, description = "The accounts", body = Vec<UserBody>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<UserFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(&[Role::Cfa])?;
+    let role = match filter.role.as_deref() {
+        Some(role) => Some(role_key(parse_role(role).map_err(|_| {
+            ApiError::BadRequest {
+                code: "invalid_query",
+                detail: "Rôle inconnu : alternant, employeur, formation ou cfa.".into(),
+            }
+        })?)),
+        None => None,
+    };
+    let users = db::queries::users::list(&state.db, role).await?;
+    let bodies = users.iter().map(user_body).collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(bodies))
+}
+
+/// Create an account (CFA staff).
+///
+/// Creates a user of any role and e-mails them a generated password valid one hour, like an
+/// invitation. Use it for responsables de formation and CFA colleagues; apprentices are better
+/// invited to their formation (`POST /api/v1/invitations`), which also opens their dossier.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = NewUserRequest,
+    responses(
+        (status = 201, description = "Account created, invitation e-mail queued", body = UserBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`: the address has an account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(&[Role::Cfa])?;
+    let mut checks = FieldChecks::new();
+    let email = checks.parse("email", Email::parse(&body.email));
+    let first_name = checks.parse("first_name", PersonName::parse(&body.first_name));
+    let last_name = checks.parse("last_name", PersonName::parse(&body.last_name));
+    let (Some(email), Some(first_name), Some(last_name)) = (email, first_name, last_name) else {
+        return Err(ApiError::Validation(checks.into_errors()));
+    };
+    let now = state.clock.now();
+    let expires_at = now + state.generated_password_lifetime();
+    let (row, password) =
+        new_invited_user(&email, &first_name, &last_name, body.role, now, expires_at);
+    let mail = templates::invitation(InvitationMail {
+        to: &row.email,
+        first_name: &row.first_name,
+        purpose: format!("votre rôle « {} »", body.role.label()),
+        password: &password,
+        valid_minutes: state.settings.auth.generated_password_minutes,
+        login_url: &state.login_url(),
+    });
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    match db::queries::users::insert(&txn, vec![row.clone()]).await {
+        Err(db::DbError::Unique(_)) => return Err(email_taken()),
+        other => other?,
+    }
+    state.outbox.queue(&txn, vec![mail], now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(HttpResponse::Created().json(user_body(&row)?))
+}

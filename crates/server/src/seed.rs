@@ -1,0 +1,270 @@
+//! Demo data for development mode: a CFA's two formations (`F724` with its variant `F724-2`,
+//! manual validation; `F728`, automatic with the mission required) and one account per role,
+//! all with the password `opuntia-demo`. Seeded once, on an empty database.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use db::{
+    DatabaseConnection, DbResult, TransactionTrait,
+    entities::{dossier, formation, user, variant},
+};
+use serde_json::json;
+
+use crate::auth::secrets;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "opuntia-demo";
+
+/// A demo account, printed at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// Login.
+    pub email: &'static str,
+    /// Password.
+    pub password: &'static str,
+    /// What the account shows.
+    pub what: &'static str,
+}
+
+/// The demo accounts, in the order they are printed.
+pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
+    DemoAccount {
+        email: "cfa@demo.opuntia.test",
+        password: DEMO_PASSWORD,
+        what: "CFA : formations, codes d'accès, validation économique",
+    },
+    DemoAccount {
+        email: "formation@demo.opuntia.test",
+        password: DEMO_PASSWORD,
+        what: "responsable des formations F724 et F728 : invitations, validation",
+    },
+    DemoAccount {
+        email: "employeur@demo.opuntia.test",
+        password: DEMO_PASSWORD,
+        what: "contact entreprise du dossier de démonstration",
+    },
+    DemoAccount {
+        email: "alternant@demo.opuntia.test",
+        password: DEMO_PASSWORD,
+        what: "alternante avec un dossier en cours (F724)",
+    },
+];
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn account(
+    id: &str,
+    email: &str,
+    role: &str,
+    first: &str,
+    last: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> user::Model {
+    user::Model {
+        id: id.to_owned(),
+        email: email.to_owned(),
+        role: role.to_owned(),
+        first_name: first.to_owned(),
+        last_name: last.to_owned(),
+        password_hash: Some(hash.to_owned()),
+        generated_password_hash: None,
+        generated_password_expires_at: None,
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn contact(name: &str, email: &str, phone: &str) -> serde_json::Value {
+    json!({"name": name, "email": email, "phone": phone})
+}
+
+/// Seeds the demo data when the database has no account yet; answers the demo accounts when
+/// they exist (seeded now or before), so that start-up can print them.
+pub async fn seed_if_empty(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<DemoAccount>> {
+    if db::queries::users::count(db).await? > 0 {
+        let seeded = db::queries::users::by_email(db, DEMO_ACCOUNTS[0].email)
+            .await?
+            .is_some();
+        return Ok(if seeded {
+            DEMO_ACCOUNTS.to_vec()
+        } else {
+            Vec::new()
+        });
+    }
+    // One argon2id hash shared by the four demo accounts: they have the same published
+    // password anyway, and it keeps the first start fast.
+    let hash = secrets::hash_password(DEMO_PASSWORD)
+        .map_err(|e| db::DbError::Other(db::sea_orm::DbErr::Custom(e.to_string())))?;
+    let users = vec![
+        account(
+            "00000000-0000-4000-8000-000000000001",
+            DEMO_ACCOUNTS[0].email,
+            "cfa",
+            "Camille",
+            "Roux",
+            &hash,
+            now,
+        ),
+        account(
+            "00000000-0000-4000-8000-000000000002",
+            DEMO_ACCOUNTS[1].email,
+            "formation",
+            "Claire",
+            "Dubois",
+            &hash,
+            now,
+        ),
+        account(
+            "00000000-0000-4000-8000-000000000003",
+            DEMO_ACCOUNTS[2].email,
+            "employeur",
+            "Julien",
+            "Lefèvre",
+            &hash,
+            now,
+        ),
+        account(
+            "00000000-0000-4000-8000-000000000004",
+            DEMO_ACCOUNTS[3].email,
+            "alternant",
+            "Léa",
+            "Martin",
+            &hash,
+            now,
+        ),
+    ];
+    let cfa_contacts = |school: serde_json::Value| {
+        json!({
+            "apprentissage": contact("Service apprentissage du CFA", "apprentissage@cfa.demo.opuntia.test", "+33491000001"),
+            "professionnalisation": contact("Service professionnalisation du CFA", "professionnalisation@cfa.demo.opuntia.test", "+33491000002"),
+            "school": school,
+        })
+    };
+    let engineering = formation::Model {
+        id: "00000000-0000-4000-8000-000000000724".into(),
+        title: "Diplôme d'ingénieur – Informatique et réseaux".into(),
+        school: "École d'ingénieurs de démonstration".into(),
+        diploma_code: "17031001".into(),
+        rncp: "RNCP35432".into(),
+        start_date: date(2026, 9, 1),
+        end_date: date(2029, 8, 31),
+        hours: 1800,
+        contract_types: "apprentissage".into(),
+        validation_mode: "manual".into(),
+        mission: "optional".into(),
+        contacts: cfa_contacts(contact(
+            "Scolarité de l'école",
+            "scolarite@ecole.demo.opuntia.test",
+            "+33491000003",
+        )),
+        calendrier_available: true,
+        programme_available: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let master = formation::Model {
+        id: "00000000-0000-4000-8000-000000000728".into(),
+        title: "Master Management des organisations – alternance".into(),
+        school: "Institut de management de démonstration".into(),
+        diploma_code: "13531001".into(),
+        rncp: "RNCP34034".into(),
+        start_date: date(2026, 9, 14),
+        end_date: date(2028, 6, 30),
+        hours: 900,
+        contract_types: "apprentissage,professionnalisation".into(),
+        validation_mode: "automatic".into(),
+        mission: "required".into(),
+        contacts: cfa_contacts(contact(
+            "Secrétariat du master",
+            "master@institut.demo.opuntia.test",
+            "+33491000004",
+        )),
+        calendrier_available: true,
+        programme_available: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let variant_row =
+        |id: &str, formation_id: &str, code: &str, label: &str, start: Option<NaiveDate>| {
+            variant::Model {
+                id: id.to_owned(),
+                formation_id: formation_id.to_owned(),
+                access_code: code.to_owned(),
+                label: label.to_owned(),
+                start_date: start,
+                end_date: None,
+                open: true,
+                created_at: now,
+                updated_at: now,
+            }
+        };
+    let variants = [
+        variant_row(
+            "00000000-0000-4000-8000-000000007240",
+            &engineering.id,
+            "F724",
+            "Toutes années",
+            None,
+        ),
+        variant_row(
+            "00000000-0000-4000-8000-000000007242",
+            &engineering.id,
+            "F724-2",
+            "2e année",
+            Some(date(2027, 9, 1)),
+        ),
+        variant_row(
+            "00000000-0000-4000-8000-000000007280",
+            &master.id,
+            "F728",
+            "Master 1 et 2",
+            None,
+        ),
+    ];
+    let dossier = dossier::Model {
+        id: "00000000-0000-4000-8000-00000000d001".into(),
+        apprentice_id: users[3].id.clone(),
+        employer_id: Some(users[2].id.clone()),
+        formation_id: engineering.id.clone(),
+        variant_id: variants[0].id.clone(),
+        status: "in_progress".into(),
+        version: 1,
+        niveau_saisie: "complete".into(),
+        contract_type: "apprentissage".into(),
+        content: json!({
+            "apprenti": {"nom": "Martin", "prenom": "Léa", "courriel": DEMO_ACCOUNTS[3].email},
+            "employeur": {"siret": "73282932000074"},
+            "contactEntreprise": {"courriel": DEMO_ACCOUNTS[2].email, "nom": "Lefèvre", "prenom": "Julien"},
+            "contrat": {"dateDebutContrat": "2026-09-01", "dateFinContrat": "2029-08-31"},
+        }),
+        created_at: now,
+        updated_at: now,
+    };
+
+    let txn = db.begin().await?;
+    db::queries::users::insert(&txn, users).await?;
+    for row in [engineering.clone(), master.clone()] {
+        db::queries::formations::insert(&txn, row).await?;
+    }
+    for row in variants {
+        db::queries::formations::insert_variant(&txn, row).await?;
+    }
+    let responsable = "00000000-0000-4000-8000-000000000002".to_owned();
+    for formation_id in [&engineering.id, &master.id] {
+        db::queries::formations::replace_responsables(
+            &txn,
+            formation_id,
+            std::slice::from_ref(&responsable),
+        )
+        .await?;
+    }
+    db::queries::dossiers::insert(&txn, vec![dossier]).await?;
+    txn.commit().await?;
+    Ok(DEMO_ACCOUNTS.to_vec())
+}

@@ -1,0 +1,303 @@
+//! `Application::build`: settings in, a bound server out — what `main` runs and tests start.
+
+use std::{net::TcpListener, sync::Arc, time::Instant};
+
+use actix_web::{
+    App, HttpResponse, HttpServer,
+    body::MessageBody,
+    dev::{Server, ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::{ErrorHandlerResponse, ErrorHandlers, Next, from_fn},
+    web,
+};
+use api_types::{PROBLEM_CONTENT_TYPE, Problem};
+use chrono::Duration;
+use db::DatabaseConnection;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    auth::{jwt::JwtKeys, secrets},
+    clock::Clock,
+    config::Settings,
+    error,
+    mail::{
+        Outbox,
+        worker::{Delivery, Worker},
+    },
+    metrics::Metrics,
+    openapi,
+    seed::{self, DemoAccount},
+};
+
+/// What every handler shares.
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The settings.
+    pub settings: Settings,
+    /// Access-token keys.
+    pub jwt: JwtKeys,
+    /// The server's clock.
+    pub clock: Clock,
+    /// The e-mail outbox.
+    pub outbox: Outbox,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    public_url: String,
+}
+
+impl AppState {
+    /// The address users reach, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The login page, for mails.
+    pub fn login_url(&self) -> String {
+        format!("{}/", self.public_url)
+    }
+
+    /// How long an invitation's generated password works.
+    pub fn generated_password_lifetime(&self) -> Duration {
+        Duration::minutes(self.settings.auth.generated_password_minutes)
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The data directory could not be made.
+    #[error("data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    /// The database refused.
+    #[error("database: {0}")]
+    Database(#[from] db::DbError),
+    /// The listener could not bind.
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+    /// The mail settings are wrong.
+    #[error("mail settings: {0}")]
+    Mail(String),
+}
+
+/// A started server, not yet awaited.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+    demo_accounts: Vec<DemoAccount>,
+}
+
+impl Application {
+    /// Prepares storage (data directory, migrations, demo data) and binds the listener.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_clock(settings, Clock::default()).await
+    }
+
+    /// [`Application::build`] with a clock tests can move.
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
+        let db = db::connect(&settings.database_url(), settings.database.max_connections).await?;
+        db::migrate(&db).await?;
+        let demo_accounts = if settings.is_development() && settings.demo.seed {
+            seed::seed_if_empty(&db, clock.now()).await?
+        } else {
+            Vec::new()
+        };
+
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener =
+            TcpListener::bind(&address).map_err(|e| StartupError::Bind(address.clone(), e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartupError::Bind(address.clone(), e))?
+            .port();
+        let public_url = if settings.server.public_url.is_empty() {
+            format!("http://{}:{port}", settings.server.host)
+        } else {
+            settings.server.public_url.trim_end_matches('/').to_owned()
+        };
+        let secret = match settings.auth.jwt_secret.expose() {
+            "" => secrets::random_token(""),
+            configured => configured.to_owned(),
+        };
+        let jwt = JwtKeys::new(
+            secret.as_bytes(),
+            Duration::minutes(settings.auth.access_token_minutes),
+        );
+        let metrics = Arc::new(Metrics::default());
+        let outbox = Outbox::default();
+        let delivery =
+            Delivery::new(&settings.mail, settings.mail_dir()).map_err(StartupError::Mail)?;
+        let worker = Worker {
+            db: db.clone(),
+            delivery,
+            clock: clock.clone(),
+            outbox: outbox.clone(),
+            metrics: metrics.clone(),
+            settings: settings.mail.clone(),
+        };
+        tokio::spawn(worker.run());
+
+        let state = web::Data::new(AppState {
+            db,
+            settings,
+            jwt,
+            clock,
+            outbox,
+            metrics,
+            public_url,
+        });
+        let app_state = state.clone();
+        let server = HttpServer::new(move || app(app_state.clone()))
+            .listen(listener)
+            .map_err(|e| StartupError::Bind(address.clone(), e))?
+            .run();
+        Ok(Self {
+            port,
+            server,
+            state,
+            demo_accounts,
+        })
+    }
+
+    /// The bound port (useful when the settings asked for 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests read the clock and the database through it).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// The demo accounts seeded at this start, if any.
+    pub fn demo_accounts(&self) -> &[DemoAccount] {
+        &self.demo_accounts
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The whole app: API, docs, health, metrics, and problem+json for everything else.
+fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let json_limit = state.settings.server.json_limit;
+    let app = App::new()
+        .app_data(state)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(json_limit)
+                .error_handler(error::json_error),
+        )
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PayloadConfig::new(json_limit))
+        .into_utoipa_app();
+    openapi::mount(app)
+        .openapi_service(|api| SwaggerUi::new("/api/docs/{_:.*}").url(openapi::SPEC_PATH, api))
+        .into_app()
+        .route(
+            "/api/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((header::LOCATION, "/api/docs/"))
+                    .finish()
+            }),
+        )
+        .default_service(web::to(error::not_found))
+        .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap(from_fn(record_metrics))
+        .wrap(tracing_actix_web::TracingLogger::default())
+}
+
+/// Gives a problem+json body to error answers that actix makes itself (405 on a known path,
+/// for one), so that every error has the same shape.
+fn problem_for_bare_errors<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
+    let status = response.status();
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let (code, title, detail) = match status.as_u16() {
+        405 => (
+            "method_not_allowed",
+            "Méthode non autorisée",
+            "Cette adresse n'accepte pas cette méthode HTTP.",
+        ),
+        404 => (
+            "not_found",
+            "Introuvable",
+            "Cette adresse n'existe pas dans l'API.",
+        ),
+        413 => (
+            "payload_too_large",
+            "Requête trop volumineuse",
+            "Le corps de la requête dépasse la taille autorisée.",
+        ),
+        s if s >= 500 => (
+            "internal_error",
+            "Erreur interne",
+            "Une erreur inattendue est survenue ; elle a été enregistrée.",
+        ),
+        _ => (
+            "bad_request",
+            "Requête invalide",
+            "La requête n'a pas pu être traitée.",
+        ),
+    };
+    let problem = Problem::new(status.as_u16(), code, title).with_detail(detail);
+    let (request, _) = response.into_parts();
+    let replacement = HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
+        .body(serde_json::to_string(&problem).unwrap_or_default());
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, replacement).map_into_right_body(),
+    ))
+}
+
+async fn record_metrics(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let metrics = request
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.metrics.clone());
+    let response = next.call(request).await?;
+    if let Some(metrics) = metrics {
+        let route = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        metrics.request(
+            &method,
+            &route,
+            response.status().as_u16(),
+            started.elapsed(),
+        );
+    }
+    Ok(response)
+}

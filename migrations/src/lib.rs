@@ -1,0 +1,17 @@
+//! Opuntia's database schema as sea-orm migrations: one file per change, never edited once it
+//! has landed. The server runs them at start-up; `cargo run -p migration -- status|up|down`
+//! runs them by hand against `DATABASE_URL`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_foundation;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_foundation::Migration)]
+    }
+}
