@@ -1,11 +1,16 @@
 //! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
-//! - `cargo xtask test`: every check CI runs — formatting, clippy, all tests, the WebAssembly
-//!   build of the shared crates, and the rule that those crates pull no server code.
+//! - `cargo xtask test`: every check CI runs — formatting, clippy, all tests (the server's on
+//!   SQLite, and on PostgreSQL when one answers on 127.0.0.1:5432), the WebAssembly build of the
+//!   shared crates, and the rule that those crates pull no server code. Installs the SMTP sink
+//!   the mail tests talk to (Python's aiosmtpd) when it is missing.
+//! - `cargo xtask run`: the product with demo data on SQLite, at http://127.0.0.1:8000.
 
 use std::{
     env,
+    net::{SocketAddr, TcpStream},
     process::{Command, ExitCode},
+    time::Duration,
 };
 
 /// Crates compiled for the browser: they must build for wasm32 and depend on no server crate.
@@ -13,13 +18,17 @@ const WASM_CRATES: &[&str] = &["opuntia-domain", "opuntia-api-types"];
 /// Crates that must never reach the browser bundle.
 const SERVER_ONLY: &[&str] = &["sea-orm", "sqlx", "actix-web", "tokio", "lettre", "argon2"];
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The PostgreSQL server of this kind of machine (trust auth), used by the server's tests.
+const POSTGRES_ADDRESS: &str = "127.0.0.1:5432";
+const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432";
 
 fn main() -> ExitCode {
     let task = env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "test" => test(),
+        "run" => run_product(),
         _ => Err(format!(
-            "unknown task {task:?}\n\nusage: cargo xtask test    run every check (formatting, clippy, tests, wasm build)"
+            "unknown task {task:?}\n\nusage:\n  cargo xtask test    run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build)\n  cargo xtask run     serve the product with demo data at http://127.0.0.1:8000"
         )),
     };
     match result {
@@ -73,7 +82,22 @@ fn test() -> Result<(), String> {
             "warnings",
         ]),
     )?;
-    run("cargo test", cargo().args(["test", "--workspace"]))?;
+    ensure_smtp_sink()?;
+    let mut tests = cargo();
+    tests.args(["test", "--workspace"]);
+    match env::var("OPUNTIA_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => {
+            eprintln!("\n(server tests on SQLite and on PostgreSQL at {url})")
+        }
+        _ if postgres_answers() => {
+            eprintln!("\n(server tests on SQLite and on PostgreSQL at {POSTGRES_URL})");
+            tests.env("OPUNTIA_TEST_POSTGRES_URL", POSTGRES_URL);
+        }
+        _ => eprintln!(
+            "\n(no PostgreSQL on {POSTGRES_ADDRESS}: server tests on SQLite only; set OPUNTIA_TEST_POSTGRES_URL to add one)"
+        ),
+    }
+    run("cargo test", &mut tests)?;
     ensure_wasm_target()?;
     let mut check = cargo();
     check.args(["check", "--target", WASM_TARGET]);
@@ -84,6 +108,47 @@ fn test() -> Result<(), String> {
     check_no_server_dependencies()?;
     eprintln!("\nAll checks passed.");
     Ok(())
+}
+
+fn run_product() -> Result<(), String> {
+    run(
+        "cargo run --bin opuntia",
+        cargo().args(["run", "--package", "opuntia-server", "--bin", "opuntia"]),
+    )
+}
+
+fn postgres_answers() -> bool {
+    POSTGRES_ADDRESS
+        .parse::<SocketAddr>()
+        .is_ok_and(|address| TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_ok())
+}
+
+/// The mail tests deliver to a real SMTP server: Python's aiosmtpd, from PyPI or Debian.
+fn ensure_smtp_sink() -> Result<(), String> {
+    let importable = || {
+        Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if importable() {
+        return Ok(());
+    }
+    eprintln!("\n==> installing the SMTP sink of the tests (aiosmtpd)");
+    let _ = Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "aiosmtpd"])
+        .status();
+    if importable() {
+        return Ok(());
+    }
+    let _ = Command::new("apt-get")
+        .args(["install", "-y", "-q", "python3-aiosmtpd"])
+        .status();
+    if importable() {
+        Ok(())
+    } else {
+        Err("python3 cannot import aiosmtpd: install it with `python3 -m pip install aiosmtpd` or `apt-get install python3-aiosmtpd`".into())
+    }
 }
 
 fn ensure_wasm_target() -> Result<(), String> {

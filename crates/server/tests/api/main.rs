@@ -1,0 +1,15 @@
+//! The server's integration suite: every test starts the real server on a free port with its
+//! own fresh database, and runs twice — on a SQLite file, and on a PostgreSQL database made for
+//! it and dropped after (when `OPUNTIA_TEST_POSTGRES_URL` names a server; `cargo xtask test`
+//! sets it when PostgreSQL answers on 127.0.0.1:5432).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod api_tokens;
+mod auth;
+mod formations;
+mod invitations;
+mod mail;
+mod operations;
+mod registrations;

@@ -1,0 +1,216 @@
+//! Health, metrics, docs, the OpenAPI document, and the problem+json shape of malformed requests.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::{
+    both,
+    helpers::{Backend, assert_problem, spawn_app},
+};
+
+both!(
+    health_answers_ok_when_the_database_does,
+    metrics_count_requests_by_route_pattern,
+    an_unknown_route_answers_a_problem_json_404,
+    malformed_json_answers_a_problem_json_400,
+    a_body_of_the_wrong_type_answers_415,
+    an_oversized_body_answers_413,
+    a_body_of_the_wrong_shape_answers_400_with_the_reason,
+    the_api_docs_render_with_no_internet,
+);
+
+async fn health_answers_ok_when_the_database_does(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let response = app.request(Method::GET, "/health").send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+}
+
+async fn metrics_count_requests_by_route_pattern(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.request(Method::GET, "/health").send().await.unwrap();
+    app.request(Method::GET, "/api/v1/access-codes/F724")
+        .send()
+        .await
+        .unwrap();
+
+    let response = app.request(Method::GET, "/metrics").send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"opuntia_http_requests_total{method="GET",route="/health",status="200"} 1"#
+        )
+    );
+    assert!(text.contains(r#"route="/api/v1/access-codes/{code}",status="200"} 1"#));
+    assert!(text.contains("opuntia_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    assert!(text.contains("opuntia_outbox_mails"));
+}
+
+async fn an_unknown_route_answers_a_problem_json_404(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let response = app
+        .request(Method::GET, "/api/v1/nothing-here")
+        .send()
+        .await
+        .unwrap();
+
+    let problem = assert_problem(response, 404, "not_found").await;
+    assert!(problem.detail.unwrap().contains("n'existe pas"));
+}
+
+async fn malformed_json_answers_a_problem_json_400(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(response, 400, "malformed_json").await;
+}
+
+async fn a_body_of_the_wrong_type_answers_415(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .header("content-type", "text/plain")
+        .body("email=a@b.fr")
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(response, 415, "unsupported_media_type").await;
+}
+
+async fn an_oversized_body_answers_413(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let huge = format!(
+        "{{\"email\": \"a@b.fr\", \"password\": \"{}\"}}",
+        "x".repeat(400_000)
+    );
+
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(response, 413, "payload_too_large").await;
+}
+
+async fn a_body_of_the_wrong_shape_answers_400_with_the_reason(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .json(&serde_json::json!({"email": "a@b.fr"}))
+        .send()
+        .await
+        .unwrap();
+
+    let problem = assert_problem(response, 400, "invalid_body").await;
+    assert!(problem.detail.unwrap().contains("password"));
+}
+
+async fn the_api_docs_render_with_no_internet(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let redirect = app.request(Method::GET, "/api/docs").send().await.unwrap();
+    assert_eq!(redirect.status(), 308);
+    assert_eq!(redirect.headers()["location"], "/api/docs/");
+
+    let page = app
+        .request(Method::GET, "/api/docs/")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("swagger-ui"));
+    // Every script and stylesheet the page loads is served by Opuntia itself.
+    for asset in page
+        .split(['"', '\''])
+        .filter(|s| s.ends_with(".js") || s.ends_with(".css"))
+    {
+        assert!(!asset.starts_with("http"), "external asset {asset}");
+        let url = format!("/api/docs/{}", asset.trim_start_matches("./"));
+        let response = app.request(Method::GET, &url).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+    }
+    let initializer = app
+        .request(Method::GET, "/api/docs/swagger-initializer.js")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(initializer.contains("/api/openapi.json"));
+
+    let spec: Value = app
+        .request(Method::GET, "/api/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(spec["info"]["title"], "Opuntia API");
+    assert!(spec["paths"]["/api/v1/invitations/bulk"]["post"].is_object());
+}
+
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let generated = server::openapi::document_json().unwrap();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `cargo run -p opuntia-server --bin openapi` and commit the result"
+    );
+}
+
+#[test]
+fn every_core_endpoint_is_documented() {
+    let spec: Value = serde_json::from_str(&server::openapi::document_json().unwrap()).unwrap();
+    for (path, method) in [
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/password/forgot", "post"),
+        ("/api/v1/auth/password/reset", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/access-codes/{code}", "get"),
+        ("/api/v1/registrations", "post"),
+        ("/api/v1/invitations", "post"),
+        ("/api/v1/invitations/bulk", "post"),
+        ("/api/v1/dev/mailbox", "get"),
+    ] {
+        let operation = &spec["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path} is documented");
+        assert!(
+            operation["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "{method} {path} has a description"
+        );
+    }
+}
