@@ -121,25 +121,37 @@ fn report(backend: &str, mut runs: Vec<Run>) {
     );
 }
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// Each run gets a runtime of its own, dropped after it, so that no earlier server or outbox
+/// worker keeps running beside the next measurement.
+fn measured(database_url: Option<String>) -> Run {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut sqlite = Vec::new();
-        for _ in 0..RUNS {
-            sqlite.push(one_run(None).await);
-        }
-        report("SQLite", sqlite);
-        if let Ok(base) = std::env::var("OPUNTIA_TEST_POSTGRES_URL") {
-            let mut postgres = Vec::new();
-            for _ in 0..RUNS {
-                let (url, name) = fresh_postgres(&base).await;
-                postgres.push(one_run(Some(url)).await);
-                drop_postgres(&base, &name).await;
-            }
-            report("PostgreSQL", postgres);
-        }
-    });
+        .unwrap()
+        .block_on(one_run(database_url))
+}
+
+fn in_runtime<T>(work: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
+fn main() {
+    server::telemetry::init();
+    let sqlite = (0..RUNS).map(|_| measured(None)).collect();
+    report("SQLite", sqlite);
+    if let Ok(base) = std::env::var("OPUNTIA_TEST_POSTGRES_URL") {
+        let postgres = (0..RUNS)
+            .map(|_| {
+                let (url, name) = in_runtime(fresh_postgres(&base));
+                let run = measured(Some(url));
+                in_runtime(drop_postgres(&base, &name));
+                run
+            })
+            .collect();
+        report("PostgreSQL", postgres);
+    }
 }

@@ -4,7 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use db::{
-    DatabaseConnection,
+    DatabaseConnection, TransactionTrait,
     entities::outbox,
     queries::outbox::{STATUS_SENT, STATUS_WRITTEN},
 };
@@ -226,18 +226,24 @@ impl Worker {
     pub async fn pass(&self) -> Result<usize, db::DbError> {
         let now = self.clock.now();
         let due = db::queries::outbox::claim_due(&self.db, now, now + LEASE, BATCH).await?;
+        let mut outcomes = Vec::with_capacity(due.len());
         for row in &due {
             let attempts = row.attempts + 1;
-            match self.delivery.deliver(row).await {
+            let outcome = self.delivery.deliver(row).await;
+            if let Err(error) = &outcome {
+                tracing::warn!(mail = row.id, attempts, error = %error, "mail delivery failed");
+            }
+            outcomes.push((row.id, attempts, outcome));
+        }
+        // One transaction records the whole batch: a commit per mail would cost a disk flush
+        // each. Should it fail, the leases expire and the batch is sent again — at least once,
+        // never lost.
+        let txn = self.db.begin().await?;
+        for (id, attempts, outcome) in outcomes {
+            match outcome {
                 Ok(status) => {
-                    db::queries::outbox::delivered(
-                        &self.db,
-                        row.id,
-                        status,
-                        attempts,
-                        self.clock.now(),
-                    )
-                    .await?;
+                    db::queries::outbox::delivered(&txn, id, status, attempts, self.clock.now())
+                        .await?;
                     self.metrics.mail_delivered();
                 }
                 Err(error) => {
@@ -250,10 +256,9 @@ impl Worker {
                         }
                         _ => None,
                     };
-                    tracing::warn!(mail = row.id, attempts, error = %error, retry = retry_at.is_some(), "mail delivery failed");
                     db::queries::outbox::attempt_failed(
-                        &self.db,
-                        row.id,
+                        &txn,
+                        id,
                         attempts,
                         &error.to_string(),
                         retry_at,
@@ -263,6 +268,7 @@ impl Worker {
                 }
             }
         }
+        txn.commit().await?;
         Ok(due.len())
     }
 }

@@ -617,6 +617,7 @@ pub async fn invite_bulk(
         ));
     }
 
+    let started = std::time::Instant::now();
     let mut planner = Planner::new(&state, &caller, &rows).await?;
     let mut summary = BulkSummary::default();
     let results: Vec<BulkRowResult> = rows
@@ -648,6 +649,7 @@ pub async fn invite_bulk(
         .collect();
     let response = BulkInvitationResponse { results, summary };
     let response_json = serde_json::to_string(&response).map_err(ApiError::internal)?;
+    let planned = started.elapsed();
 
     let txn = state.db.begin().await.map_err(db::DbError::from)?;
     if let Some(key) = &key {
@@ -676,6 +678,15 @@ pub async fn invite_bulk(
     }
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();
+    tracing::info!(
+        rows = rows.len(),
+        created = summary.created,
+        already_invited = summary.already_invited,
+        errors = summary.errors,
+        planned_ms = planned.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "bulk invitation"
+    );
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(response_json))
