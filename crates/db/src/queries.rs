@@ -95,9 +95,63 @@ pub mod users {
         insert_all::<user::Entity, _, _>(conn, rows).await
     }
 
-    /// Writes a changed account back.
-    pub async fn save(conn: &impl ConnectionTrait, row: user::Model) -> DbResult<()> {
-        user::Entity::update(row.into_active_model().reset_all())
+    /// Records a successful login. Only this column changes, so that a password changed at the
+    /// same moment is not written over.
+    pub async fn record_login(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
+        user::Entity::update_many()
+            .col_expr(user::Column::LastLoginAt, Expr::value(now))
+            .filter(user::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a chosen password's hash and drops any generated one.
+    pub async fn set_password(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
+        user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, Expr::value(hash))
+            .col_expr(
+                user::Column::GeneratedPasswordHash,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                user::Column::GeneratedPasswordExpiresAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives an account a (possibly corrected) address and a new generated password.
+    pub async fn set_generated_password(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        email: &str,
+        hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
+        user::Entity::update_many()
+            .col_expr(user::Column::Email, Expr::value(email))
+            .col_expr(user::Column::GeneratedPasswordHash, Expr::value(hash))
+            .col_expr(
+                user::Column::GeneratedPasswordExpiresAt,
+                Expr::value(expires_at),
+            )
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(id))
             .exec(conn)
             .await?;
         Ok(())
@@ -299,12 +353,23 @@ pub mod dossiers {
         Ok(found)
     }
 
-    /// Writes a changed dossier back.
-    pub async fn save(conn: &impl ConnectionTrait, row: dossier::Model) -> DbResult<()> {
-        dossier::Entity::update(row.into_active_model().reset_all())
+    /// Writes a changed dossier's content back as version `row.version`, provided it is still
+    /// at `expected_version`; false when someone changed it meanwhile (nothing written).
+    pub async fn save_content(
+        conn: &impl ConnectionTrait,
+        row: &dossier::Model,
+        expected_version: i64,
+    ) -> DbResult<bool> {
+        Ok(dossier::Entity::update_many()
+            .col_expr(dossier::Column::Content, Expr::value(row.content.clone()))
+            .col_expr(dossier::Column::Version, Expr::value(row.version))
+            .col_expr(dossier::Column::UpdatedAt, Expr::value(row.updated_at))
+            .filter(dossier::Column::Id.eq(row.id.as_str()))
+            .filter(dossier::Column::Version.eq(expected_version))
             .exec(conn)
-            .await?;
-        Ok(())
+            .await?
+            .rows_affected
+            == 1)
     }
 }
 
@@ -378,9 +443,15 @@ pub mod invitations {
             .collect())
     }
 
-    /// Writes a changed invitation back.
-    pub async fn save(conn: &impl ConnectionTrait, row: invitation::Model) -> DbResult<()> {
-        invitation::Entity::update(row.into_active_model().reset_all())
+    /// Records that the invitation mail went out again.
+    pub async fn mark_sent(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<()> {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::LastSentAt, Expr::value(now))
+            .filter(invitation::Column::Id.eq(id))
             .exec(conn)
             .await?;
         Ok(())
@@ -799,7 +870,8 @@ pub mod idempotency {
     }
 }
 
-/// Failed logins, counted per account and per client address for throttling.
+/// Throttling events: failed logins per account (`account:<email>`) and per client address
+/// (`ip:<address>`), and password-reset mails per address (`reset:<email>`).
 pub mod login_failures {
     use super::*;
 

@@ -188,15 +188,14 @@ pub async fn login(
     .await?;
 
     match (user, check) {
-        (Some(mut user), PasswordCheck::Valid) => {
+        (Some(user), PasswordCheck::Valid) => {
             db::queries::login_failures::clear(
                 &state.db,
                 &account_subject,
                 now - Duration::minutes(auth.throttle_window_minutes),
             )
             .await?;
-            user.last_login_at = Some(now);
-            db::queries::users::save(&state.db, user.clone()).await?;
+            db::queries::users::record_login(&state.db, &user.id, now).await?;
             open_session(&state, &user).await
         }
         (_, check) => {
@@ -275,11 +274,15 @@ pub async fn logout(
         .finish())
 }
 
+/// How many « Mot de passe oublié » mails one address gets per throttling window.
+const MAX_RESET_MAILS_PER_WINDOW: u64 = 3;
+
 /// « Mot de passe oublié ».
 ///
 /// Always answers 202, whether or not the address has an account, so that nobody can find out
 /// which addresses do. When it has one, an e-mail carries a link valid one hour that works once
-/// (`POST /api/v1/auth/password/reset` with its token).
+/// (`POST /api/v1/auth/password/reset` with its token). At most three such mails go to one address
+/// per `auth.throttle_window_minutes`.
 #[utoipa::path(
     tag = "auth",
     request_body = ForgotPasswordRequest,
@@ -300,6 +303,15 @@ pub async fn forgot_password(
         return Ok(HttpResponse::Accepted().finish());
     };
     let now = state.clock.now();
+    // A few links per address and window are plenty; more would only let someone flood the
+    // address. The answer stays the same either way.
+    let subject = format!("reset:{}", user.email);
+    let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
+    let (recent, _) = db::queries::login_failures::since(&state.db, &subject, now - window).await?;
+    if recent >= MAX_RESET_MAILS_PER_WINDOW {
+        tracing::info!("password reset mail not sent: too many in the window");
+        return Ok(HttpResponse::Accepted().finish());
+    }
     let minutes = state.settings.auth.reset_token_minutes;
     let token = secrets::random_token("");
     let link = format!(
@@ -321,6 +333,7 @@ pub async fn forgot_password(
     )
     .await?;
     state.outbox.queue(&txn, vec![mail], now).await?;
+    db::queries::login_failures::record(&txn, &[subject], now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();
     Ok(HttpResponse::Accepted().finish())
@@ -336,21 +349,17 @@ fn check_new_password(field: &str, password: &str) -> Result<(), ApiError> {
 /// closed, the user told by e-mail.
 async fn set_password(
     state: &AppState,
-    mut user: user::Model,
+    user: user::Model,
     password: String,
 ) -> Result<(), ApiError> {
     let hash = blocking(move || secrets::hash_password(&password))
         .await?
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let now = state.clock.now();
-    user.password_hash = Some(hash);
-    user.generated_password_hash = None;
-    user.generated_password_expires_at = None;
-    user.updated_at = now;
     let mail = templates::password_changed(&user.email, &user.first_name, &state.login_url());
     let txn = state.db.begin().await.map_err(db::DbError::from)?;
     db::queries::secrets::revoke_all_refresh(&txn, &user.id, now).await?;
-    db::queries::users::save(&txn, user).await?;
+    db::queries::users::set_password(&txn, &user.id, &hash, now).await?;
     state.outbox.queue(&txn, vec![mail], now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();

@@ -284,11 +284,7 @@ fn invitation_body(
         formation_id: dossier.formation_id.clone(),
         created_at: invitation.created_at,
         last_sent_at: invitation.last_sent_at,
-        password_expires_at: if account.password_hash.is_none() {
-            account.generated_password_expires_at
-        } else {
-            None
-        },
+        password_expires_at: account.generated_password_expires_at,
         accepted: account.last_login_at.is_some(),
     }
 }
@@ -797,20 +793,18 @@ pub async fn list_invitations(
     Ok(HttpResponse::Ok().json(bodies))
 }
 
-/// Sends a fresh generated password to the account's (possibly corrected) address.
+/// Sends a fresh generated password to the account's address — `corrected`, when given, with
+/// the dossier whose « Courriel » follows it.
 async fn resend(
     state: &AppState,
-    mut invitation: invitation::Model,
+    invitation: invitation::Model,
     mut account: user::Model,
-    dossier: dossier::Model,
+    corrected: Option<(dossier::Model, i64)>,
     code: String,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let password = secrets::generate_password();
-    account.generated_password_hash = Some(secrets::sha256_hex(&password));
-    account.generated_password_expires_at = Some(now + state.generated_password_lifetime());
-    account.updated_at = now;
-    invitation.last_sent_at = now;
+    let expires_at = now + state.generated_password_lifetime();
     let book = CodeBook::load(&state.db).await?;
     let purpose = book
         .open(&code)
@@ -825,15 +819,43 @@ async fn resend(
         login_url: &state.login_url(),
     });
     let txn = state.db.begin().await.map_err(db::DbError::from)?;
-    match db::queries::users::save(&txn, account.clone()).await {
+    match db::queries::users::set_generated_password(
+        &txn,
+        &account.id,
+        &account.email,
+        &secrets::sha256_hex(&password),
+        expires_at,
+        now,
+    )
+    .await
+    {
         Err(db::DbError::Unique(_)) => return Err(email_taken()),
         other => other?,
     }
-    db::queries::dossiers::save(&txn, dossier.clone()).await?;
-    db::queries::invitations::save(&txn, invitation.clone()).await?;
+    let dossier = match corrected {
+        Some((dossier, expected_version)) => {
+            if !db::queries::dossiers::save_content(&txn, &dossier, expected_version).await? {
+                return Err(ApiError::Conflict {
+                    code: "dossier_changed",
+                    detail: "Le dossier vient d'être modifié par quelqu'un d'autre : réessayez."
+                        .into(),
+                });
+            }
+            dossier
+        }
+        None => db::queries::dossiers::by_id(&txn, &invitation.dossier_id)
+            .await?
+            .ok_or_else(|| ApiError::internal("invited dossier missing"))?,
+    };
+    db::queries::invitations::mark_sent(&txn, &invitation.id, now).await?;
     state.outbox.queue(&txn, vec![mail], now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();
+    account.generated_password_expires_at = Some(expires_at);
+    let invitation = invitation::Model {
+        last_sent_at: now,
+        ..invitation
+    };
     Ok(HttpResponse::Ok().json(invitation_body(&invitation, &account, &dossier, &code)))
 }
 
@@ -859,8 +881,8 @@ pub async fn renew_invitation(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
-    let (invitation, account, dossier, code) = visible_invitation(&state, &caller, &id).await?;
-    resend(&state, invitation, account, dossier, code).await
+    let (invitation, account, _, code) = visible_invitation(&state, &caller, &id).await?;
+    resend(&state, invitation, account, None, code).await
 }
 
 /// Correct an invitation's address.
@@ -900,23 +922,32 @@ pub async fn correct_invitation_email(
             detail: "L'alternant s'est déjà connecté : c'est à lui de modifier son adresse.".into(),
         });
     }
-    if account.email != email.as_ref() {
-        if db::queries::users::by_email(&state.db, email.as_ref())
-            .await?
-            .is_some()
-        {
-            return Err(email_taken());
-        }
-        account.email = email.as_ref().to_owned();
-        if let Some(apprenti) = dossier
-            .content
-            .get_mut("apprenti")
-            .and_then(|a| a.as_object_mut())
-        {
-            apprenti.insert("courriel".into(), account.email.clone().into());
-        }
-        dossier.version += 1;
-        dossier.updated_at = state.clock.now();
+    if account.email == email.as_ref() {
+        return resend(&state, invitation, account, None, code).await;
     }
-    resend(&state, invitation, account, dossier, code).await
+    if db::queries::users::by_email(&state.db, email.as_ref())
+        .await?
+        .is_some()
+    {
+        return Err(email_taken());
+    }
+    account.email = email.as_ref().to_owned();
+    let expected_version = dossier.version;
+    if let Some(apprenti) = dossier
+        .content
+        .get_mut("apprenti")
+        .and_then(|a| a.as_object_mut())
+    {
+        apprenti.insert("courriel".into(), account.email.clone().into());
+    }
+    dossier.version += 1;
+    dossier.updated_at = state.clock.now();
+    resend(
+        &state,
+        invitation,
+        account,
+        Some((dossier, expected_version)),
+        code,
+    )
+    .await
 }

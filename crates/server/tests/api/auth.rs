@@ -20,6 +20,7 @@ both!(
     an_invitation_password_works_for_one_hour_then_points_to_forgotten_password,
     the_forgotten_password_flow_works_end_to_end_through_the_mailbox,
     forgotten_password_answers_the_same_for_an_unknown_address,
+    forgotten_password_mails_are_limited_per_address,
     changing_a_password_needs_the_current_one,
     logins_are_throttled_per_account,
     logins_are_throttled_per_client_address,
@@ -217,6 +218,20 @@ async fn forgotten_password_answers_the_same_for_an_unknown_address(backend: Bac
     assert_eq!(malformed.status(), 202);
     assert_eq!(unknown.text().await.unwrap(), "");
     assert!(app.mailbox("personne@example.fr").await.is_empty());
+}
+
+async fn forgotten_password_mails_are_limited_per_address(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let body = json!({"email": demo("alternant")});
+    let forgot = || app.post_json(None, "/api/v1/auth/password/forgot", &body);
+    for _ in 0..4 {
+        assert_eq!(forgot().await.status(), 202);
+    }
+
+    assert_eq!(app.mailbox(demo("alternant")).await.len(), 3);
+    app.state.clock.advance(Duration::minutes(16));
+    assert_eq!(forgot().await.status(), 202);
+    assert_eq!(app.mailbox(demo("alternant")).await.len(), 4);
 }
 
 async fn changing_a_password_needs_the_current_one(backend: Backend) {

@@ -13,3 +13,4 @@ mod invitations;
 mod mail;
 mod operations;
 mod registrations;
+mod users;

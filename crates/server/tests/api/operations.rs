@@ -17,6 +17,7 @@ both!(
     an_oversized_body_answers_413,
     a_body_of_the_wrong_shape_answers_400_with_the_reason,
     the_api_docs_render_with_no_internet,
+    migrations_roll_back_and_apply_again,
 );
 
 async fn health_answers_ok_when_the_database_does(backend: Backend) {
@@ -177,6 +178,20 @@ async fn the_api_docs_render_with_no_internet(backend: Backend) {
         .unwrap();
     assert_eq!(spec["info"]["title"], "Opuntia API");
     assert!(spec["paths"]["/api/v1/invitations/bulk"]["post"].is_object());
+}
+
+async fn migrations_roll_back_and_apply_again(backend: Backend) {
+    use db::MigratorTrait;
+    let app = spawn_app(backend).await;
+
+    db::Migrator::down(&app.state.db, None).await.unwrap();
+    assert!(
+        db::queries::users::count(&app.state.db).await.is_err(),
+        "tables gone"
+    );
+    db::Migrator::up(&app.state.db, None).await.unwrap();
+
+    assert_eq!(db::queries::users::count(&app.state.db).await.unwrap(), 0);
 }
 
 #[test]
