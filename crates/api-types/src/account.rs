@@ -37,6 +37,12 @@ pub struct UserBody {
 /// The answer to a successful login or refresh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "user": {"id": "00000000-0000-4000-8000-000000000004", "email": "alternant@demo.opuntia.test", "role": "alternant", "first_name": "Léa", "last_name": "Martin", "password_change_required": false}
+})))]
 pub struct LoginResponse {
     /// A short-lived JWT to send as `Authorization: Bearer <access_token>`.
     pub access_token: String,
@@ -93,6 +99,12 @@ pub enum DossierScope {
 /// `GET /api/v1/me`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "user": {"id": "00000000-0000-4000-8000-000000000002", "email": "formation@demo.opuntia.test", "role": "formation", "first_name": "Claire", "last_name": "Dubois", "password_change_required": false},
+    "dossier_scope": "formations",
+    "dossier_ids": ["00000000-0000-4000-8000-00000000d001"],
+    "formation_ids": ["00000000-0000-4000-8000-000000000724", "00000000-0000-4000-8000-000000000728"]
+})))]
 pub struct MeBody {
     /// The signed-in user.
     pub user: UserBody,

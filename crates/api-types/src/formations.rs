@@ -201,6 +201,11 @@ pub struct FormationSummaryBody {
 /// `GET /api/v1/access-codes/{code}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "code": "F724-2",
+    "variant_label": "2e année",
+    "formation": {"id": "00000000-0000-4000-8000-000000000724", "title": "Diplôme d'ingénieur – Informatique et réseaux", "school": "École d'ingénieurs de démonstration", "start_date": "2027-09-01", "end_date": "2029-08-31", "contract_types": ["apprentissage"], "mission": "optional", "validation_mode": "manual"}
+})))]
 pub struct AccessCodeBody {
     /// The code, normalised (`F724-2`).
     pub code: String,

@@ -27,6 +27,20 @@ pub struct InvitationRequest {
 /// An invitation: the apprentice's account and draft dossier, and the e-mail that went out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "6f1c2e0a-3b7d-4f5e-9a8b-1c2d3e4f5a6b",
+    "user_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    "dossier_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+    "email": "lea.martin@example.fr",
+    "first_name": "Léa",
+    "last_name": "Martin",
+    "access_code": "F724",
+    "formation_id": "00000000-0000-4000-8000-000000000724",
+    "created_at": "2026-11-24T09:30:00Z",
+    "last_sent_at": "2026-11-24T09:30:00Z",
+    "password_expires_at": "2026-11-24T10:30:00Z",
+    "accepted": false
+})))]
 pub struct InvitationBody {
     /// Identifier, to renew it or correct its address.
     pub id: String,
@@ -110,6 +124,14 @@ pub struct BulkSummary {
 /// `POST /api/v1/invitations/bulk`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "results": [
+        {"row": 1, "email": "lea.martin@example.fr", "status": "created", "errors": [], "dossier_id": "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"},
+        {"row": 2, "email": "hugo.bernard@example.fr", "status": "already_invited", "errors": [], "dossier_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"},
+        {"row": 3, "email": "pas-une-adresse", "status": "error", "errors": [{"field": "email", "code": "email_format", "message": "Saisissez une adresse électronique valide (ex. prenom.nom@exemple.fr)."}], "dossier_id": null}
+    ],
+    "summary": {"created": 1, "already_invited": 1, "errors": 1}
+})))]
 pub struct BulkInvitationResponse {
     /// One entry per row, in order.
     pub results: Vec<BulkRowResult>,

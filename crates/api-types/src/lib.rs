@@ -33,7 +33,7 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
     "status": 422,
     "detail": "Certains champs sont invalides.",
     "code": "validation_failed",
-    "errors": [{"field": "email", "code": "email_format", "message": "Adresse e-mail invalide."}]
+    "errors": [{"field": "email", "code": "email_format", "message": "Saisissez une adresse électronique valide (ex. prenom.nom@exemple.fr)."}]
 })))]
 pub struct Problem {
     /// A URI naming the kind of problem: `urn:opuntia:problem:<code>`.

@@ -125,7 +125,7 @@ pub fn invitation(mail: InvitationMail<'_>) -> NewMail {
     let validity = hour_phrase(mail.valid_minutes);
     Letter {
         to: mail.to,
-        subject: "Bienvenue sur Opuntia : votre accès à votre dossier d'alternance".into(),
+        subject: "Bienvenue sur Opuntia : vos identifiants de connexion".into(),
         greeting: format!("Bonjour {},", mail.first_name),
         paragraphs: vec![
             format!("Un compte a été créé pour vous sur Opuntia, la plateforme de votre CFA, pour : {}.", mail.purpose),
@@ -137,7 +137,7 @@ pub fn invitation(mail: InvitationMail<'_>) -> NewMail {
         ],
         link: Some((mail.login_url.to_owned(), "Se connecter à Opuntia")),
         closing: vec![
-            format!("Ce mot de passe n'est valable que {validity}. Passé ce délai, cliquez sur « Mot de passe oublié » sur la page de connexion : vous recevrez un lien pour choisir votre propre mot de passe."),
+            format!("Ce mot de passe n'est valable que pendant {validity}. Passé ce délai, cliquez sur « Mot de passe oublié » sur la page de connexion : vous recevrez un lien pour choisir votre propre mot de passe."),
             "Si vous ne recevez pas nos messages, vérifiez votre dossier de courrier indésirable.".into(),
         ],
     }
