@@ -255,15 +255,29 @@ impl TestApp {
         }
     }
 
+    /// POST of a raw body with its content type.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: String) -> Response {
+        self.request(Method::POST, path)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The answer to inviting Léa Martin at `email` with `code`, as `token`.
+    pub async fn post_invitation(&self, token: &str, email: &str, code: &str) -> Response {
+        self.post_json(
+            Some(token),
+            "/api/v1/invitations",
+            &json!({"email": email, "first_name": "Léa", "last_name": "Martin", "access_code": code}),
+        )
+        .await
+    }
+
     /// Invites an apprentice as `token` and answers their generated password from the mail.
     pub async fn invite(&self, token: &str, email: &str, code: &str) -> (Value, String) {
-        let response = self
-            .post_json(
-                Some(token),
-                "/api/v1/invitations",
-                &json!({"email": email, "first_name": "Léa", "last_name": "Martin", "access_code": code}),
-            )
-            .await;
+        let response = self.post_invitation(token, email, code).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         let invitation: Value = response.json().await.unwrap();
         let mail = self.delivered_mail(email, "Bienvenue").await;

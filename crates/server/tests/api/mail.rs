@@ -32,13 +32,7 @@ async fn mails_are_delivered_over_smtp_to_a_real_server(backend: Backend) {
     let app = spawn_app_with(backend, |s| use_smtp(s, port)).await;
     let staff = app.login_demo("formation").await;
 
-    let response = app
-        .post_json(
-            Some(&staff),
-            "/api/v1/invitations",
-            &json!({"email": "smtp@example.fr", "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}),
-        )
-        .await;
+    let response = app.post_invitation(&staff, "smtp@example.fr", "F724").await;
     assert_eq!(response.status(), 201);
 
     let message = sink.wait_for("smtp@example.fr").await;
@@ -67,11 +61,7 @@ async fn nothing_is_lost_while_smtp_is_down(backend: Backend) {
     let app = spawn_app_with(backend, |s| use_smtp(s, port)).await;
     let staff = app.login_demo("formation").await;
     let response = app
-        .post_json(
-            Some(&staff),
-            "/api/v1/invitations",
-            &json!({"email": "patience@example.fr", "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}),
-        )
+        .post_invitation(&staff, "patience@example.fr", "F724")
         .await;
     assert_eq!(response.status(), 201);
 

@@ -76,12 +76,12 @@ async fn malformed_json_answers_a_problem_json_400(backend: Backend) {
     let app = spawn_app(backend).await;
 
     let response = app
-        .request(Method::POST, "/api/v1/auth/login")
-        .header("content-type", "application/json")
-        .body("{\"email\": ")
-        .send()
-        .await
-        .unwrap();
+        .post_raw(
+            "/api/v1/auth/login",
+            "application/json",
+            "{\"email\": ".into(),
+        )
+        .await;
 
     assert_problem(response, 400, "malformed_json").await;
 }
@@ -90,12 +90,8 @@ async fn a_body_of_the_wrong_type_answers_415(backend: Backend) {
     let app = spawn_app(backend).await;
 
     let response = app
-        .request(Method::POST, "/api/v1/auth/login")
-        .header("content-type", "text/plain")
-        .body("email=a@b.fr")
-        .send()
-        .await
-        .unwrap();
+        .post_raw("/api/v1/auth/login", "text/plain", "email=a@b.fr".into())
+        .await;
 
     assert_problem(response, 415, "unsupported_media_type").await;
 }
@@ -108,12 +104,8 @@ async fn an_oversized_body_answers_413(backend: Backend) {
     );
 
     let response = app
-        .request(Method::POST, "/api/v1/auth/login")
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
+        .post_raw("/api/v1/auth/login", "application/json", huge)
+        .await;
 
     assert_problem(response, 413, "payload_too_large").await;
 }
