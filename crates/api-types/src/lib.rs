@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod account;
 pub mod dev;
+pub mod dossiers;
 pub mod formations;
 pub mod invitations;
 #[cfg(feature = "openapi")]
@@ -118,6 +119,7 @@ pub type DossierContent = serde_json::Map<String, serde_json::Value>;
 
 /// The formation's dates as the API writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormationDatesBody {
     /// First day of training at the CFA.
     #[serde(default)]
@@ -129,26 +131,32 @@ pub struct FormationDatesBody {
 
 /// `POST /api/v1/rules/evaluate`: content to evaluate under the given settings; nothing stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluateRequest {
     /// « Saisie complète » (default) or « saisie simple ».
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::NiveauSaisieSchema))]
     pub niveau_saisie: NiveauSaisie,
     /// `apprentissage` (default) or `professionnalisation`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::ContractTypeSchema))]
     pub contract_type: ContractType,
     /// Whether the formation hides, offers or requires « La mission » (default hidden).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::MissionModeSchema))]
     pub mission: MissionMode,
     /// The formation's dates, used while the contract's are unknown.
     #[serde(default)]
     pub formation: FormationDatesBody,
-    /// The dossier content.
+    /// The dossier content, grouped by CERFA prefix (`{"apprenti": {"nom": "Martin"}}`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub content: DossierContent,
 }
 
 /// One tab's evaluation: its check mark and what it lacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TabEvaluationBody {
     /// Whether the tab is shown for this dossier.
     pub shown: bool,
@@ -164,8 +172,10 @@ pub struct TabEvaluationBody {
 
 /// One field's evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldEvaluationBody {
     /// `ok`, `empty`, `missing` (green), `invalid` (green, with a message) or `hidden`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "missing"))]
     pub status: FieldStatus,
     /// Whether the field is required now.
     pub required: bool,
@@ -179,6 +189,7 @@ pub struct FieldEvaluationBody {
 
 /// One CERFA remuneration line at its legal minimum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RemunerationLineBody {
     /// `1.1` … `4.2`.
     pub line: String,
@@ -215,6 +226,7 @@ impl From<&RemunerationLine> for RemunerationLineBody {
 
 /// A dossier's evaluation as the API answers it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationBody {
     /// Whether the dossier is complete: validation may be requested.
     pub complete: bool,

@@ -11,8 +11,9 @@ use sea_orm::{
 use crate::{
     DbResult,
     entities::{
-        api_token, dossier, formation, formation_responsable, idempotency_key, invitation,
-        login_failure, outbox as outbox_row, password_reset, refresh_token, user, variant,
+        api_token, dossier, dossier_change, formation, formation_responsable, idempotency_key,
+        invitation, login_failure, outbox as outbox_row, password_reset, refresh_token, user,
+        variant,
     },
     insert_all, insert_one,
 };
@@ -353,6 +354,38 @@ pub mod dossiers {
         Ok(found)
     }
 
+    /// Writes a dossier row back as it is (statuses change through the workflow; this is for
+    /// arranging tests and repairs).
+    pub async fn save(conn: &impl ConnectionTrait, row: dossier::Model) -> DbResult<()> {
+        dossier::Entity::update(row.into_active_model().reset_all())
+            .exec(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a reviewed patch as the next version, provided the dossier is still at
+    /// `expected_version`; false when someone changed it meanwhile (nothing written).
+    pub async fn save_patch(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        expected_version: i64,
+        content: serde_json::Value,
+        niveau_saisie: &str,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
+        Ok(dossier::Entity::update_many()
+            .col_expr(dossier::Column::Content, Expr::value(content))
+            .col_expr(dossier::Column::NiveauSaisie, Expr::value(niveau_saisie))
+            .col_expr(dossier::Column::Version, Expr::value(expected_version + 1))
+            .col_expr(dossier::Column::UpdatedAt, Expr::value(now))
+            .filter(dossier::Column::Id.eq(id))
+            .filter(dossier::Column::Version.eq(expected_version))
+            .exec(conn)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
     /// Writes a changed dossier's content back as version `row.version`, provided it is still
     /// at `expected_version`; false when someone changed it meanwhile (nothing written).
     pub async fn save_content(
@@ -370,6 +403,63 @@ pub mod dossiers {
             .await?
             .rows_affected
             == 1)
+    }
+}
+
+/// The dossier's trail of field changes.
+pub mod history {
+    use super::*;
+
+    /// A field change to record.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct NewChange {
+        /// The dossier.
+        pub dossier_id: String,
+        /// Who (`None`: the platform).
+        pub user_id: Option<String>,
+        /// When.
+        pub at: DateTime<Utc>,
+        /// The field's key.
+        pub field: String,
+        /// Before.
+        pub old: Option<serde_json::Value>,
+        /// After.
+        pub new: Option<serde_json::Value>,
+    }
+
+    /// Records changes, in the caller's transaction.
+    pub async fn record(conn: &impl ConnectionTrait, changes: Vec<NewChange>) -> DbResult<()> {
+        use sea_orm::ActiveValue::{NotSet, Set};
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let rows = changes
+            .into_iter()
+            .map(|change| dossier_change::ActiveModel {
+                id: NotSet,
+                dossier_id: Set(change.dossier_id),
+                user_id: Set(change.user_id),
+                at: Set(change.at),
+                field: Set(change.field),
+                old_value: Set(change.old),
+                new_value: Set(change.new),
+            });
+        dossier_change::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// A dossier's changes, oldest first.
+    pub async fn of_dossier(
+        conn: &impl ConnectionTrait,
+        dossier_id: &str,
+    ) -> DbResult<Vec<dossier_change::Model>> {
+        Ok(dossier_change::Entity::find()
+            .filter(dossier_change::Column::DossierId.eq(dossier_id))
+            .order_by_asc(dossier_change::Column::Id)
+            .all(conn)
+            .await?)
     }
 }
 

@@ -6,7 +6,8 @@
 //! - [`codes`]: the CERFA code lists, keyed by CERFA version;
 //! - [`evaluate`]: content + settings → green fields, tab check marks, completeness, legal
 //!   warnings and the minimum remuneration;
-//! - [`workflow`]: statuses, transitions, and who may do and write what.
+//! - [`workflow`]: statuses, transitions, and who may do and write what;
+//! - [`patch`]: a JSON merge patch of the content, reviewed field by field before it is saved.
 #![warn(missing_docs)]
 
 mod access_code;
@@ -17,6 +18,7 @@ pub mod dates;
 mod error;
 pub mod evaluation;
 mod identifiers;
+pub mod patch;
 pub mod remuneration;
 mod rules;
 pub mod settings;

@@ -367,6 +367,13 @@ pub fn writable_tabs(role: Role, status: Status) -> Vec<Tab> {
         .collect()
 }
 
+/// Whether `role` may change the niveau de saisie in `status`: it is chosen on Données de base by
+/// the apprentice (user guide B.9) or the CFA, never by the company contact, who only touches the
+/// dates and the SIRET there.
+pub fn can_change_niveau_saisie(role: Role, status: Status) -> bool {
+    role != Role::Employeur && can_write(role, Tab::Base, status)
+}
+
 /// Whether `role` may write one field in `status`: its tab must be writable, and on Données de
 /// base the employer only touches what the catalogue says they fill (contract dates, SIRET).
 pub fn can_write_field(role: Role, field: &crate::catalogue::FieldDef, status: Status) -> bool {

@@ -35,6 +35,18 @@ pub enum ApiError {
     /// The caller may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// Fields the caller's role may not write in the dossier's status.
+    #[error("fields forbidden")]
+    FieldsForbidden(Vec<FieldErrorBody>),
+    /// The dossier is frozen (validated or later): no write.
+    #[error("dossier frozen")]
+    Frozen(String),
+    /// A write without `If-Match`.
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// A write based on an older version than the stored one.
+    #[error("stale version; current is {0}")]
+    StaleVersion(i64),
     /// The API token lacks the scope.
     #[error("missing scope {0}")]
     MissingScope(&'static str),
@@ -129,6 +141,31 @@ impl ApiError {
             ),
             Self::Forbidden => Problem::new(status, "forbidden", "Action non autorisée")
                 .with_detail("Votre rôle ne permet pas cette action."),
+            Self::FieldsForbidden(errors) => Problem::new(
+                status,
+                "field_forbidden",
+                "Champs non modifiables",
+            )
+            .with_detail("Votre rôle ne permet pas de modifier ces champs à ce stade du dossier.")
+            .with_errors(errors.clone()),
+            Self::Frozen(status_label) => Problem::new(status, "dossier_frozen", "Dossier figé")
+                .with_detail(format!(
+                    "Le dossier est « {status_label} » : ses données sont figées et aucune modification n'est possible. Le CFA peut le rouvrir en indiquant un motif."
+                )),
+            Self::PreconditionRequired => Problem::new(
+                status,
+                "precondition_required",
+                "Version requise",
+            )
+            .with_detail("Envoyez l'en-tête If-Match avec l'ETag lu (\"v<version>\") : il protège les modifications des autres."),
+            Self::StaleVersion(current) => Problem::new(
+                status,
+                "stale_version",
+                "Dossier modifié entre-temps",
+            )
+            .with_detail(format!(
+                "Quelqu'un d'autre a modifié le dossier (il en est à la version {current}) : rechargez-le, vos changements n'ont pas été enregistrés."
+            )),
             Self::MissingScope(scope) => {
                 Problem::new(status, "insufficient_scope", "Jeton insuffisant").with_detail(
                     format!("Ce jeton d'API n'a pas la portée « {scope} » nécessaire."),
@@ -175,7 +212,12 @@ impl ResponseError for ApiError {
             Self::Unauthenticated | Self::InvalidCredentials | Self::GeneratedPasswordExpired => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::Forbidden | Self::MissingScope(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::MissingScope(_) | Self::FieldsForbidden(_) => {
+                StatusCode::FORBIDDEN
+            }
+            Self::Frozen(_) => StatusCode::CONFLICT,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
@@ -199,10 +241,18 @@ impl ResponseError for ApiError {
             Self::Unauthenticated => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
+            Self::StaleVersion(current) => {
+                response.insert_header((header::ETAG, etag(*current)));
+            }
             _ => {}
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }
+}
+
+/// The `ETag` of a dossier version.
+pub fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
 }
 
 fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {

@@ -30,6 +30,8 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
         (name = "formations", description = "Formations, their variants and access codes"),
         (name = "registration", description = "Self-registration with an access code"),
         (name = "invitations", description = "Inviting apprentices, one or ten thousand at a time"),
+        (name = "dossiers", description = "Reading and changing dossiers, with their evaluation and history"),
+        (name = "rules", description = "The rules, on content that is not stored"),
         (name = "operations", description = "Health and metrics"),
         (name = "development", description = "Development mode only"),
     ),

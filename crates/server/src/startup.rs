@@ -202,6 +202,11 @@ fn app(
         .app_data(
             web::JsonConfig::default()
                 .limit(json_limit)
+                // `application/json` and every `+json` type (`application/merge-patch+json`).
+                .content_type(|mime| {
+                    mime.subtype().as_str() == "json"
+                        || mime.suffix().is_some_and(|s| s.as_str() == "json")
+                })
                 .error_handler(error::json_error),
         )
         .app_data(web::PathConfig::default().error_handler(error::path_error))

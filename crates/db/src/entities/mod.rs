@@ -4,6 +4,8 @@
 
 pub mod api_token;
 pub mod dossier;
+pub mod dossier_change;
+pub mod dossier_transition;
 pub mod formation;
 pub mod formation_responsable;
 pub mod idempotency_key;

@@ -6,6 +6,7 @@
 mod catalogue;
 mod evaluation;
 mod helpers;
+mod patch;
 mod remuneration;
 mod validators;
 mod workflow;

@@ -416,3 +416,22 @@ fn statuses_round_trip_their_api_keys_and_read_in_french() {
         "Cette action n'est pas possible quand le dossier est « Signé »."
     );
 }
+
+#[test]
+fn only_the_apprentice_and_the_cfa_choose_the_niveau_de_saisie() {
+    use domain::workflow::can_change_niveau_saisie;
+    assert!(can_change_niveau_saisie(Role::Alternant, Status::Draft));
+    assert!(can_change_niveau_saisie(Role::Cfa, Status::InProgress));
+    assert!(!can_change_niveau_saisie(
+        Role::Employeur,
+        Status::InProgress
+    ));
+    assert!(!can_change_niveau_saisie(
+        Role::Formation,
+        Status::InProgress
+    ));
+    assert!(!can_change_niveau_saisie(
+        Role::Alternant,
+        Status::Validated
+    ));
+}

@@ -5,11 +5,13 @@ pub mod access_codes;
 pub mod api_tokens;
 pub mod auth;
 pub mod dev;
+pub mod dossiers;
 pub mod formations;
 pub mod invitations;
 pub mod me;
 pub mod operations;
 pub mod registrations;
+pub mod rules;
 pub mod users;
 
 use api_types::FieldErrorBody;
@@ -46,6 +48,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(invitations::invite_bulk)
         .service(invitations::renew_invitation)
         .service(invitations::correct_invitation_email)
+        .service(dossiers::get_dossier)
+        .service(dossiers::patch_dossier)
+        .service(dossiers::dossier_history)
+        .service(rules::evaluate)
         .service(dev::mailbox);
 }
 

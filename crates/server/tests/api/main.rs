@@ -8,6 +8,7 @@ mod helpers;
 
 mod api_tokens;
 mod auth;
+mod dossiers;
 mod formations;
 mod invitations;
 mod mail;

@@ -1,0 +1,127 @@
+//! Dossiers: reading, patching, history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{ContractType, MissionMode, NiveauSaisie, workflow::ValidationMode};
+use serde::{Deserialize, Serialize};
+
+use crate::{DossierContent, EvaluationBody};
+
+/// The formation a dossier belongs to, with what its evaluation depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierFormationBody {
+    /// The formation's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The school.
+    pub school: String,
+    /// The variant of the dossier.
+    pub variant_id: String,
+    /// The variant's access code.
+    pub access_code: String,
+    /// The variant's label.
+    pub variant_label: String,
+    /// First day of training (the variant's own when it has one), shown beside the title.
+    pub start_date: NaiveDate,
+    /// Planned end (the variant's own when it has one).
+    pub end_date: NaiveDate,
+    /// Whether « La mission » is hidden, optional or required.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::MissionModeSchema))]
+    pub mission: MissionMode,
+    /// What « Demande de validation » does.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ValidationModeSchema))]
+    pub validation_mode: ValidationMode,
+    /// Whether the training calendar exists.
+    pub calendrier_available: bool,
+    /// Whether the training programme exists.
+    pub programme_available: bool,
+}
+
+/// What the caller may do with a dossier now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PermissionsBody {
+    /// Workflow actions offered as buttons (`validate_base`, `request_validation`, …); whether
+    /// one succeeds still depends on completeness and a reason.
+    pub actions: Vec<String>,
+    /// Tabs the caller may write (`base`, `alternant`, `employeur`, `contrat`, `mission`).
+    pub writable_tabs: Vec<String>,
+}
+
+/// `GET /api/v1/dossiers/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierBody {
+    /// Identifier.
+    pub id: String,
+    /// `draft`, `in_progress`, `validation_requested`, `returned`, `validated`,
+    /// `economics_validated`, `in_signature`, `signed` or `cancelled`.
+    pub status: String,
+    /// Increases with every change; the `ETag` is `"v<version>"`.
+    pub version: i64,
+    /// « Saisie complète » or « saisie simple ».
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::NiveauSaisieSchema))]
+    pub niveau_saisie: NiveauSaisie,
+    /// Apprenticeship or professionalisation.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ContractTypeSchema))]
+    pub contract_type: ContractType,
+    /// The formation and variant.
+    pub formation: DossierFormationBody,
+    /// The content, keyed as the CERFA schema (`apprenti`, `employeur`, `maitre1`, `contrat`, …).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub content: DossierContent,
+    /// Green fields, tab check marks, completeness, legal warnings, minimum remuneration.
+    pub evaluation: EvaluationBody,
+    /// What the caller may do.
+    pub permissions: PermissionsBody,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `PATCH /api/v1/dossiers/{id}`: a JSON merge patch of the writable part.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"content": {"apprenti": {"dateNaissance": "2005-03-10", "nomUsage": null}}})))]
+pub struct DossierPatch {
+    /// Members to set (`null` removes one), merged into the content (RFC 7396).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub content: Option<serde_json::Value>,
+    /// A new niveau de saisie (« Données de base »).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::NiveauSaisieSchema>))]
+    pub niveau_saisie: Option<NiveauSaisie>,
+}
+
+/// Who made a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorBody {
+    /// The user's id.
+    pub id: String,
+    /// « Prénom Nom ».
+    pub name: String,
+    /// Their role.
+    pub role: String,
+}
+
+/// One field change of a dossier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntryBody {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (absent for the platform itself).
+    pub author: Option<AuthorBody>,
+    /// The field's key (`apprenti.nom`, or `niveau_saisie`).
+    pub field: String,
+    /// The value before (absent: empty).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub old: Option<serde_json::Value>,
+    /// The value after (absent: removed).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub new: Option<serde_json::Value>,
+}

@@ -1,0 +1,437 @@
+//! Dossiers: read with their evaluation and what the caller may do, write by merge patch under
+//! `If-Match`, and the field-level history. Every decision is `domain`'s: who may write which
+//! field in which status, whether a value is valid, what the evaluation says.
+
+use actix_web::{
+    HttpRequest, HttpResponse, get,
+    http::header::{self, HeaderValue},
+    patch, web,
+};
+use api_types::{
+    EvaluationBody, FieldErrorBody, Problem,
+    account::TokenScope,
+    dossiers::{
+        AuthorBody, DossierBody, DossierFormationBody, DossierPatch, HistoryEntryBody,
+        PermissionsBody,
+    },
+};
+use db::{
+    TransactionTrait,
+    entities::{dossier, formation, variant},
+    queries::history::NewChange,
+};
+use domain::{
+    EvaluationSettings, FieldError, FormationDates, NiveauSaisie, Role, Status,
+    codes::CerfaVersion,
+    patch::{Refusal, review},
+    workflow::{available_actions, can_change_niveau_saisie, writable_tabs},
+};
+
+use crate::{
+    auth::Caller,
+    error::{ApiError, etag},
+    routes::{parse_stored, stored_key},
+    startup::AppState,
+};
+
+/// A dossier with the formation and variant it belongs to.
+pub struct DossierContext {
+    /// The dossier.
+    pub dossier: dossier::Model,
+    /// Its formation.
+    pub formation: formation::Model,
+    /// Its variant.
+    pub variant: variant::Model,
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound {
+        code: "dossier_not_found",
+        detail: "Dossier introuvable.".into(),
+    }
+}
+
+/// The dossier if the caller is one of its parties (or staff of its formation, or CFA staff).
+/// Unknown and foreign dossiers get the same 404, so that ids reveal nothing.
+pub async fn load_visible(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<DossierContext, ApiError> {
+    let dossier = db::queries::dossiers::by_id(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let visible = match caller.role {
+        Role::Alternant => dossier.apprentice_id == caller.user_id,
+        Role::Employeur => dossier.employer_id.as_deref() == Some(caller.user_id.as_str()),
+        Role::Formation => db::queries::formations::ids_of_responsable(&state.db, &caller.user_id)
+            .await?
+            .contains(&dossier.formation_id),
+        Role::Cfa => true,
+    };
+    if !visible {
+        return Err(not_found());
+    }
+    let formation = db::queries::formations::by_id(&state.db, &dossier.formation_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("dossier without formation"))?;
+    let variant = db::queries::formations::variant_by_id(&state.db, &dossier.variant_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("dossier without variant"))?;
+    Ok(DossierContext {
+        dossier,
+        formation,
+        variant,
+    })
+}
+
+impl DossierContext {
+    /// The dossier's status.
+    pub fn status(&self) -> Result<Status, ApiError> {
+        Status::from_key(&self.dossier.status)
+            .ok_or_else(|| ApiError::internal(format!("stored status {:?}", self.dossier.status)))
+    }
+
+    /// What the evaluation depends on besides the content. The variant's own dates come first:
+    /// a 2nd-year variant's contracts start a year after the formation's first day.
+    pub fn evaluation_settings(
+        &self,
+        today: chrono::NaiveDate,
+    ) -> Result<EvaluationSettings, ApiError> {
+        Ok(EvaluationSettings {
+            niveau_saisie: parse_stored(&self.dossier.niveau_saisie)?,
+            contract_type: parse_stored(&self.dossier.contract_type)?,
+            mission: parse_stored(&self.formation.mission)?,
+            formation: FormationDates {
+                start: Some(self.variant.start_date.unwrap_or(self.formation.start_date)),
+                end: Some(self.variant.end_date.unwrap_or(self.formation.end_date)),
+            },
+            cerfa_version: CerfaVersion::default(),
+            today,
+        })
+    }
+
+    /// The dossier as the API shows it to `role`.
+    pub fn body(&self, role: Role, today: chrono::NaiveDate) -> Result<DossierBody, ApiError> {
+        let status = self.status()?;
+        let settings = self.evaluation_settings(today)?;
+        let evaluation = domain::evaluate(&self.dossier.content, &settings);
+        let content = match &self.dossier.content {
+            serde_json::Value::Object(map) => map.clone(),
+            _ => serde_json::Map::new(),
+        };
+        Ok(DossierBody {
+            id: self.dossier.id.clone(),
+            status: status.key().to_owned(),
+            version: self.dossier.version,
+            niveau_saisie: settings.niveau_saisie,
+            contract_type: settings.contract_type,
+            formation: DossierFormationBody {
+                id: self.formation.id.clone(),
+                title: self.formation.title.clone(),
+                school: self.formation.school.clone(),
+                variant_id: self.variant.id.clone(),
+                access_code: self.variant.access_code.clone(),
+                variant_label: self.variant.label.clone(),
+                start_date: settings
+                    .formation
+                    .start
+                    .unwrap_or(self.formation.start_date),
+                end_date: settings.formation.end.unwrap_or(self.formation.end_date),
+                mission: settings.mission,
+                validation_mode: parse_stored(&self.formation.validation_mode)?,
+                calendrier_available: self.formation.calendrier_available,
+                programme_available: self.formation.programme_available,
+            },
+            content,
+            evaluation: EvaluationBody::from(&evaluation),
+            permissions: PermissionsBody {
+                actions: available_actions(status, role)
+                    .into_iter()
+                    .map(|a| a.key().to_owned())
+                    .collect(),
+                writable_tabs: writable_tabs(role, status)
+                    .into_iter()
+                    .map(|t| t.key().to_owned())
+                    .collect(),
+            },
+            created_at: self.dossier.created_at,
+            updated_at: self.dossier.updated_at,
+        })
+    }
+}
+
+fn with_etag(mut response: HttpResponse, version: i64) -> HttpResponse {
+    if let Ok(value) = HeaderValue::from_str(&etag(version)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// Read a dossier.
+///
+/// Its content, status and version (also as `ETag: "v<version>"`, to send back as `If-Match`),
+/// the formation's settings, the full evaluation — per field ok / missing (green) / invalid, per
+/// tab its check mark and what it lacks, whether the dossier is complete, the legal warnings and
+/// the minimum remuneration — and what the caller may do. Unknown dossiers and dossiers of
+/// others answer the same 404.
+#[utoipa::path(
+    tag = "dossiers",
+    params(("id" = String, Path, description = "The dossier's id")),
+    responses(
+        (status = 200, description = "The dossier", body = DossierBody, headers(("ETag" = String, description = "\"v<version>\""))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`: unknown, or not the caller's", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[get("/dossiers/{id}")]
+pub async fn get_dossier(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(TokenScope::DossiersRead)?;
+    let context = load_visible(&state, &caller, &id).await?;
+    let body = context.body(caller.role, state.clock.now().date_naive())?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(body),
+        context.dossier.version,
+    ))
+}
+
+/// The version an `If-Match` header names.
+fn if_match(request: &HttpRequest) -> Result<Vec<i64>, ApiError> {
+    let value = request
+        .headers()
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ApiError::PreconditionRequired)?;
+    let versions: Vec<i64> = value
+        .split(',')
+        .filter_map(|tag| {
+            tag.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .trim_start_matches('v')
+                .parse()
+                .ok()
+        })
+        .collect();
+    if versions.is_empty() {
+        return Err(ApiError::PreconditionRequired);
+    }
+    Ok(versions)
+}
+
+fn field_errors(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::NotAnObject => ApiError::BadRequest {
+            code: "invalid_body",
+            detail: "« content » doit être un objet JSON (un merge patch, RFC 7396).".into(),
+        },
+        Refusal::UnknownFields(paths) => ApiError::Validation(
+            paths
+                .into_iter()
+                .map(|path| FieldErrorBody {
+                    message: format!("« {path} » n'est pas un champ du dossier."),
+                    field: path,
+                    code: "unknown_field".into(),
+                })
+                .collect(),
+        ),
+        Refusal::Forbidden(keys) => ApiError::FieldsForbidden(
+            keys.into_iter()
+                .map(|key| FieldErrorBody {
+                    field: key.to_owned(),
+                    code: "field_forbidden".into(),
+                    message: "Votre rôle ne permet pas de modifier ce champ à ce stade du dossier."
+                        .into(),
+                })
+                .collect(),
+        ),
+        Refusal::Invalid(errors) => ApiError::Validation(
+            errors
+                .iter()
+                .map(|(key, error): &(&str, FieldError)| FieldErrorBody::from_error(key, error))
+                .collect(),
+        ),
+    }
+}
+
+/// Change a dossier.
+///
+/// The body holds a JSON merge patch (RFC 7396) of the content — members set, `null` removes —
+/// and optionally a new `niveau_saisie`; `application/merge-patch+json` or `application/json`.
+/// `If-Match` with the `ETag` read is required (428 without it); if someone changed the dossier
+/// since, the answer is 412 `stale_version` and nothing is written.
+///
+/// The whole patch is refused when any field in it is unknown (422 `unknown_field`), not
+/// writable by the caller's role in the dossier's status (403 `field_forbidden`), or holds an
+/// invalid value (422 with each field's reason): valid fields of a refused patch are not saved.
+/// A validated dossier is frozen: 409 `dossier_frozen`. Every change is recorded in the history
+/// (who, when, field, old → new) in the same transaction. Fields that are merely incomplete or
+/// break a rule between fields are saved and reported by the evaluation, painted green.
+#[utoipa::path(
+    tag = "dossiers",
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = String, Header, description = "The ETag read, `\"v<version>\"`"),
+    ),
+    request_body(content = DossierPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "Saved; the new version", body = DossierBody, headers(("ETag" = String, description = "\"v<version>\""))),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`field_forbidden`: fields the role may not write now", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`dossier_frozen`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: changed since it was read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown fields or invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`precondition_required`: no If-Match", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[patch("/dossiers/{id}")]
+pub async fn patch_dossier(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<DossierPatch>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(TokenScope::DossiersWrite)?;
+    let mut context = load_visible(&state, &caller, &id).await?;
+    let expected = if_match(&request)?;
+    let current = context.dossier.version;
+    if !expected.contains(&current) {
+        return Err(ApiError::StaleVersion(current));
+    }
+    let status = context.status()?;
+    if status.is_frozen() {
+        return Err(ApiError::Frozen(status.label().to_owned()));
+    }
+    let now = state.clock.now();
+    let settings = context.evaluation_settings(now.date_naive())?;
+    let patch = body
+        .content
+        .clone()
+        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+    let (content, changes) = review(
+        &context.dossier.content,
+        &patch,
+        caller.role,
+        status,
+        settings.cerfa_version,
+    )
+    .map_err(field_errors)?;
+    let mut history: Vec<NewChange> = changes
+        .into_iter()
+        .map(|change| NewChange {
+            dossier_id: context.dossier.id.clone(),
+            user_id: Some(caller.user_id.clone()),
+            at: now,
+            field: change.key.to_owned(),
+            old: change.old,
+            new: change.new,
+        })
+        .collect();
+    let niveau = body.niveau_saisie.unwrap_or(settings.niveau_saisie);
+    if niveau != settings.niveau_saisie {
+        if !can_change_niveau_saisie(caller.role, status) {
+            return Err(ApiError::FieldsForbidden(vec![FieldErrorBody {
+                field: "niveau_saisie".into(),
+                code: "field_forbidden".into(),
+                message:
+                    "Votre rôle ne permet pas de changer le niveau de saisie à ce stade du dossier."
+                        .into(),
+            }]));
+        }
+        history.push(NewChange {
+            dossier_id: context.dossier.id.clone(),
+            user_id: Some(caller.user_id.clone()),
+            at: now,
+            field: "niveau_saisie".into(),
+            old: Some(stored_key(&settings.niveau_saisie).into()),
+            new: Some(stored_key(&niveau).into()),
+        });
+    }
+    if history.is_empty() {
+        let body = context.body(caller.role, now.date_naive())?;
+        return Ok(with_etag(HttpResponse::Ok().json(body), current));
+    }
+
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let saved = db::queries::dossiers::save_patch(
+        &txn,
+        &context.dossier.id,
+        current,
+        content.clone(),
+        &stored_key::<NiveauSaisie>(&niveau),
+        now,
+    )
+    .await?;
+    if !saved {
+        drop(txn);
+        let latest = db::queries::dossiers::by_id(&state.db, &context.dossier.id)
+            .await?
+            .ok_or_else(not_found)?;
+        return Err(ApiError::StaleVersion(latest.version));
+    }
+    db::queries::history::record(&txn, history).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+
+    context.dossier.content = content;
+    context.dossier.niveau_saisie = stored_key(&niveau);
+    context.dossier.version = current + 1;
+    context.dossier.updated_at = now;
+    let body = context.body(caller.role, now.date_naive())?;
+    Ok(with_etag(HttpResponse::Ok().json(body), current + 1))
+}
+
+/// A dossier's history.
+///
+/// Every field change, oldest first: when, who, which field, the value before and after.
+#[utoipa::path(
+    tag = "dossiers",
+    params(("id" = String, Path, description = "The dossier's id")),
+    responses(
+        (status = 200, description = "The changes", body = Vec<HistoryEntryBody>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[get("/dossiers/{id}/history")]
+pub async fn dossier_history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(TokenScope::DossiersRead)?;
+    let context = load_visible(&state, &caller, &id).await?;
+    let changes = db::queries::history::of_dossier(&state.db, &context.dossier.id).await?;
+    let mut author_ids: Vec<String> = changes.iter().filter_map(|c| c.user_id.clone()).collect();
+    author_ids.sort();
+    author_ids.dedup();
+    let authors = db::queries::users::by_ids(&state.db, &author_ids).await?;
+    let entries: Vec<HistoryEntryBody> = changes
+        .into_iter()
+        .map(|change| HistoryEntryBody {
+            at: change.at,
+            author: change
+                .user_id
+                .as_ref()
+                .and_then(|id| authors.iter().find(|u| &u.id == id))
+                .map(|user| AuthorBody {
+                    id: user.id.clone(),
+                    name: format!("{} {}", user.first_name, user.last_name),
+                    role: user.role.clone(),
+                }),
+            field: change.field,
+            old: change.old_value,
+            new: change.new_value,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}
