@@ -11,9 +11,9 @@ use sea_orm::{
 use crate::{
     DbResult,
     entities::{
-        api_token, dossier, dossier_change, formation, formation_responsable, idempotency_key,
-        invitation, login_failure, outbox as outbox_row, password_reset, refresh_token, user,
-        variant,
+        api_token, dossier, dossier_change, dossier_transition, formation, formation_responsable,
+        idempotency_key, invitation, login_failure, outbox as outbox_row, password_reset,
+        refresh_token, user, variant,
     },
     insert_all, insert_one,
 };
@@ -363,6 +363,34 @@ pub mod dossiers {
         Ok(())
     }
 
+    /// Moves a dossier from `from` to `to` as its next version (linking the company contact
+    /// when one was invited), provided nobody changed it since `expected_version`.
+    pub async fn move_status(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        expected_version: i64,
+        from: &str,
+        to: &str,
+        employer_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
+        Ok(dossier::Entity::update_many()
+            .col_expr(dossier::Column::Status, Expr::value(to))
+            .col_expr(
+                dossier::Column::EmployerId,
+                Expr::value(employer_id.map(str::to_owned)),
+            )
+            .col_expr(dossier::Column::Version, Expr::value(expected_version + 1))
+            .col_expr(dossier::Column::UpdatedAt, Expr::value(now))
+            .filter(dossier::Column::Id.eq(id))
+            .filter(dossier::Column::Version.eq(expected_version))
+            .filter(dossier::Column::Status.eq(from))
+            .exec(conn)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
     /// Stores a reviewed patch as the next version, provided the dossier is still at
     /// `expected_version`; false when someone changed it meanwhile (nothing written).
     pub async fn save_patch(
@@ -448,6 +476,39 @@ pub mod history {
             .exec_without_returning(conn)
             .await?;
         Ok(())
+    }
+
+    /// Records a status transition, in the caller's transaction (the row's id is ignored).
+    pub async fn record_transition(
+        conn: &impl ConnectionTrait,
+        row: dossier_transition::Model,
+    ) -> DbResult<()> {
+        use sea_orm::ActiveValue::{NotSet, Set};
+        dossier_transition::Entity::insert(dossier_transition::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(row.dossier_id),
+            user_id: Set(row.user_id),
+            at: Set(row.at),
+            action: Set(row.action),
+            from_status: Set(row.from_status),
+            to_status: Set(row.to_status),
+            comment: Set(row.comment),
+        })
+        .exec_without_returning(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// A dossier's transitions, oldest first.
+    pub async fn transitions_of(
+        conn: &impl ConnectionTrait,
+        dossier_id: &str,
+    ) -> DbResult<Vec<dossier_transition::Model>> {
+        Ok(dossier_transition::Entity::find()
+            .filter(dossier_transition::Column::DossierId.eq(dossier_id))
+            .order_by_asc(dossier_transition::Column::Id)
+            .all(conn)
+            .await?)
     }
 
     /// A dossier's changes, oldest first.

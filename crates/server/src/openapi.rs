@@ -31,6 +31,7 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
         (name = "registration", description = "Self-registration with an access code"),
         (name = "invitations", description = "Inviting apprentices, one or ten thousand at a time"),
         (name = "dossiers", description = "Reading and changing dossiers, with their evaluation and history"),
+        (name = "workflow", description = "Moving a dossier from status to status: Données de base, validation, economics, reopening"),
         (name = "rules", description = "The rules, on content that is not stored"),
         (name = "operations", description = "Health and metrics"),
         (name = "development", description = "Development mode only"),

@@ -214,6 +214,27 @@ pub fn password_changed(to: &str, first_name: &str, login_url: &str) -> NewMail 
     .render()
 }
 
+/// A dossier event told to one of its parties: validation requested, validated, returned,
+/// reopened…
+pub fn dossier_notice(
+    to: &str,
+    first_name: &str,
+    subject: String,
+    paragraphs: Vec<String>,
+    login_url: &str,
+) -> NewMail {
+    Letter {
+        to,
+        subject,
+        greeting: format!("Bonjour {first_name},"),
+        paragraphs,
+        details: Vec::new(),
+        link: Some((login_url.to_owned(), "Ouvrir le dossier sur Opuntia")),
+        closing: Vec::new(),
+    }
+    .render()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

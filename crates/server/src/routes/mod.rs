@@ -13,6 +13,7 @@ pub mod operations;
 pub mod registrations;
 pub mod rules;
 pub mod users;
+pub mod workflow;
 
 use api_types::FieldErrorBody;
 use domain::FieldError;
@@ -51,6 +52,12 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(dossiers::get_dossier)
         .service(dossiers::patch_dossier)
         .service(dossiers::dossier_history)
+        .service(workflow::validate_base)
+        .service(workflow::request_validation)
+        .service(workflow::validate)
+        .service(workflow::return_dossier)
+        .service(workflow::validate_economics)
+        .service(workflow::reopen)
         .service(rules::evaluate)
         .service(dev::mailbox);
 }

@@ -15,3 +15,4 @@ mod mail;
 mod operations;
 mod registrations;
 mod users;
+mod workflow;

@@ -1,0 +1,546 @@
+//! The dossier's workflow: « Valider » of Données de base (which invites the company contact),
+//! « Demande de validation », validation or return by the formation, the CFA's economic
+//! validation and reopening. `domain::workflow::transition` decides every move; this module
+//! records it (who, when, from, to, comment) with its e-mails in one transaction.
+
+use actix_web::{HttpResponse, post, web};
+use api_types::{FieldErrorBody, Problem, account::TokenScope, dossiers::DossierBody};
+use chrono::{DateTime, Utc};
+use db::{
+    DatabaseTransaction, TransactionTrait,
+    entities::{dossier_transition, user},
+    queries::outbox::NewMail,
+};
+use domain::{
+    Action, Actor, Email, Role, Status, Tab,
+    evaluation::Evaluation,
+    workflow::{TransitionContext, ValidationMode, WorkflowError, transition},
+};
+use serde::Deserialize;
+
+use crate::{
+    auth::Caller,
+    error::ApiError,
+    mail::templates::{self, InvitationMail},
+    routes::{
+        dossiers::{DossierContext, load_visible},
+        parse_stored,
+        users::new_invited_user,
+    },
+    startup::AppState,
+};
+
+/// The comment or reason some actions need (« Renvoyer pour correction », « Rouvrir »).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"comment": "Le SIRET ne correspond pas à l'établissement d'accueil."}))]
+pub struct CommentRequest {
+    /// Shown to the parties and kept in the history.
+    #[serde(default, alias = "reason")]
+    pub comment: Option<String>,
+}
+
+/// What a transition changed, for its side effects.
+struct Moved {
+    context: DossierContext,
+    to: Status,
+}
+
+fn missing_fields(evaluation: &Evaluation, tab: Tab) -> Vec<FieldErrorBody> {
+    let tab = evaluation.tabs.get(tab);
+    tab.missing
+        .iter()
+        .map(|key| FieldErrorBody {
+            field: (*key).to_owned(),
+            code: "required".into(),
+            message: "Ce champ est obligatoire.".into(),
+        })
+        .chain(tab.invalid.iter().map(FieldErrorBody::from))
+        .collect()
+}
+
+fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
+    match error {
+        WorkflowError::Forbidden => ApiError::Forbidden,
+        WorkflowError::NotInStatus(_) => ApiError::Conflict {
+            code: "invalid_transition",
+            detail: error.to_string(),
+        },
+        WorkflowError::Incomplete => {
+            let tabs: Vec<&str> = evaluation
+                .incomplete_tabs()
+                .into_iter()
+                .map(Tab::label)
+                .collect();
+            ApiError::Conflict {
+                code: "dossier_incomplete",
+                detail: format!(
+                    "Le dossier n'est pas complet : il reste des champs à remplir dans {}.",
+                    tabs.iter()
+                        .map(|t| format!("« {t} »"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+        WorkflowError::BaseIncomplete => {
+            ApiError::Validation(missing_fields(evaluation, Tab::Base))
+        }
+        WorkflowError::ReasonRequired => ApiError::field(
+            "comment",
+            "required",
+            "Indiquez un commentaire ou un motif : il est transmis aux parties et gardé dans l'historique.",
+        ),
+    }
+}
+
+/// Checks `action` against the domain and records the move; `effects` adds what goes with it
+/// (e-mails, an invited contact) inside the same transaction.
+async fn act<F>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+    comment: Option<String>,
+    effects: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: AsyncFnOnce(&DatabaseTransaction, &mut Moved) -> Result<Vec<NewMail>, ApiError>,
+{
+    caller.require_scope(TokenScope::DossiersWrite)?;
+    let context = load_visible(state, caller, id).await?;
+    let now = state.clock.now();
+    let from = context.status()?;
+    let settings = context.evaluation_settings(now.date_naive())?;
+    let evaluation = domain::evaluate(&context.dossier.content, &settings);
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    let ctx = TransitionContext {
+        complete: evaluation.complete,
+        base_complete: evaluation.tabs.get(Tab::Base).complete,
+        validation_mode: parse_stored::<ValidationMode>(&context.formation.validation_mode)?,
+        has_reason: comment.is_some(),
+    };
+    let to = transition(from, action, Actor::User(caller.role), &ctx)
+        .map_err(|error| refusal(error, &evaluation))?;
+    let mut moved = Moved { context, to };
+
+    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let mails = effects(&txn, &mut moved).await?;
+    let dossier = &mut moved.context.dossier;
+    let saved = db::queries::dossiers::move_status(
+        &txn,
+        &dossier.id,
+        dossier.version,
+        from.key(),
+        to.key(),
+        dossier.employer_id.as_deref(),
+        now,
+    )
+    .await?;
+    if !saved {
+        return Err(ApiError::Conflict {
+            code: "dossier_changed",
+            detail: "Le dossier vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.".into(),
+        });
+    }
+    db::queries::history::record_transition(
+        &txn,
+        dossier_transition::Model {
+            id: 0,
+            dossier_id: dossier.id.clone(),
+            user_id: Some(caller.user_id.clone()),
+            at: now,
+            action: action.key().to_owned(),
+            from_status: from.key().to_owned(),
+            to_status: to.key().to_owned(),
+            comment,
+        },
+    )
+    .await?;
+    state.outbox.queue(&txn, mails, now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+
+    dossier.status = to.key().to_owned();
+    dossier.version += 1;
+    dossier.updated_at = now;
+    let body: DossierBody = moved.context.body(caller.role, now.date_naive())?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            crate::error::etag(moved.context.dossier.version),
+        ))
+        .json(body))
+}
+
+/// The parties told of an event: the apprentice, and the company contact when there is one.
+async fn parties(state: &AppState, moved: &Moved) -> Result<Vec<user::Model>, ApiError> {
+    let mut ids = vec![moved.context.dossier.apprentice_id.clone()];
+    ids.extend(moved.context.dossier.employer_id.clone());
+    Ok(db::queries::users::by_ids(&state.db, &ids).await?)
+}
+
+fn apprentice_name(moved: &Moved) -> String {
+    let content = &moved.context.dossier.content;
+    let get = |key| {
+        domain::evaluation::lookup(content, key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+    };
+    format!("{} {}", get("apprenti.prenom"), get("apprenti.nom"))
+        .trim()
+        .to_owned()
+}
+
+fn notices(
+    state: &AppState,
+    people: &[user::Model],
+    subject: &str,
+    paragraphs: &[String],
+) -> Vec<NewMail> {
+    people
+        .iter()
+        .map(|person| {
+            templates::dossier_notice(
+                &person.email,
+                &person.first_name,
+                subject.to_owned(),
+                paragraphs.to_vec(),
+                &state.login_url(),
+            )
+        })
+        .collect()
+}
+
+/// Invites (or links) the company contact named on Données de base.
+async fn invite_company_contact(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    moved: &mut Moved,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewMail>, ApiError> {
+    let content = &moved.context.dossier.content;
+    let typed = domain::evaluation::lookup(content, "contactEntreprise.courriel")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let Ok(email) = Email::parse(typed) else {
+        // Données de base is complete without a contact while the employer is not found yet
+        // (user guide A.8): nobody to invite.
+        return Ok(Vec::new());
+    };
+    let purpose = format!(
+        "le contrat de {} ({} – {})",
+        apprentice_name(moved),
+        moved.context.formation.title,
+        moved.context.variant.label
+    );
+    match db::queries::users::by_email(txn, email.as_ref()).await? {
+        Some(existing) if existing.role == "employeur" => {
+            if moved.context.dossier.employer_id.as_deref() == Some(existing.id.as_str()) {
+                return Ok(Vec::new());
+            }
+            moved.context.dossier.employer_id = Some(existing.id.clone());
+            Ok(vec![templates::new_dossier(
+                &existing.email,
+                &existing.first_name,
+                &purpose,
+                &state.login_url(),
+            )])
+        }
+        Some(_) => Err(ApiError::field(
+            "contactEntreprise.courriel",
+            "email_in_use",
+            "Cette adresse est celle d'un compte qui n'est pas un contact entreprise : indiquez l'adresse professionnelle du contact dans l'entreprise.",
+        )),
+        None => {
+            let name = |key: &str, fallback: &str| {
+                domain::evaluation::lookup(content, key)
+                    .and_then(|v| v.as_str())
+                    .and_then(|v| domain::PersonName::parse(v).ok())
+                    .or_else(|| domain::PersonName::parse(fallback).ok())
+            };
+            let (Some(first), Some(last)) = (
+                name("contactEntreprise.prenom", "Contact"),
+                name("contactEntreprise.nom", "Entreprise"),
+            ) else {
+                return Err(ApiError::internal("fallback contact names are valid"));
+            };
+            let (account, password) = new_invited_user(
+                &email,
+                &first,
+                &last,
+                Role::Employeur,
+                now,
+                now + state.generated_password_lifetime(),
+            );
+            db::queries::users::insert(txn, vec![account.clone()]).await?;
+            moved.context.dossier.employer_id = Some(account.id.clone());
+            Ok(vec![templates::invitation(InvitationMail {
+                to: &account.email,
+                first_name: &account.first_name,
+                purpose,
+                password: &password,
+                valid_minutes: state.settings.auth.generated_password_minutes,
+                login_url: &state.login_url(),
+            })])
+        }
+    }
+}
+
+/// « Valider » of Données de base.
+///
+/// Checks the screen: 422 with each missing or invalid field of Données de base otherwise. On
+/// success a draft dossier opens its other tabs (`in_progress`), and the company contact named
+/// in « Courriel du contact entreprise » is invited: an account with a password valid one hour
+/// and an e-mail, or — when the address is already a company contact's account — the dossier is
+/// linked to it and they are told by mail. Calling it again later invites a new contact.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The dossier's id")),
+    responses(
+        (status = 200, description = "Validated; the dossier as it is now", body = DossierBody),
+        (status = 403, description = "Only the apprentice and CFA staff validate Données de base", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition` in this status", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Données de base incomplete or invalid, or the contact's address is another role's account", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/base-validation")]
+pub async fn validate_base(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    act(
+        &state,
+        &caller,
+        &id,
+        Action::ValidateBase,
+        None,
+        async |txn, moved| invite_company_contact(&state, txn, moved, now).await,
+    )
+    .await
+}
+
+/// « Demande de validation ».
+///
+/// Only for a complete dossier: 409 `dossier_incomplete` naming the tabs still incomplete
+/// otherwise. In a formation with manual validation the dossier waits for its responsables, who
+/// are e-mailed; with automatic validation it is validated — and frozen — at once, and the
+/// parties are told.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The dossier's id")),
+    responses(
+        (status = 200, description = "Requested (or validated, in automatic mode)", body = DossierBody),
+        (status = 403, description = "Only the apprentice and the company contact request validation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`dossier_incomplete`, or `invalid_transition`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/validation-request")]
+pub async fn request_validation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    act(&state, &caller, &id, Action::RequestValidation, None, async |_, moved| {
+        let name = apprentice_name(moved);
+        if moved.to == Status::Validated {
+            let people = parties(&state, moved).await?;
+            return Ok(notices(
+                &state,
+                &people,
+                "Opuntia : votre dossier est validé",
+                &[format!(
+                    "Le dossier de {name} a été validé automatiquement par la formation « {} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info ».",
+                    moved.context.formation.title
+                )],
+            ));
+        }
+        let links =
+            db::queries::formations::responsables_of(&state.db, std::slice::from_ref(&moved.context.formation.id))
+                .await?;
+        let ids: Vec<String> = links.into_iter().map(|l| l.user_id).collect();
+        let responsables = db::queries::users::by_ids(&state.db, &ids).await?;
+        Ok(notices(
+            &state,
+            &responsables,
+            &format!("Opuntia : demande de validation du dossier de {name}"),
+            &[format!(
+                "Le dossier de {name} ({} – {}) est complet et attend votre validation. Vous pouvez le valider, ou le renvoyer pour correction avec un commentaire.",
+                moved.context.formation.title, moved.context.variant.label
+            )],
+        ))
+    })
+    .await
+}
+
+/// Validate a dossier (responsable de formation, CFA staff).
+///
+/// Freezes its data: every write is refused from now on, unless CFA staff reopen it. The
+/// apprentice and the company contact are e-mailed.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The dossier's id")),
+    responses(
+        (status = 200, description = "Validated and frozen", body = DossierBody),
+        (status = 403, description = "Only responsables de formation and CFA staff validate", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: no validation was requested", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/validation")]
+pub async fn validate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    act(&state, &caller, &id, Action::Validate, None, async |_, moved| {
+        let people = parties(&state, moved).await?;
+        Ok(notices(
+            &state,
+            &people,
+            "Opuntia : votre dossier est validé",
+            &[format!(
+                "Le dossier de {} a été validé par la formation « {} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info ». Le CFA valide ensuite les éléments économiques.",
+                apprentice_name(moved),
+                moved.context.formation.title
+            )],
+        ))
+    })
+    .await
+}
+
+/// Return a dossier for correction (responsable de formation, CFA staff).
+///
+/// With a comment (required) that the apprentice and the company contact receive by mail and
+/// see in « Suivi – Info »; the dossier is editable again.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The dossier's id")),
+    request_body = CommentRequest,
+    responses(
+        (status = 200, description = "Returned", body = DossierBody),
+        (status = 403, description = "Only responsables de formation and CFA staff return a dossier", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No comment", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/return")]
+pub async fn return_dossier(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: web::Json<CommentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let comment = request.into_inner().comment;
+    let told = comment.clone().unwrap_or_default();
+    act(&state, &caller, &id, Action::Return, comment, async |_, moved| {
+        let people = parties(&state, moved).await?;
+        Ok(notices(
+            &state,
+            &people,
+            "Opuntia : votre dossier est à corriger",
+            &[
+                format!(
+                    "La formation « {} » vous renvoie le dossier de {} pour correction, avec ce commentaire :",
+                    moved.context.formation.title,
+                    apprentice_name(moved)
+                ),
+                format!("« {} »", told.trim()),
+                "Corrigez les données concernées puis cliquez de nouveau sur « Demande de validation » dans « Suivi – Info ».".into(),
+            ],
+        ))
+    })
+    .await
+}
+
+/// Validate the economic elements (CFA staff).
+///
+/// Financing (NPEC, OPCO, frais annexes including « Premier équipement ») is checked: the
+/// convention de formation becomes available. The parties are e-mailed.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The dossier's id")),
+    responses(
+        (status = 200, description = "Economic elements validated", body = DossierBody),
+        (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: the dossier is not validated", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/economics-validation")]
+pub async fn validate_economics(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    act(&state, &caller, &id, Action::ValidateEconomics, None, async |_, moved| {
+        let people = parties(&state, moved).await?;
+        Ok(notices(
+            &state,
+            &people,
+            "Opuntia : la convention de formation est disponible",
+            &[format!(
+                "Le CFA a validé les éléments économiques du dossier de {} : la convention de formation est disponible dans « Suivi – Info ».",
+                apprentice_name(moved)
+            )],
+        ))
+    })
+    .await
+}
+
+/// Reopen a frozen dossier (CFA staff).
+///
+/// A validated (or economically validated, or in-signature) dossier goes back to `in_progress`
+/// with a reason (required), kept in the history; any signature circuit is void. The parties
+/// are e-mailed with the reason.
+#[utoipa::path(
+    tag = "workflow",
+    params(("id" = String, Path, description = "The dossier's id")),
+    request_body = CommentRequest,
+    responses(
+        (status = 200, description = "Reopened", body = DossierBody),
+        (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: not frozen", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/reopen")]
+pub async fn reopen(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: web::Json<CommentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = request.into_inner().comment;
+    let told = reason.clone().unwrap_or_default();
+    act(&state, &caller, &id, Action::Reopen, reason, async |_, moved| {
+        let people = parties(&state, moved).await?;
+        Ok(notices(
+            &state,
+            &people,
+            "Opuntia : votre dossier est rouvert",
+            &[
+                format!(
+                    "Le CFA a rouvert le dossier de {} pour le motif suivant :",
+                    apprentice_name(moved)
+                ),
+                format!("« {} »", told.trim()),
+                "Les données peuvent de nouveau être modifiées ; une nouvelle demande de validation sera nécessaire.".into(),
+            ],
+        ))
+    })
+    .await
+}

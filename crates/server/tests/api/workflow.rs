@@ -1,0 +1,462 @@
+//! The workflow through the API: « Valider » of Données de base and the contact's invitation,
+//! « Demande de validation », validation and freezing, return with a comment, economics,
+//! reopening — each step with the e-mails the guides promise.
+
+use reqwest::Response;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    both,
+    helpers::{Backend, TestApp, assert_problem, password_in, spawn_app},
+};
+
+const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
+
+both!(
+    base_validation_lists_what_is_missing_then_opens_the_tabs_and_invites_the_contact,
+    a_contact_who_already_has_an_account_is_linked_not_duplicated,
+    an_incomplete_dossier_cannot_be_sent_for_validation,
+    a_complete_dossier_is_validated_by_its_formation_and_frozen_until_reopened,
+    a_returned_dossier_carries_the_comment_and_is_editable_again,
+    automatic_validation_validates_at_once,
+    only_the_right_roles_move_a_dossier,
+);
+
+/// The domain's complete dossier, moved one year later so that its dates fall within the demo
+/// formations' (2026 onwards).
+fn complete_content() -> Value {
+    let mut content: Value = serde_json::from_str(include_str!(
+        "../../../domain/tests/fixtures/complete_dossier.json"
+    ))
+    .unwrap();
+    shift_years(&mut content);
+    content
+}
+
+fn shift_years(value: &mut Value) {
+    match value {
+        Value::Object(map) => map.values_mut().for_each(shift_years),
+        Value::Array(items) => items.iter_mut().for_each(shift_years),
+        Value::String(text) if text.len() == 10 && text.as_bytes()[4] == b'-' => {
+            if let Ok(year) = text[..4].parse::<i32>() {
+                *text = format!("{}{}", year + 1, &text[4..]);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Asserts a 200, showing the problem otherwise.
+async fn ok(response: Response) -> Value {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body:#}");
+    body
+}
+
+/// The members of `content` named by `keys` (dotted), as a nested patch.
+fn only(content: &Value, keys: &[&str]) -> Value {
+    let mut patch = Value::Object(Map::new());
+    for key in keys {
+        let Some(value) = key
+            .split('.')
+            .try_fold(content, |node, part| node.get(part))
+        else {
+            continue;
+        };
+        let mut node = &mut patch;
+        let parts: Vec<&str> = key.split('.').collect();
+        for part in &parts[..parts.len() - 1] {
+            if node.get(*part).is_none() {
+                node[*part] = json!({});
+            }
+            node = &mut node[*part];
+        }
+        node[parts[parts.len() - 1]] = value.clone();
+    }
+    patch
+}
+
+async fn dossier(app: &TestApp, token: &str, id: &str) -> Value {
+    app.get_as(token, &format!("/api/v1/dossiers/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn patch(app: &TestApp, token: &str, id: &str, content: &Value) -> Response {
+    let version = dossier(app, token, id).await["version"].as_i64().unwrap();
+    app.request(reqwest::Method::PATCH, &format!("/api/v1/dossiers/{id}"))
+        .bearer_auth(token)
+        .header("if-match", format!("\"v{version}\""))
+        .json(&json!({ "content": content }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Response {
+    app.post_json(
+        Some(token),
+        &format!("/api/v1/dossiers/{id}/{action}"),
+        &body,
+    )
+    .await
+}
+
+/// Writes the whole complete content as CFA staff, who may write every tab while the dossier
+/// is being filled.
+async fn complete(app: &TestApp, id: &str) {
+    let cfa = app.login_demo("cfa").await;
+    let mut content = complete_content();
+    // Keep the dossier's own contact: the demo employer.
+    content["contactEntreprise"]["courriel"] = json!("employeur@demo.opuntia.test");
+    let response = patch(app, &cfa, id, &content).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let body = dossier(app, &cfa, id).await;
+    assert_eq!(
+        body["evaluation"]["complete"], true,
+        "complete: {}",
+        body["evaluation"]["tabs"]
+    );
+}
+
+async fn base_validation_lists_what_is_missing_then_opens_the_tabs_and_invites_the_contact(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let registered: Value = app
+        .post_json(
+            None,
+            "/api/v1/registrations",
+            &json!({"access_code": "F724", "email": "nina@example.fr", "password": "mon mot de passe", "first_name": "Nina", "last_name": "Roussel"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = registered["dossier_id"].as_str().unwrap();
+    let token = app.login("nina@example.fr", "mon mot de passe").await;
+    let draft = dossier(&app, &token, id).await;
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["permissions"]["writable_tabs"], json!(["base"]));
+
+    let refused = act(&app, &token, id, "base-validation", json!({})).await;
+    let problem = assert_problem(refused, 422, "validation_failed").await;
+    let missing: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert!(missing.contains(&"contrat.dateDebutContrat"), "{missing:?}");
+    assert!(problem.errors.iter().all(|e| e.code == "required"));
+
+    let base: Vec<String> = draft["evaluation"]["tabs"]["base"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .collect();
+    let keys: Vec<&str> = base.iter().map(String::as_str).collect();
+    let mut fill = only(&complete_content(), &keys);
+    fill["contactEntreprise"]["courriel"] = json!("RH@exemple-entreprise.fr");
+    fill["contactEntreprise"]["nom"] = json!("Durand");
+    fill["contactEntreprise"]["prenom"] = json!("Sophie");
+    // F724's exams end on 2029-08-31: the contract must last until then.
+    fill["contrat"]["dateFinContrat"] = json!("2029-08-31");
+    assert_eq!(patch(&app, &token, id, &fill).await.status(), 200);
+    let validated = ok(act(&app, &token, id, "base-validation", json!({})).await).await;
+    assert_eq!(validated["status"], "in_progress");
+    assert_eq!(validated["evaluation"]["tabs"]["base"]["complete"], true);
+    assert!(
+        validated["permissions"]["writable_tabs"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("alternant"))
+    );
+
+    let mail = app
+        .delivered_mail("rh@exemple-entreprise.fr", "Bienvenue")
+        .await;
+    assert!(mail.text.contains("Nina Roussel"), "{}", mail.text);
+    let contact = app
+        .login("rh@exemple-entreprise.fr", &password_in(&mail.text))
+        .await;
+    let seen = dossier(&app, &contact, id).await;
+    assert_eq!(seen["id"], id);
+    let me: Value = app
+        .get_as(&contact, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["role"], "employeur");
+    assert_eq!(me["user"]["first_name"], "Sophie");
+}
+
+async fn a_contact_who_already_has_an_account_is_linked_not_duplicated(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let (invitation, password) = app.invite(&cfa, "tom@example.fr", "F728").await;
+    let id = invitation["dossier_id"].as_str().unwrap();
+    let token = app.login("tom@example.fr", &password).await;
+    let draft = dossier(&app, &token, id).await;
+    let keys: Vec<String> = draft["evaluation"]["tabs"]["base"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut fill = only(&complete_content(), &keys);
+    fill["contactEntreprise"]["courriel"] = json!("employeur@demo.opuntia.test");
+    // F728's exams end on 2028-06-30: the contract ends within two months after.
+    fill["contrat"]["dateFinContrat"] = json!("2028-06-30");
+    assert_eq!(patch(&app, &token, id, &fill).await.status(), 200);
+    let before = db::queries::users::count(&app.state.db).await.unwrap();
+
+    ok(act(&app, &token, id, "base-validation", json!({})).await).await;
+
+    assert_eq!(
+        db::queries::users::count(&app.state.db).await.unwrap(),
+        before
+    );
+    let mail = app
+        .delivered_mail("employeur@demo.opuntia.test", "nouveau dossier")
+        .await;
+    assert!(!mail.text.contains("Mot de passe :"));
+    let employer = app.login_demo("employeur").await;
+    let me: Value = app
+        .get_as(&employer, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(me["dossier_ids"].as_array().unwrap().contains(&json!(id)));
+}
+
+async fn an_incomplete_dossier_cannot_be_sent_for_validation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.login_demo("alternant").await;
+
+    let response = act(&app, &token, DEMO_DOSSIER, "validation-request", json!({})).await;
+
+    let problem = assert_problem(response, 409, "dossier_incomplete").await;
+    let detail = problem.detail.unwrap();
+    assert!(detail.contains("« L'alternant »"), "{detail}");
+    assert_eq!(
+        dossier(&app, &token, DEMO_DOSSIER).await["status"],
+        "in_progress"
+    );
+}
+
+async fn a_complete_dossier_is_validated_by_its_formation_and_frozen_until_reopened(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    complete(&app, DEMO_DOSSIER).await;
+    let employer = app.login_demo("employeur").await;
+    let responsable = app.login_demo("formation").await;
+    let cfa = app.login_demo("cfa").await;
+
+    let requested = act(
+        &app,
+        &employer,
+        DEMO_DOSSIER,
+        "validation-request",
+        json!({}),
+    )
+    .await;
+    assert_eq!(requested.status(), 200);
+    let requested: Value = requested.json().await.unwrap();
+    assert_eq!(requested["status"], "validation_requested");
+    app.delivered_mail("formation@demo.opuntia.test", "demande de validation")
+        .await;
+    let waiting = patch(
+        &app,
+        &employer,
+        DEMO_DOSSIER,
+        &json!({"employeur": {"denomination": "X"}}),
+    )
+    .await;
+    assert_problem(waiting, 403, "field_forbidden").await;
+
+    let validated = act(&app, &responsable, DEMO_DOSSIER, "validation", json!({})).await;
+    assert_eq!(validated.status(), 200);
+    let validated: Value = validated.json().await.unwrap();
+    assert_eq!(validated["status"], "validated");
+    app.delivered_mail("alternant@demo.opuntia.test", "est validé")
+        .await;
+    app.delivered_mail("employeur@demo.opuntia.test", "est validé")
+        .await;
+    let frozen = patch(
+        &app,
+        &cfa,
+        DEMO_DOSSIER,
+        &json!({"apprenti": {"nom": "Autre"}}),
+    )
+    .await;
+    assert_problem(frozen, 409, "dossier_frozen").await;
+
+    let economics = act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
+    assert_eq!(economics.status(), 200);
+    app.delivered_mail("alternant@demo.opuntia.test", "convention")
+        .await;
+
+    let without_reason = act(&app, &cfa, DEMO_DOSSIER, "reopen", json!({})).await;
+    let problem = assert_problem(without_reason, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].field, "comment");
+    let reopened = act(
+        &app,
+        &cfa,
+        DEMO_DOSSIER,
+        "reopen",
+        json!({"reason": "Erreur sur la date de début du contrat."}),
+    )
+    .await;
+    assert_eq!(reopened.status(), 200);
+    let reopened: Value = reopened.json().await.unwrap();
+    assert_eq!(reopened["status"], "in_progress");
+    let mail = app
+        .delivered_mail("employeur@demo.opuntia.test", "rouvert")
+        .await;
+    assert!(
+        mail.text
+            .contains("Erreur sur la date de début du contrat.")
+    );
+    assert_eq!(
+        patch(
+            &app,
+            &employer,
+            DEMO_DOSSIER,
+            &json!({"employeur": {"denomination": "ACME"}})
+        )
+        .await
+        .status(),
+        200
+    );
+}
+
+async fn a_returned_dossier_carries_the_comment_and_is_editable_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    complete(&app, DEMO_DOSSIER).await;
+    let apprentice = app.login_demo("alternant").await;
+    let responsable = app.login_demo("formation").await;
+    assert_eq!(
+        act(
+            &app,
+            &apprentice,
+            DEMO_DOSSIER,
+            "validation-request",
+            json!({})
+        )
+        .await
+        .status(),
+        200
+    );
+
+    let silent = act(
+        &app,
+        &responsable,
+        DEMO_DOSSIER,
+        "return",
+        json!({"comment": "  "}),
+    )
+    .await;
+    assert_problem(silent, 422, "validation_failed").await;
+    let returned = act(
+        &app,
+        &responsable,
+        DEMO_DOSSIER,
+        "return",
+        json!({"comment": "Le maître d'apprentissage doit avoir deux ans d'expérience."}),
+    )
+    .await;
+
+    assert_eq!(returned.status(), 200);
+    let returned: Value = returned.json().await.unwrap();
+    assert_eq!(returned["status"], "returned");
+    let mail = app
+        .delivered_mail("alternant@demo.opuntia.test", "à corriger")
+        .await;
+    assert!(mail.text.contains("deux ans d'expérience"));
+    assert_eq!(
+        patch(
+            &app,
+            &apprentice,
+            DEMO_DOSSIER,
+            &json!({"apprenti": {"nomUsage": "Martin"}})
+        )
+        .await
+        .status(),
+        200
+    );
+    let again = act(
+        &app,
+        &apprentice,
+        DEMO_DOSSIER,
+        "validation-request",
+        json!({}),
+    )
+    .await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["status"], "validation_requested");
+}
+
+async fn automatic_validation_validates_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let (invitation, password) = app.invite(&cfa, "auto@example.fr", "F728").await;
+    let id = invitation["dossier_id"].as_str().unwrap();
+    let mut content = complete_content();
+    content["contactEntreprise"]["courriel"] = json!("employeur@demo.opuntia.test");
+    let base_keys: Vec<String> =
+        dossier(&app, &cfa, id).await["evaluation"]["tabs"]["base"]["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_owned())
+            .collect();
+    let keys: Vec<&str> = base_keys.iter().map(String::as_str).collect();
+    let mut fill = only(&content, &keys);
+    // F728's exams end on 2028-06-30: the contract ends within two months after.
+    fill["contrat"]["dateFinContrat"] = json!("2028-06-30");
+    ok(patch(&app, &cfa, id, &fill).await).await;
+    ok(act(&app, &cfa, id, "base-validation", json!({})).await).await;
+    complete(&app, id).await;
+    let apprentice = app.login("auto@example.fr", &password).await;
+
+    let response = act(&app, &apprentice, id, "validation-request", json!({})).await;
+
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "validated");
+    assert_eq!(body["permissions"]["writable_tabs"], json!([]));
+    app.delivered_mail("auto@example.fr", "est validé").await;
+    assert!(
+        app.mailbox("formation@demo.opuntia.test")
+            .await
+            .iter()
+            .all(|m| !m.subject.contains("demande de validation")),
+        "no responsable to ask in automatic mode"
+    );
+}
+
+async fn only_the_right_roles_move_a_dossier(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apprentice = app.login_demo("alternant").await;
+    let employer = app.login_demo("employeur").await;
+    let responsable = app.login_demo("formation").await;
+
+    for (token, action) in [
+        (&employer, "base-validation"),
+        (&apprentice, "validation"),
+        (&employer, "economics-validation"),
+        (&responsable, "economics-validation"),
+        (&responsable, "validation-request"),
+    ] {
+        let response = act(&app, token, DEMO_DOSSIER, action, json!({"comment": "x"})).await;
+        assert_problem(response, 403, "forbidden").await;
+    }
+    let cfa = app.login_demo("cfa").await;
+    let not_now = act(&app, &cfa, DEMO_DOSSIER, "validation", json!({})).await;
+    assert_problem(not_now, 409, "invalid_transition").await;
+}
