@@ -125,3 +125,87 @@ pub struct HistoryEntryBody {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub new: Option<serde_json::Value>,
 }
+
+/// One status change of a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransitionBody {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The action (`request_validation`, `return`, …).
+    pub action: String,
+    /// Its French label (« Demande de validation »…).
+    pub action_label: String,
+    /// Status before.
+    pub from: String,
+    /// Status after.
+    pub to: String,
+    /// Who.
+    pub author: Option<AuthorBody>,
+    /// The comment or reason given with it.
+    pub comment: Option<String>,
+}
+
+/// A workflow action the caller is offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionBody {
+    /// The action (`request_validation`…).
+    pub key: String,
+    /// The button's French label.
+    pub label: String,
+    /// Whether it needs a comment or reason.
+    pub needs_comment: bool,
+}
+
+/// One document of « Suivi – Info ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentBody {
+    /// `cerfa`, `convention`, `calendrier` or `programme`.
+    pub kind: String,
+    /// Its French name.
+    pub label: String,
+    /// Whether it can be downloaded now.
+    pub available: bool,
+    /// Why not, when it cannot (French, to show instead of the button).
+    pub reason: Option<String>,
+}
+
+/// Someone to call about the dossier (user guide A.15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierContactBody {
+    /// What they are for (« Contact CFA – contrats d'apprentissage », « Contact de l'école »).
+    pub role: String,
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone, if known.
+    pub phone: Option<String>,
+}
+
+/// `GET /api/v1/dossiers/{id}/suivi`: « Suivi – Info ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuiviBody {
+    /// The status.
+    pub status: String,
+    /// Its French label.
+    pub status_label: String,
+    /// Whether the dossier is complete (« Demande de validation » possible).
+    pub complete: bool,
+    /// Labels of the tabs still incomplete.
+    pub incomplete_tabs: Vec<String>,
+    /// The comment of the last return for correction, while the dossier is `returned`.
+    pub return_comment: Option<String>,
+    /// Every status change, oldest first.
+    pub timeline: Vec<TransitionBody>,
+    /// What the caller may do now.
+    pub actions: Vec<ActionBody>,
+    /// The documents, with their availability.
+    pub documents: Vec<DocumentBody>,
+    /// The contacts for this dossier's contract type and formation.
+    pub contacts: Vec<DossierContactBody>,
+}

@@ -7,6 +7,7 @@
 //! - [`evaluate`]: content + settings → green fields, tab check marks, completeness, legal
 //!   warnings and the minimum remuneration;
 //! - [`workflow`]: statuses, transitions, and who may do and write what;
+//! - [`documents`]: which documents can exist now, and why not;
 //! - [`patch`]: a JSON merge patch of the content, reviewed field by field before it is saved.
 #![warn(missing_docs)]
 
@@ -15,6 +16,7 @@ pub mod catalogue;
 pub mod codes;
 mod contact;
 pub mod dates;
+pub mod documents;
 mod error;
 pub mod evaluation;
 mod identifiers;

@@ -4,6 +4,7 @@
 #![allow(clippy::inconsistent_digit_grouping)]
 
 mod catalogue;
+mod documents;
 mod evaluation;
 mod helpers;
 mod patch;

@@ -12,6 +12,7 @@ pub mod me;
 pub mod operations;
 pub mod registrations;
 pub mod rules;
+pub mod suivi;
 pub mod users;
 pub mod workflow;
 
@@ -52,6 +53,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(dossiers::get_dossier)
         .service(dossiers::patch_dossier)
         .service(dossiers::dossier_history)
+        .service(suivi::suivi)
         .service(workflow::validate_base)
         .service(workflow::request_validation)
         .service(workflow::validate)

@@ -20,6 +20,8 @@ both!(
     a_returned_dossier_carries_the_comment_and_is_editable_again,
     automatic_validation_validates_at_once,
     only_the_right_roles_move_a_dossier,
+    suivi_info_tells_the_story_the_documents_and_the_contacts,
+    an_apprentice_who_found_an_employer_invites_the_contact_later,
 );
 
 /// The domain's complete dossier, moved one year later so that its dates fall within the demo
@@ -459,4 +461,171 @@ async fn only_the_right_roles_move_a_dossier(backend: Backend) {
     let cfa = app.login_demo("cfa").await;
     let not_now = act(&app, &cfa, DEMO_DOSSIER, "validation", json!({})).await;
     assert_problem(not_now, 409, "invalid_transition").await;
+}
+
+async fn suivi(app: &TestApp, token: &str, id: &str) -> Value {
+    app.get_as(token, &format!("/api/v1/dossiers/{id}/suivi"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+fn document<'a>(suivi: &'a Value, kind: &str) -> &'a Value {
+    suivi["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap()
+}
+
+async fn suivi_info_tells_the_story_the_documents_and_the_contacts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apprentice = app.login_demo("alternant").await;
+
+    let before = suivi(&app, &apprentice, DEMO_DOSSIER).await;
+    assert_eq!(before["status_label"], "En cours de saisie");
+    assert_eq!(before["complete"], false);
+    assert!(
+        before["incomplete_tabs"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("L'alternant"))
+    );
+    assert!(
+        before["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["key"] == "request_validation" && a["label"] == "Demande de validation")
+    );
+    assert_eq!(document(&before, "cerfa")["available"], false);
+    assert!(
+        document(&before, "cerfa")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("validé par la formation")
+    );
+    assert_eq!(document(&before, "calendrier")["available"], true);
+    assert!(
+        document(&before, "programme")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("informez-en votre conseiller CFA")
+    );
+    let roles: Vec<&str> = before["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            "Contact CFA – contrats d'apprentissage",
+            "Contact de l'école"
+        ]
+    );
+
+    complete(&app, DEMO_DOSSIER).await;
+    ok(act(
+        &app,
+        &apprentice,
+        DEMO_DOSSIER,
+        "validation-request",
+        json!({}),
+    )
+    .await)
+    .await;
+    let responsable = app.login_demo("formation").await;
+    ok(act(
+        &app,
+        &responsable,
+        DEMO_DOSSIER,
+        "return",
+        json!({"comment": "Précisez l'intitulé du poste."}),
+    )
+    .await)
+    .await;
+    let returned = suivi(&app, &apprentice, DEMO_DOSSIER).await;
+    assert_eq!(returned["status"], "returned");
+    assert_eq!(returned["return_comment"], "Précisez l'intitulé du poste.");
+    let timeline: Vec<(&str, &str)> = returned["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["action_label"].as_str().unwrap(),
+                t["author"]["role"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        timeline,
+        vec![
+            ("Demande de validation", "alternant"),
+            ("Renvoyer pour correction", "formation"),
+        ]
+    );
+
+    ok(act(
+        &app,
+        &apprentice,
+        DEMO_DOSSIER,
+        "validation-request",
+        json!({}),
+    )
+    .await)
+    .await;
+    ok(act(&app, &responsable, DEMO_DOSSIER, "validation", json!({})).await).await;
+    let validated = suivi(&app, &apprentice, DEMO_DOSSIER).await;
+    assert_eq!(validated["return_comment"], Value::Null);
+    assert_eq!(document(&validated, "cerfa")["available"], true);
+    assert_eq!(document(&validated, "convention")["available"], false);
+    let cfa = app.login_demo("cfa").await;
+    ok(act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await).await;
+    let economics = suivi(&app, &apprentice, DEMO_DOSSIER).await;
+    assert_eq!(document(&economics, "convention")["available"], true);
+}
+
+/// User guide A.8: the employer was not known at « Valider »; later the apprentice ticks « J'ai
+/// trouvé un employeur », gives the SIRET and the contact's address, and the contact is invited.
+async fn an_apprentice_who_found_an_employer_invites_the_contact_later(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let (invitation, password) = app.invite(&cfa, "sans.employeur@example.fr", "F724").await;
+    let id = invitation["dossier_id"].as_str().unwrap();
+    let token = app.login("sans.employeur@example.fr", &password).await;
+    let draft = dossier(&app, &token, id).await;
+    let keys: Vec<String> = draft["evaluation"]["tabs"]["base"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .filter(|k| !k.starts_with("contactEntreprise") && k != "employeur.siret")
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut fill = only(&complete_content(), &keys);
+    fill["contrat"]["dateFinContrat"] = json!("2029-08-31");
+    fill["contactEntreprise"] = json!({"employeurTrouve": false});
+    ok(patch(&app, &token, id, &fill).await).await;
+    let opened = ok(act(&app, &token, id, "base-validation", json!({})).await).await;
+    assert_eq!(opened["status"], "in_progress");
+
+    let found = json!({
+        "contactEntreprise": {"employeurTrouve": true, "courriel": "drh@trouvee.example.fr", "nom": "Petit", "prenom": "Marc"},
+        "employeur": {"siret": "73282932000074"}
+    });
+    ok(patch(&app, &token, id, &found).await).await;
+    ok(act(&app, &token, id, "base-validation", json!({})).await).await;
+
+    let mail = app
+        .delivered_mail("drh@trouvee.example.fr", "Bienvenue")
+        .await;
+    let contact = app
+        .login("drh@trouvee.example.fr", &password_in(&mail.text))
+        .await;
+    assert_eq!(dossier(&app, &contact, id).await["id"], id);
 }
