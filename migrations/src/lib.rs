@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_foundation;
 mod m20261124_000002_dossier_history;
+mod m20261124_000003_dossier_listing;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261124_000002_dossier_history::Migration),
+            Box::new(m20261124_000003_dossier_listing::Migration),
         ]
     }
 }

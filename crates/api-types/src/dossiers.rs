@@ -209,3 +209,65 @@ pub struct SuiviBody {
     /// The contacts for this dossier's contract type and formation.
     pub contacts: Vec<DossierContactBody>,
 }
+
+/// A dossier in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierSummaryBody {
+    /// Identifier.
+    pub id: String,
+    /// Status.
+    pub status: String,
+    /// Its French label.
+    pub status_label: String,
+    /// Whether every required tab is complete.
+    pub complete: bool,
+    /// The formation.
+    pub formation_id: String,
+    /// Its title.
+    pub formation_title: String,
+    /// The variant's access code.
+    pub access_code: String,
+    /// « NOM Prénom » of the apprentice.
+    pub apprentice_name: Option<String>,
+    /// The apprentice's address.
+    pub apprentice_email: Option<String>,
+    /// The employer's name.
+    pub employer_name: Option<String>,
+    /// The employer's SIRET.
+    pub siret: Option<String>,
+    /// First day of the contract.
+    pub contract_start: Option<NaiveDate>,
+    /// Last day of the contract.
+    pub contract_end: Option<NaiveDate>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/dossiers`: one page of a filtered list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierListBody {
+    /// The page's dossiers.
+    pub items: Vec<DossierSummaryBody>,
+    /// How many dossiers match in all.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u64,
+    /// Dossiers per page.
+    pub per_page: u64,
+}
+
+/// `GET /api/v1/dossiers/counts`: the dashboard's numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierCountsBody {
+    /// Every dossier in scope.
+    pub total: u64,
+    /// Per status key (statuses without dossiers are listed with 0).
+    pub by_status: std::collections::BTreeMap<String, u64>,
+    /// Complete dossiers.
+    pub complete: u64,
+    /// Incomplete dossiers.
+    pub incomplete: u64,
+}

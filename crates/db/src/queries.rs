@@ -11,9 +11,9 @@ use sea_orm::{
 use crate::{
     DbResult,
     entities::{
-        api_token, dossier, dossier_change, dossier_transition, formation, formation_responsable,
-        idempotency_key, invitation, login_failure, outbox as outbox_row, password_reset,
-        refresh_token, user, variant,
+        api_token, company, dossier, dossier_change, dossier_transition, formation,
+        formation_responsable, idempotency_key, invitation, login_failure, outbox as outbox_row,
+        password_reset, refresh_token, user, variant,
     },
     insert_all, insert_one,
 };
@@ -288,9 +288,211 @@ pub mod formations {
     }
 }
 
-/// Dossiers (this issue only creates them and lists who may open them).
+/// Dossiers.
 pub mod dossiers {
     use super::*;
+    use chrono::NaiveDate;
+    use sea_orm::{Condition, Select};
+
+    /// What lists filter, search and sort on, kept beside the content.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Listing {
+        /// « NOM Prénom » of the apprentice.
+        pub apprentice_name: Option<String>,
+        /// The apprentice's address.
+        pub apprentice_email: Option<String>,
+        /// The employer's SIRET, when valid.
+        pub siret: Option<String>,
+        /// The employer's name.
+        pub employer_name: Option<String>,
+        /// First day of the contract.
+        pub contract_start: Option<NaiveDate>,
+        /// Last day of the contract.
+        pub contract_end: Option<NaiveDate>,
+        /// Whether the dossier is complete.
+        pub complete: bool,
+        /// Lower-cased names, addresses and SIRET, for searching.
+        pub search_text: String,
+    }
+
+    impl Listing {
+        /// Copies the listing into a row.
+        pub fn apply(&self, row: &mut dossier::Model) {
+            row.apprentice_name = self.apprentice_name.clone();
+            row.apprentice_email = self.apprentice_email.clone();
+            row.siret = self.siret.clone();
+            row.employer_name = self.employer_name.clone();
+            row.contract_start = self.contract_start;
+            row.contract_end = self.contract_end;
+            row.complete = Some(self.complete);
+            row.search_text = Some(self.search_text.clone());
+        }
+    }
+
+    fn set_listing(
+        update: sea_orm::UpdateMany<dossier::Entity>,
+        listing: &Listing,
+    ) -> sea_orm::UpdateMany<dossier::Entity> {
+        update
+            .col_expr(
+                dossier::Column::ApprenticeName,
+                Expr::value(listing.apprentice_name.clone()),
+            )
+            .col_expr(
+                dossier::Column::ApprenticeEmail,
+                Expr::value(listing.apprentice_email.clone()),
+            )
+            .col_expr(dossier::Column::Siret, Expr::value(listing.siret.clone()))
+            .col_expr(
+                dossier::Column::EmployerName,
+                Expr::value(listing.employer_name.clone()),
+            )
+            .col_expr(
+                dossier::Column::ContractStart,
+                Expr::value(listing.contract_start),
+            )
+            .col_expr(
+                dossier::Column::ContractEnd,
+                Expr::value(listing.contract_end),
+            )
+            .col_expr(
+                dossier::Column::Complete,
+                Expr::value(Some(listing.complete)),
+            )
+            .col_expr(
+                dossier::Column::SearchText,
+                Expr::value(Some(listing.search_text.clone())),
+            )
+    }
+
+    /// Stores a recomputed listing (rows from before the listing columns existed).
+    pub async fn store_listing(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        listing: &Listing,
+    ) -> DbResult<()> {
+        set_listing(dossier::Entity::update_many(), listing)
+            .filter(dossier::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Dossiers whose listing was never computed.
+    pub async fn without_listing(conn: &impl ConnectionTrait) -> DbResult<Vec<dossier::Model>> {
+        Ok(dossier::Entity::find()
+            .filter(dossier::Column::Complete.is_null())
+            .all(conn)
+            .await?)
+    }
+
+    /// How a list is sorted.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum Sort {
+        /// Last change (the default).
+        #[default]
+        UpdatedAt,
+        /// Creation.
+        CreatedAt,
+        /// Apprentice's name.
+        Name,
+        /// Status.
+        Status,
+        /// Contract start.
+        ContractStart,
+    }
+
+    /// Which dossiers a list holds.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Filter {
+        /// Only these formations (`None`: every formation).
+        pub formation_ids: Option<Vec<String>>,
+        /// Only dossiers where this user is the apprentice or the company contact.
+        pub party: Option<String>,
+        /// Only these statuses (empty: all).
+        pub statuses: Vec<String>,
+        /// Only complete (or incomplete) dossiers.
+        pub complete: Option<bool>,
+        /// Words that must all appear in the names, addresses or SIRET.
+        pub search: Vec<String>,
+    }
+
+    fn filtered(filter: &Filter) -> Select<dossier::Entity> {
+        let mut condition = Condition::all();
+        if let Some(ids) = &filter.formation_ids {
+            condition = condition.add(dossier::Column::FormationId.is_in(ids.iter().cloned()));
+        }
+        if let Some(user) = &filter.party {
+            condition = condition.add(
+                Condition::any()
+                    .add(dossier::Column::ApprenticeId.eq(user.as_str()))
+                    .add(dossier::Column::EmployerId.eq(user.as_str())),
+            );
+        }
+        if !filter.statuses.is_empty() {
+            condition =
+                condition.add(dossier::Column::Status.is_in(filter.statuses.iter().cloned()));
+        }
+        if let Some(complete) = filter.complete {
+            condition = condition.add(dossier::Column::Complete.eq(complete));
+        }
+        for word in &filter.search {
+            let escaped = word
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            condition = condition.add(
+                Expr::col(dossier::Column::SearchText)
+                    .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+            );
+        }
+        dossier::Entity::find().filter(condition)
+    }
+
+    /// One page of the dossiers matching `filter`, and how many match in all.
+    pub async fn list(
+        conn: &impl ConnectionTrait,
+        filter: &Filter,
+        sort: Sort,
+        descending: bool,
+        limit: u64,
+        offset: u64,
+    ) -> DbResult<(Vec<dossier::Model>, u64)> {
+        let total = filtered(filter).count(conn).await?;
+        let order = if descending { Order::Desc } else { Order::Asc };
+        let column = match sort {
+            Sort::UpdatedAt => dossier::Column::UpdatedAt,
+            Sort::CreatedAt => dossier::Column::CreatedAt,
+            Sort::Name => dossier::Column::ApprenticeName,
+            Sort::Status => dossier::Column::Status,
+            Sort::ContractStart => dossier::Column::ContractStart,
+        };
+        let rows = filtered(filter)
+            .order_by(column, order)
+            .order_by(dossier::Column::Id, Order::Asc)
+            .limit(limit)
+            .offset(offset)
+            .all(conn)
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// How many dossiers matching `filter` are in each `(status, complete)`.
+    pub async fn counts(
+        conn: &impl ConnectionTrait,
+        filter: &Filter,
+    ) -> DbResult<Vec<(String, Option<bool>, i64)>> {
+        Ok(filtered(filter)
+            .select_only()
+            .column(dossier::Column::Status)
+            .column(dossier::Column::Complete)
+            .column_as(dossier::Column::Id.count(), "count")
+            .group_by(dossier::Column::Status)
+            .group_by(dossier::Column::Complete)
+            .into_tuple()
+            .all(conn)
+            .await?)
+    }
 
     /// Adds dossiers.
     pub async fn insert(conn: &impl ConnectionTrait, rows: Vec<dossier::Model>) -> DbResult<()> {
@@ -393,15 +595,19 @@ pub mod dossiers {
 
     /// Stores a reviewed patch as the next version, provided the dossier is still at
     /// `expected_version`; false when someone changed it meanwhile (nothing written).
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_patch(
         conn: &impl ConnectionTrait,
         id: &str,
         expected_version: i64,
         content: serde_json::Value,
         niveau_saisie: &str,
+        listing: &Listing,
+        company_id: Option<String>,
         now: DateTime<Utc>,
     ) -> DbResult<bool> {
-        Ok(dossier::Entity::update_many()
+        Ok(set_listing(dossier::Entity::update_many(), listing)
+            .col_expr(dossier::Column::CompanyId, Expr::value(company_id))
             .col_expr(dossier::Column::Content, Expr::value(content))
             .col_expr(dossier::Column::NiveauSaisie, Expr::value(niveau_saisie))
             .col_expr(dossier::Column::Version, Expr::value(expected_version + 1))
@@ -423,6 +629,14 @@ pub mod dossiers {
     ) -> DbResult<bool> {
         Ok(dossier::Entity::update_many()
             .col_expr(dossier::Column::Content, Expr::value(row.content.clone()))
+            .col_expr(
+                dossier::Column::ApprenticeEmail,
+                Expr::value(row.apprentice_email.clone()),
+            )
+            .col_expr(
+                dossier::Column::SearchText,
+                Expr::value(row.search_text.clone()),
+            )
             .col_expr(dossier::Column::Version, Expr::value(row.version))
             .col_expr(dossier::Column::UpdatedAt, Expr::value(row.updated_at))
             .filter(dossier::Column::Id.eq(row.id.as_str()))
@@ -431,6 +645,53 @@ pub mod dossiers {
             .await?
             .rows_affected
             == 1)
+    }
+}
+
+/// Companies, shared by SIRET between the dossiers of one employer.
+pub mod companies {
+    use super::*;
+
+    /// The company with this SIRET, created or renamed as needed; its id. A SIRET names one
+    /// establishment for good, so the id is derived from it and concurrent first uses of a
+    /// SIRET agree without a race.
+    pub async fn upsert(
+        conn: &impl ConnectionTrait,
+        siret: &str,
+        denomination: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> DbResult<String> {
+        use sea_orm::ActiveValue::Set;
+        let id = format!("siret-{siret}");
+        company::Entity::insert(company::ActiveModel {
+            id: Set(id.clone()),
+            siret: Set(siret.to_owned()),
+            denomination: Set(denomination.map(str::to_owned)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .on_conflict_do_nothing_on([company::Column::Siret])
+        .exec_without_returning(conn)
+        .await?;
+        if let Some(denomination) = denomination {
+            company::Entity::update_many()
+                .col_expr(company::Column::Denomination, Expr::value(denomination))
+                .col_expr(company::Column::UpdatedAt, Expr::value(now))
+                .filter(company::Column::Siret.eq(siret))
+                .filter(
+                    company::Column::Denomination
+                        .is_null()
+                        .or(company::Column::Denomination.ne(denomination)),
+                )
+                .exec(conn)
+                .await?;
+        }
+        Ok(id)
+    }
+
+    /// The company with this id.
+    pub async fn by_id(conn: &impl ConnectionTrait, id: &str) -> DbResult<Option<company::Model>> {
+        Ok(company::Entity::find_by_id(id.to_owned()).one(conn).await?)
     }
 }
 

@@ -227,7 +227,7 @@ pub async fn seed_if_empty(
             None,
         ),
     ];
-    let dossier = dossier::Model {
+    let mut dossier = dossier::Model {
         id: "00000000-0000-4000-8000-00000000d001".into(),
         apprentice_id: users[3].id.clone(),
         employer_id: Some(users[2].id.clone()),
@@ -245,7 +245,17 @@ pub async fn seed_if_empty(
         }),
         created_at: now,
         updated_at: now,
+        company_id: Some("siret-73282932000074".into()),
+        apprentice_name: None,
+        apprentice_email: None,
+        siret: None,
+        employer_name: None,
+        contract_start: None,
+        contract_end: None,
+        complete: None,
+        search_text: None,
     };
+    crate::routes::dossiers::listing_of(&dossier.content, false).apply(&mut dossier);
 
     let txn = db.begin().await?;
     db::queries::users::insert(&txn, users).await?;
@@ -264,6 +274,7 @@ pub async fn seed_if_empty(
         )
         .await?;
     }
+    db::queries::companies::upsert(&txn, "73282932000074", None, now).await?;
     db::queries::dossiers::insert(&txn, vec![dossier]).await?;
     txn.commit().await?;
     Ok(DEMO_ACCOUNTS.to_vec())

@@ -106,6 +106,11 @@ impl Application {
         } else {
             Vec::new()
         };
+        let backfilled =
+            crate::routes::dossiers::backfill_listings(&db, clock.now().date_naive()).await?;
+        if backfilled > 0 {
+            tracing::info!(dossiers = backfilled, "listing columns computed");
+        }
 
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let listener =

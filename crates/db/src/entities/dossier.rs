@@ -20,6 +20,16 @@ pub struct Model {
     pub content: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub company_id: Option<String>,
+    pub apprentice_name: Option<String>,
+    pub apprentice_email: Option<String>,
+    pub siret: Option<String>,
+    pub employer_name: Option<String>,
+    pub contract_start: Option<Date>,
+    pub contract_end: Option<Date>,
+    pub complete: Option<bool>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub search_text: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

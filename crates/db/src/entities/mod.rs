@@ -3,6 +3,7 @@
 #![allow(missing_docs)]
 
 pub mod api_token;
+pub mod company;
 pub mod dossier;
 pub mod dossier_change;
 pub mod dossier_transition;

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::{
     error::ApiError,
-    routes::{formations::contract_types, new_id, parse_stored, stored_key},
+    routes::{dossiers::listing_of, formations::contract_types, new_id, parse_stored, stored_key},
     startup::AppState,
 };
 
@@ -102,7 +102,7 @@ impl Opening {
             .first()
             .copied()
             .unwrap_or(ContractType::Apprentissage);
-        dossier::Model {
+        let mut row = dossier::Model {
             id: new_id(),
             apprentice_id: apprentice.id.clone(),
             employer_id: None,
@@ -121,7 +121,19 @@ impl Opening {
             }),
             created_at: now,
             updated_at: now,
-        }
+            company_id: None,
+            apprentice_name: None,
+            apprentice_email: None,
+            siret: None,
+            employer_name: None,
+            contract_start: None,
+            contract_end: None,
+            complete: None,
+            search_text: None,
+        };
+        // A new draft holds the apprentice's identity only: it cannot be complete.
+        listing_of(&row.content, false).apply(&mut row);
+        row
     }
 }
 

@@ -18,7 +18,7 @@ use api_types::{
 use db::{
     TransactionTrait,
     entities::{dossier, formation, variant},
-    queries::history::NewChange,
+    queries::{dossiers::Listing, history::NewChange},
 };
 use domain::{
     EvaluationSettings, FieldError, FormationDates, NiveauSaisie, Role, Status,
@@ -42,6 +42,79 @@ pub struct DossierContext {
     pub formation: formation::Model,
     /// Its variant.
     pub variant: variant::Model,
+}
+
+/// What lists show and search of a dossier, from its content.
+pub fn listing_of(content: &serde_json::Value, complete: bool) -> Listing {
+    let text = |key: &str| {
+        domain::evaluation::lookup(content, key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let date = |key: &str| text(key).and_then(|d| domain::values::parse_date(&d).ok());
+    let name = match (text("apprenti.nom"), text("apprenti.prenom")) {
+        (Some(last), Some(first)) => Some(format!("{} {first}", last.to_uppercase())),
+        (Some(last), None) => Some(last.to_uppercase()),
+        (None, first) => first,
+    };
+    let email = text("apprenti.courriel").map(|e| e.to_lowercase());
+    let siret = text("employeur.siret")
+        .and_then(|s| domain::Siret::parse(&s).ok())
+        .map(|s| s.as_ref().to_owned());
+    let employer = text("employeur.denomination");
+    let search_text = [&name, &email, &siret, &employer]
+        .into_iter()
+        .flatten()
+        .map(|part| part.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Listing {
+        apprentice_name: name,
+        apprentice_email: email,
+        siret,
+        employer_name: employer,
+        contract_start: date("contrat.dateDebutContrat"),
+        contract_end: date("contrat.dateFinContrat"),
+        complete,
+        search_text,
+    }
+}
+
+/// Computes the listing of dossiers stored before it existed; answers how many.
+pub async fn backfill_listings(
+    db: &db::DatabaseConnection,
+    today: chrono::NaiveDate,
+) -> Result<usize, db::DbError> {
+    let rows = db::queries::dossiers::without_listing(db).await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let formations = db::queries::formations::list(db, None).await?;
+    let variants = db::queries::formations::variants(db, None).await?;
+    let mut done = 0;
+    for dossier in rows {
+        let (Some(formation), Some(variant)) = (
+            formations.iter().find(|f| f.id == dossier.formation_id),
+            variants.iter().find(|v| v.id == dossier.variant_id),
+        ) else {
+            continue;
+        };
+        let context = DossierContext {
+            dossier,
+            formation: formation.clone(),
+            variant: variant.clone(),
+        };
+        let Ok(settings) = context.evaluation_settings(today) else {
+            continue;
+        };
+        let complete = domain::evaluate(&context.dossier.content, &settings).complete;
+        let listing = listing_of(&context.dossier.content, complete);
+        db::queries::dossiers::store_listing(db, &context.dossier.id, &listing).await?;
+        done += 1;
+    }
+    Ok(done)
 }
 
 fn not_found() -> ApiError {
@@ -361,13 +434,31 @@ pub async fn patch_dossier(
         return Ok(with_etag(HttpResponse::Ok().json(body), current));
     }
 
+    let complete = domain::evaluate(
+        &content,
+        &EvaluationSettings {
+            niveau_saisie: niveau,
+            ..settings
+        },
+    )
+    .complete;
+    let listing = listing_of(&content, complete);
     let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let company_id = match &listing.siret {
+        Some(siret) => Some(
+            db::queries::companies::upsert(&txn, siret, listing.employer_name.as_deref(), now)
+                .await?,
+        ),
+        None => None,
+    };
     let saved = db::queries::dossiers::save_patch(
         &txn,
         &context.dossier.id,
         current,
         content.clone(),
         &stored_key::<NiveauSaisie>(&niveau),
+        &listing,
+        company_id.clone(),
         now,
     )
     .await?;
@@ -382,6 +473,8 @@ pub async fn patch_dossier(
     txn.commit().await.map_err(db::DbError::from)?;
 
     context.dossier.content = content;
+    listing.apply(&mut context.dossier);
+    context.dossier.company_id = company_id;
     context.dossier.niveau_saisie = stored_key(&niveau);
     context.dossier.version = current + 1;
     context.dossier.updated_at = now;

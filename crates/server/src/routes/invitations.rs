@@ -942,6 +942,8 @@ pub async fn correct_invitation_email(
     }
     dossier.version += 1;
     dossier.updated_at = state.clock.now();
+    crate::routes::dossiers::listing_of(&dossier.content, dossier.complete.unwrap_or(false))
+        .apply(&mut dossier);
     resend(
         &state,
         invitation,

@@ -5,6 +5,7 @@ pub mod access_codes;
 pub mod api_tokens;
 pub mod auth;
 pub mod dev;
+pub mod dossier_lists;
 pub mod dossiers;
 pub mod formations;
 pub mod invitations;
@@ -50,6 +51,10 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(invitations::invite_bulk)
         .service(invitations::renew_invitation)
         .service(invitations::correct_invitation_email)
+        // The fixed paths before `/dossiers/{id}`, which would take them for ids.
+        .service(dossier_lists::list_dossiers)
+        .service(dossier_lists::count_dossiers)
+        .service(dossier_lists::export_dossiers)
         .service(dossiers::get_dossier)
         .service(dossiers::patch_dossier)
         .service(dossiers::dossier_history)

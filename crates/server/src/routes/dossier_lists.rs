@@ -1,0 +1,310 @@
+//! Lists of dossiers for formation and CFA staff (and each party's own): filters, search,
+//! sorting, pages, counts for a dashboard, and a CSV export of the filtered list.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, http::header, web};
+use api_types::{
+    Problem,
+    account::TokenScope,
+    dossiers::{DossierCountsBody, DossierListBody, DossierSummaryBody},
+};
+use db::{
+    entities::{dossier, formation, variant},
+    queries::dossiers::{Filter, Sort},
+};
+use domain::{Role, Status};
+use serde::Deserialize;
+
+use crate::{auth::Caller, error::ApiError, startup::AppState};
+
+/// Filters, sort and page of a list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only this formation's dossiers.
+    pub formation_id: Option<String>,
+    /// Only these statuses, comma-separated (`validation_requested,returned`).
+    pub status: Option<String>,
+    /// Only complete (`true`) or incomplete (`false`) dossiers.
+    pub complete: Option<bool>,
+    /// Words to find in the apprentice's name or address, the employer's name or SIRET.
+    pub q: Option<String>,
+    /// `updated_at` (default), `created_at`, `name`, `status` or `contract_start`; prefix with
+    /// `-` for descending (`-updated_at` is the default).
+    pub sort: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u64>,
+    /// Dossiers per page (default 50, at most 200).
+    pub per_page: Option<u64>,
+}
+
+fn bad_query(detail: String) -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail,
+    }
+}
+
+/// The filter a caller's query asks for, within what the caller may see.
+async fn filter_of(
+    state: &AppState,
+    caller: &Caller,
+    query: &ListQuery,
+) -> Result<Filter, ApiError> {
+    caller.require_scope(TokenScope::DossiersRead)?;
+    let mut filter = Filter::default();
+    match caller.role {
+        Role::Cfa => {}
+        Role::Formation => {
+            filter.formation_ids = Some(
+                db::queries::formations::ids_of_responsable(&state.db, &caller.user_id).await?,
+            );
+        }
+        Role::Alternant | Role::Employeur => filter.party = Some(caller.user_id.clone()),
+    }
+    if let Some(formation_id) = &query.formation_id {
+        filter.formation_ids = Some(match filter.formation_ids {
+            Some(ids) => ids.into_iter().filter(|id| id == formation_id).collect(),
+            None => vec![formation_id.clone()],
+        });
+    }
+    if let Some(statuses) = &query.status {
+        for key in statuses.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            let status = Status::from_key(key)
+                .ok_or_else(|| bad_query(format!("Statut inconnu : « {key} ».")))?;
+            filter.statuses.push(status.key().to_owned());
+        }
+    }
+    filter.complete = query.complete;
+    filter.search = query
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    Ok(filter)
+}
+
+fn sort_of(query: &ListQuery) -> Result<(Sort, bool), ApiError> {
+    let raw = query.sort.as_deref().unwrap_or("-updated_at");
+    let (descending, key) = match raw.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, raw),
+    };
+    let sort = match key {
+        "updated_at" => Sort::UpdatedAt,
+        "created_at" => Sort::CreatedAt,
+        "name" => Sort::Name,
+        "status" => Sort::Status,
+        "contract_start" => Sort::ContractStart,
+        other => {
+            return Err(bad_query(format!(
+                "Tri inconnu : « {other} » (updated_at, created_at, name, status ou contract_start)."
+            )));
+        }
+    };
+    Ok((sort, descending))
+}
+
+/// Rows with their formation and variant, as lists show them.
+async fn summaries(
+    state: &AppState,
+    rows: Vec<dossier::Model>,
+) -> Result<Vec<DossierSummaryBody>, ApiError> {
+    let formations: Vec<formation::Model> = db::queries::formations::list(&state.db, None).await?;
+    let variants: Vec<variant::Model> = db::queries::formations::variants(&state.db, None).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let status = Status::from_key(&row.status);
+            DossierSummaryBody {
+                status_label: status.map(|s| s.label().to_owned()).unwrap_or_default(),
+                status: row.status,
+                complete: row.complete.unwrap_or(false),
+                formation_title: formations
+                    .iter()
+                    .find(|f| f.id == row.formation_id)
+                    .map(|f| f.title.clone())
+                    .unwrap_or_default(),
+                access_code: variants
+                    .iter()
+                    .find(|v| v.id == row.variant_id)
+                    .map(|v| v.access_code.clone())
+                    .unwrap_or_default(),
+                formation_id: row.formation_id,
+                apprentice_name: row.apprentice_name,
+                apprentice_email: row.apprentice_email,
+                employer_name: row.employer_name,
+                siret: row.siret,
+                contract_start: row.contract_start,
+                contract_end: row.contract_end,
+                id: row.id,
+                updated_at: row.updated_at,
+            }
+        })
+        .collect())
+}
+
+/// List dossiers.
+///
+/// CFA staff see every dossier, a responsable de formation those of their formations, an
+/// apprentice or a company contact their own. Filter by formation, status (comma-separated),
+/// completeness and words (`q`: the apprentice's name or address, the employer's name or
+/// SIRET); sort and page.
+#[utoipa::path(
+    tag = "dossiers",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of the list", body = DossierListBody),
+        (status = 400, description = "`invalid_query`: unknown status or sort", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[get("/dossiers")]
+pub async fn list_dossiers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = filter_of(&state, &caller, &query).await?;
+    let (sort, descending) = sort_of(&query)?;
+    let per_page = query.per_page.unwrap_or(50).clamp(1, 200);
+    let page = query.page.unwrap_or(1).max(1);
+    let (rows, total) = db::queries::dossiers::list(
+        &state.db,
+        &filter,
+        sort,
+        descending,
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(DossierListBody {
+        items: summaries(&state, rows).await?,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// Count dossiers per status.
+///
+/// The dashboard's numbers, with the same scope and filters as the list (page and sort aside):
+/// how many dossiers in each status, how many complete and incomplete.
+#[utoipa::path(
+    tag = "dossiers",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The counts", body = DossierCountsBody),
+        (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[get("/dossiers/counts")]
+pub async fn count_dossiers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = filter_of(&state, &caller, &query).await?;
+    let rows = db::queries::dossiers::counts(&state.db, &filter).await?;
+    let mut by_status: BTreeMap<String, u64> = Status::ALL
+        .iter()
+        .map(|s| (s.key().to_owned(), 0))
+        .collect();
+    let (mut total, mut complete) = (0, 0);
+    for (status, is_complete, count) in rows {
+        let count = u64::try_from(count).unwrap_or_default();
+        *by_status.entry(status).or_default() += count;
+        total += count;
+        if is_complete == Some(true) {
+            complete += count;
+        }
+    }
+    Ok(HttpResponse::Ok().json(DossierCountsBody {
+        total,
+        by_status,
+        complete,
+        incomplete: total - complete,
+    }))
+}
+
+/// The largest CSV export.
+const MAX_EXPORT_ROWS: u64 = 100_000;
+
+fn csv_field(value: &str) -> String {
+    if value.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// Export the list as CSV.
+///
+/// The filtered, sorted list (every page, up to 100 000 dossiers) as a `;`-separated UTF-8 file
+/// with French headers, which spreadsheets open directly.
+#[utoipa::path(
+    tag = "dossiers",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The CSV file, as an attachment", body = String, content_type = "text/csv"),
+        (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = []))
+)]
+#[get("/dossiers/export")]
+pub async fn export_dossiers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = filter_of(&state, &caller, &query).await?;
+    let (sort, descending) = sort_of(&query)?;
+    let (rows, _) =
+        db::queries::dossiers::list(&state.db, &filter, sort, descending, MAX_EXPORT_ROWS, 0)
+            .await?;
+    let mut csv = String::from(
+        "\u{feff}Dossier;Statut;Complet;Formation;Code;Alternant;Courriel;Employeur;SIRET;Début du contrat;Fin du contrat;Dernière modification\r\n",
+    );
+    for row in summaries(&state, rows).await? {
+        let date = |d: Option<chrono::NaiveDate>| {
+            d.map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default()
+        };
+        let fields = [
+            row.id,
+            row.status_label,
+            if row.complete { "oui" } else { "non" }.to_owned(),
+            row.formation_title,
+            row.access_code,
+            row.apprentice_name.unwrap_or_default(),
+            row.apprentice_email.unwrap_or_default(),
+            row.employer_name.unwrap_or_default(),
+            row.siret.unwrap_or_default(),
+            date(row.contract_start),
+            date(row.contract_end),
+            row.updated_at.format("%d/%m/%Y %H:%M").to_string(),
+        ];
+        csv.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        csv.push_str("\r\n");
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"dossiers.csv\"",
+        ))
+        .body(csv))
+}
