@@ -1,0 +1,235 @@
+//! Load generator for the dossier targets of BENCHMARKS.md: reads ≥ 60 % of `/health`'s
+//! throughput with p99 under 10 ms at 32 connections, writes with p99 under 25 ms.
+//!
+//! Starts the real server (release build) on a fresh SQLite file — and on a fresh PostgreSQL
+//! database when `OPUNTIA_TEST_POSTGRES_URL` is set — makes 32 dossiers, then drives 32
+//! concurrent keep-alive connections for a fixed time against, in turn: `GET /health`,
+//! `GET /api/v1/dossiers/{id}` (content, full evaluation, permissions), and
+//! `PATCH /api/v1/dossiers/{id}` with `If-Match` (each connection writes its own dossier, so
+//! every write is accepted and recorded in the history).
+//!
+//! Run: `OPUNTIA_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 cargo bench -p opuntia-server --bench dossier_load`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use db::ConnectionTrait;
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+use server::{config::Settings, startup::Application};
+
+const CONNECTIONS: usize = 32;
+const PHASE: Duration = Duration::from_secs(10);
+
+struct Phase {
+    name: &'static str,
+    requests: usize,
+    elapsed: Duration,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Phase {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Load {
+    Health,
+    Read,
+    Write,
+}
+
+async fn drive(
+    client: Client,
+    address: String,
+    token: String,
+    dossier: String,
+    load: Load,
+    until: Instant,
+) -> Vec<Duration> {
+    let mut latencies = Vec::new();
+    let mut version = 1_i64;
+    let mut day = 1;
+    while Instant::now() < until {
+        let started = Instant::now();
+        let response = match load {
+            Load::Health => client.get(format!("{address}/health")).send().await,
+            Load::Read => {
+                client
+                    .get(format!("{address}/api/v1/dossiers/{dossier}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+            }
+            Load::Write => {
+                day = day % 28 + 1;
+                client
+                    .request(Method::PATCH, format!("{address}/api/v1/dossiers/{dossier}"))
+                    .bearer_auth(&token)
+                    .header("if-match", format!("\"v{version}\""))
+                    .json(&json!({"content": {"contrat": {"dateDebutContrat": format!("2026-09-{day:02}")}}}))
+                    .send()
+                    .await
+            }
+        }
+        .unwrap();
+        assert_eq!(response.status(), 200, "every request succeeds");
+        if let Load::Write = load {
+            version += 1;
+        }
+        let _ = response.bytes().await.unwrap();
+        latencies.push(started.elapsed());
+    }
+    latencies
+}
+
+async fn phase(
+    name: &'static str,
+    load: Load,
+    address: &str,
+    token: &str,
+    dossiers: &[String],
+) -> Phase {
+    let client = Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let until = started + PHASE;
+    let tasks: Vec<_> = dossiers
+        .iter()
+        .map(|dossier| {
+            tokio::spawn(drive(
+                client.clone(),
+                address.to_owned(),
+                token.to_owned(),
+                dossier.clone(),
+                load,
+                until,
+            ))
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    Phase {
+        name,
+        requests: latencies.len(),
+        elapsed,
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+async fn run(backend: &str, database_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::defaults().unwrap();
+    settings.data_dir = dir.path().to_owned();
+    settings.server.port = 0;
+    if let Some(url) = database_url {
+        settings.database.url = server::config::Secret::new(url);
+    }
+    let application = Application::build(settings).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    let client = Client::new();
+    let login: Value = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&json!({"email": "cfa@demo.opuntia.test", "password": "opuntia-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    let rows: Vec<Value> = (0..CONNECTIONS)
+        .map(|n| json!({"email": format!("charge{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
+        .collect();
+    let report: Value = client
+        .post(format!("{address}/api/v1/invitations/bulk"))
+        .bearer_auth(&token)
+        .json(&rows)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dossiers: Vec<String> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["dossier_id"].as_str().unwrap().to_owned())
+        .collect();
+
+    let health = phase("GET /health", Load::Health, &address, &token, &dossiers).await;
+    let reads = phase(
+        "GET /api/v1/dossiers/{id}",
+        Load::Read,
+        &address,
+        &token,
+        &dossiers,
+    )
+    .await;
+    let writes = phase(
+        "PATCH /api/v1/dossiers/{id}",
+        Load::Write,
+        &address,
+        &token,
+        &dossiers,
+    )
+    .await;
+    for p in [&health, &reads, &writes] {
+        println!(
+            "{backend}: {:<28} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests)",
+            p.name,
+            p.per_second(),
+            p.p50.as_secs_f64() * 1000.0,
+            p.p99.as_secs_f64() * 1000.0,
+            p.requests
+        );
+    }
+    println!(
+        "{backend}: reads at {:.0} % of /health throughput",
+        reads.per_second() / health.per_second() * 100.0
+    );
+}
+
+fn in_runtime<T>(work: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
+fn main() {
+    in_runtime(run("SQLite", None));
+    if let Ok(base) = std::env::var("OPUNTIA_TEST_POSTGRES_URL") {
+        let base = base.trim_end_matches('/').to_owned();
+        let name = format!("opuntia_load_{}", uuid::Uuid::new_v4().simple());
+        in_runtime(async {
+            let admin = db::connect(&format!("{base}/postgres"), 1).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap();
+        });
+        in_runtime(run("PostgreSQL", Some(format!("{base}/{name}"))));
+        in_runtime(async {
+            let admin = db::connect(&format!("{base}/postgres"), 1).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap();
+        });
+    }
+}
