@@ -499,6 +499,20 @@ pub mod dossiers {
         insert_all::<dossier::Entity, _, _>(conn, rows).await
     }
 
+    /// The dossier with this id, its formation and its variant, in one query (every dossier
+    /// request needs the three).
+    pub async fn with_formation(
+        conn: &impl ConnectionTrait,
+        id: &str,
+    ) -> DbResult<Option<(dossier::Model, formation::Model, variant::Model)>> {
+        let found = dossier::Entity::find_by_id(id.to_owned())
+            .find_also_related(formation::Entity)
+            .find_also_related(variant::Entity)
+            .one(conn)
+            .await?;
+        Ok(found.and_then(|(dossier, formation, variant)| Some((dossier, formation?, variant?))))
+    }
+
     /// The dossier with this id.
     pub async fn by_id(conn: &impl ConnectionTrait, id: &str) -> DbResult<Option<dossier::Model>> {
         Ok(dossier::Entity::find_by_id(id.to_owned()).one(conn).await?)

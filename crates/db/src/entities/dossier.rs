@@ -33,6 +33,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::formation::Entity",
+        from = "Column::FormationId",
+        to = "super::formation::Column::Id"
+    )]
+    Formation,
+    #[sea_orm(
+        belongs_to = "super::variant::Entity",
+        from = "Column::VariantId",
+        to = "super::variant::Column::Id"
+    )]
+    Variant,
+}
+
+impl Related<super::formation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Formation.def()
+    }
+}
+
+impl Related<super::variant::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Variant.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -131,7 +131,7 @@ pub async fn load_visible(
     caller: &Caller,
     id: &str,
 ) -> Result<DossierContext, ApiError> {
-    let dossier = db::queries::dossiers::by_id(&state.db, id)
+    let (dossier, formation, variant) = db::queries::dossiers::with_formation(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
     let visible = match caller.role {
@@ -145,12 +145,6 @@ pub async fn load_visible(
     if !visible {
         return Err(not_found());
     }
-    let formation = db::queries::formations::by_id(&state.db, &dossier.formation_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("dossier without formation"))?;
-    let variant = db::queries::formations::variant_by_id(&state.db, &dossier.variant_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("dossier without variant"))?;
     Ok(DossierContext {
         dossier,
         formation,
