@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use db::{
     DatabaseConnection, DbResult, TransactionTrait,
-    entities::{dossier, formation, user, variant},
+    entities::{formation, user, variant},
 };
 use serde_json::json;
 
@@ -227,34 +227,23 @@ pub async fn seed_if_empty(
             None,
         ),
     ];
-    let mut dossier = dossier::Model {
-        id: "00000000-0000-4000-8000-00000000d001".into(),
-        apprentice_id: users[3].id.clone(),
-        employer_id: Some(users[2].id.clone()),
-        formation_id: engineering.id.clone(),
-        variant_id: variants[0].id.clone(),
-        status: "in_progress".into(),
-        version: 1,
-        niveau_saisie: "complete".into(),
-        contract_type: "apprentissage".into(),
-        content: json!({
-            "apprenti": {"nom": "Martin", "prenom": "Léa", "courriel": DEMO_ACCOUNTS[3].email},
-            "employeur": {"siret": "73282932000074"},
-            "contactEntreprise": {"courriel": DEMO_ACCOUNTS[2].email, "nom": "Lefèvre", "prenom": "Julien"},
-            "contrat": {"dateDebutContrat": "2026-09-01", "dateFinContrat": "2029-08-31"},
-        }),
-        created_at: now,
-        updated_at: now,
-        company_id: Some("siret-73282932000074".into()),
-        apprentice_name: None,
-        apprentice_email: None,
-        siret: None,
-        employer_name: None,
-        contract_start: None,
-        contract_end: None,
-        complete: None,
-        search_text: None,
+    // The demo apprentice's dossier, made as a registration makes one, then filled in on
+    // « Données de base » and validated: the company contact is the demo employer.
+    let opening = crate::routes::access_codes::Opening {
+        variant: variants[0].clone(),
+        formation: engineering.clone(),
     };
+    let mut dossier = opening.new_dossier(&users[3], now);
+    dossier.id = "00000000-0000-4000-8000-00000000d001".into();
+    dossier.employer_id = Some(users[2].id.clone());
+    dossier.company_id = Some("siret-73282932000074".into());
+    dossier.status = "in_progress".into();
+    dossier.content = json!({
+        "apprenti": {"nom": "Martin", "prenom": "Léa", "courriel": DEMO_ACCOUNTS[3].email},
+        "employeur": {"siret": "73282932000074"},
+        "contactEntreprise": {"courriel": DEMO_ACCOUNTS[2].email, "nom": "Lefèvre", "prenom": "Julien"},
+        "contrat": {"dateDebutContrat": "2026-09-01", "dateFinContrat": "2029-08-31"},
+    });
     crate::routes::dossiers::listing_of(&dossier.content, false).apply(&mut dossier);
 
     let txn = db.begin().await?;

@@ -117,6 +117,27 @@ pub async fn backfill_listings(
     Ok(done)
 }
 
+/// The authors of history entries, by user id.
+pub async fn authors(
+    state: &AppState,
+    mut ids: Vec<String>,
+) -> Result<std::collections::HashMap<String, AuthorBody>, ApiError> {
+    ids.sort();
+    ids.dedup();
+    Ok(db::queries::users::by_ids(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|user| {
+            let author = AuthorBody {
+                id: user.id.clone(),
+                name: format!("{} {}", user.first_name, user.last_name),
+                role: user.role,
+            };
+            (user.id, author)
+        })
+        .collect())
+}
+
 fn not_found() -> ApiError {
     ApiError::NotFound {
         code: "dossier_not_found",
@@ -498,10 +519,11 @@ pub async fn dossier_history(
     caller.require_scope(TokenScope::DossiersRead)?;
     let context = load_visible(&state, &caller, &id).await?;
     let changes = db::queries::history::of_dossier(&state.db, &context.dossier.id).await?;
-    let mut author_ids: Vec<String> = changes.iter().filter_map(|c| c.user_id.clone()).collect();
-    author_ids.sort();
-    author_ids.dedup();
-    let authors = db::queries::users::by_ids(&state.db, &author_ids).await?;
+    let authors = authors(
+        &state,
+        changes.iter().filter_map(|c| c.user_id.clone()).collect(),
+    )
+    .await?;
     let entries: Vec<HistoryEntryBody> = changes
         .into_iter()
         .map(|change| HistoryEntryBody {
@@ -509,12 +531,7 @@ pub async fn dossier_history(
             author: change
                 .user_id
                 .as_ref()
-                .and_then(|id| authors.iter().find(|u| &u.id == id))
-                .map(|user| AuthorBody {
-                    id: user.id.clone(),
-                    name: format!("{} {}", user.first_name, user.last_name),
-                    role: user.role.clone(),
-                }),
+                .and_then(|id| authors.get(id).cloned()),
             field: change.field,
             old: change.old_value,
             new: change.new_value,

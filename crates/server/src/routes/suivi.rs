@@ -5,9 +5,7 @@ use actix_web::{HttpResponse, get, web};
 use api_types::{
     Problem,
     account::TokenScope,
-    dossiers::{
-        ActionBody, AuthorBody, DocumentBody, DossierContactBody, SuiviBody, TransitionBody,
-    },
+    dossiers::{ActionBody, DocumentBody, DossierContactBody, SuiviBody, TransitionBody},
     formations::FormationContactsBody,
 };
 use domain::{
@@ -19,7 +17,10 @@ use domain::{
 use crate::{
     auth::Caller,
     error::ApiError,
-    routes::{dossiers::load_visible, parse_stored},
+    routes::{
+        dossiers::{authors, load_visible},
+        parse_stored,
+    },
     startup::AppState,
 };
 
@@ -80,13 +81,14 @@ pub async fn suivi(
     let settings = context.evaluation_settings(state.clock.now().date_naive())?;
     let evaluation = domain::evaluate(&context.dossier.content, &settings);
     let transitions = db::queries::history::transitions_of(&state.db, &context.dossier.id).await?;
-    let mut author_ids: Vec<String> = transitions
-        .iter()
-        .filter_map(|t| t.user_id.clone())
-        .collect();
-    author_ids.sort();
-    author_ids.dedup();
-    let authors = db::queries::users::by_ids(&state.db, &author_ids).await?;
+    let authors = authors(
+        &state,
+        transitions
+            .iter()
+            .filter_map(|t| t.user_id.clone())
+            .collect(),
+    )
+    .await?;
     let timeline: Vec<TransitionBody> = transitions
         .iter()
         .map(|t| TransitionBody {
@@ -97,15 +99,7 @@ pub async fn suivi(
                 .unwrap_or_else(|_| t.action.clone()),
             from: t.from_status.clone(),
             to: t.to_status.clone(),
-            author: t
-                .user_id
-                .as_ref()
-                .and_then(|id| authors.iter().find(|u| &u.id == id))
-                .map(|u| AuthorBody {
-                    id: u.id.clone(),
-                    name: format!("{} {}", u.first_name, u.last_name),
-                    role: u.role.clone(),
-                }),
+            author: t.user_id.as_ref().and_then(|id| authors.get(id).cloned()),
             comment: t.comment.clone(),
         })
         .collect();
