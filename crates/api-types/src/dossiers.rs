@@ -271,3 +271,45 @@ pub struct DossierCountsBody {
     /// Incomplete dossiers.
     pub incomplete: u64,
 }
+
+/// One entry of a code list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeBody {
+    /// The code stored in the content.
+    pub code: String,
+    /// Its French label.
+    pub label: String,
+}
+
+/// One field of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogueFieldBody {
+    /// The CERFA schema key, also the path in the content (`apprenti.dateNaissance`).
+    pub key: String,
+    /// The tab it belongs to (`base`, `alternant`, `employeur`, `contrat`, `mission`).
+    pub tab: String,
+    /// Another tab that shows it too and needs it.
+    pub also_on: Option<String>,
+    /// The block of the tab it sits in.
+    pub section: String,
+    /// French label.
+    pub label: String,
+    /// French help (empty when the label says it all).
+    pub help: String,
+    /// What it holds: `{"type": "date"}`, `{"type": "text", "max": 80}`,
+    /// `{"type": "code", "list": "diplome"}`…
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub kind: serde_json::Value,
+    /// The accepted codes, for a code field.
+    pub codes: Vec<CodeBody>,
+    /// Who is expected to fill it.
+    pub filled_by: Vec<String>,
+    /// When it is shown, in words.
+    pub shown_when: String,
+    /// When it is required, in words; absent for an optional field.
+    pub required_when: Option<String>,
+    /// Whether the CERFA prints it.
+    pub on_cerfa: bool,
+}

@@ -4,6 +4,7 @@
 pub mod access_codes;
 pub mod api_tokens;
 pub mod auth;
+pub mod catalogue;
 pub mod dev;
 pub mod dossier_lists;
 pub mod dossiers;
@@ -66,6 +67,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(workflow::validate_economics)
         .service(workflow::reopen)
         .service(rules::evaluate)
+        .service(catalogue::catalogue)
         .service(dev::mailbox);
 }
 

@@ -21,6 +21,7 @@ both!(
     a_frozen_dossier_refuses_every_write,
     the_history_records_who_changed_what,
     the_rules_evaluate_content_without_storing_it,
+    anyone_reads_the_field_catalogue,
 );
 
 async fn patch(app: &TestApp, token: &str, if_match: Option<&str>, body: &Value) -> Response {
@@ -408,4 +409,29 @@ async fn the_rules_evaluate_content_without_storing_it(backend: Backend) {
         .post_json(None, "/api/v1/rules/evaluate", &json!({"content": {}}))
         .await;
     assert_problem(anonymous, 401, "unauthenticated").await;
+}
+
+async fn anyone_reads_the_field_catalogue(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let response = app
+        .request(Method::GET, "/api/v1/catalogue")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    let fields: Vec<Value> = response.json().await.unwrap();
+    let field = |key: &str| fields.iter().find(|f| f["key"] == key).unwrap().clone();
+    let birth = field("apprenti.dateNaissance");
+    assert_eq!(birth["tab"], "alternant");
+    assert_eq!(birth["kind"], json!({"type": "date"}));
+    assert_eq!(birth["required_when"], "toujours");
+    assert_eq!(birth["filled_by"], json!(["alternant"]));
+    let diploma = field("apprenti.diplomePrepare");
+    assert!(diploma["codes"].as_array().unwrap().len() > 10);
+    assert!(diploma["codes"][0]["label"].is_string());
+    let equipment = field("employeur.premierEquipement");
+    assert_eq!(equipment["on_cerfa"], false);
+    assert_eq!(equipment["label"], "Premier équipement");
 }

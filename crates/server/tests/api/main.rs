@@ -11,6 +11,7 @@ mod auth;
 mod dossiers;
 mod formations;
 mod invitations;
+mod journeys;
 mod lists;
 mod mail;
 mod operations;

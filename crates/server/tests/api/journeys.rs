@@ -1,0 +1,266 @@
+//! The journey of user guide A, end to end through the API: each party fills its own tabs with
+//! the e-mails the guide promises, the check marks appear, the formation validates, the data
+//! freeze, the CFA validates the economics and the documents become available.
+
+use std::collections::BTreeMap;
+
+use reqwest::{Method, Response};
+use serde_json::{Map, Value, json};
+
+use crate::{
+    both,
+    helpers::{Backend, TestApp, assert_problem, password_in, spawn_app},
+};
+
+both!(guide_a_from_invitation_to_validated_dossier);
+
+/// The domain's complete dossier, one year later (the demo formations start in 2026).
+fn complete_content() -> Value {
+    let mut text = include_str!("../../../domain/tests/fixtures/complete_dossier.json").to_owned();
+    for year in (1950..=2030).rev() {
+        text = text.replace(&format!("\"{year}-"), &format!("\"{}-", year + 1));
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
+fn lookup<'a>(content: &'a Value, key: &str) -> Option<&'a Value> {
+    key.split('.')
+        .try_fold(content, |node, part| node.get(part))
+}
+
+/// The members of `content` whose keys are listed, as a nested merge patch.
+fn patch_of(content: &Value, keys: &[String]) -> Value {
+    let mut patch = Value::Object(Map::new());
+    for key in keys {
+        let Some(value) = lookup(content, key) else {
+            continue;
+        };
+        let parts: Vec<&str> = key.split('.').collect();
+        let mut node = &mut patch;
+        for part in &parts[..parts.len() - 1] {
+            if node.get(*part).is_none() {
+                node[*part] = json!({});
+            }
+            node = &mut node[*part];
+        }
+        node[parts[parts.len() - 1]] = value.clone();
+    }
+    patch
+}
+
+async fn read(app: &TestApp, token: &str, id: &str) -> Value {
+    app.get_as(token, &format!("/api/v1/dossiers/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn write(app: &TestApp, token: &str, id: &str, content: Value) -> Response {
+    let version = read(app, token, id).await["version"].as_i64().unwrap();
+    app.request(Method::PATCH, &format!("/api/v1/dossiers/{id}"))
+        .bearer_auth(token)
+        .header("if-match", format!("\"v{version}\""))
+        .header("content-type", "application/merge-patch+json")
+        .body(json!({ "content": content }).to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn ok(response: Response) -> Value {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body:#}");
+    body
+}
+
+fn check_marks(dossier: &Value) -> BTreeMap<String, bool> {
+    dossier["evaluation"]["tabs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(tab, e)| (tab.clone(), e["complete"].as_bool().unwrap()))
+        .collect()
+}
+
+async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let content = complete_content();
+    let catalogue: Vec<Value> = app
+        .request(Method::GET, "/api/v1/catalogue")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let keys_of = |tabs: &[&str]| -> Vec<String> {
+        catalogue
+            .iter()
+            .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // A.1–A.2: the responsable invites; « Bienvenue sur … » carries a one-hour password.
+    let responsable = app.login_demo("formation").await;
+    let (invitation, password) = app.invite(&responsable, "camille@example.fr", "F724").await;
+    let id = invitation["dossier_id"].as_str().unwrap().to_owned();
+    let apprentice = app.login("camille@example.fr", &password).await;
+    let chosen = app
+        .post_json(
+            Some(&apprentice),
+            "/api/v1/auth/password",
+            &json!({"current_password": password, "new_password": "camille choisit le sien"}),
+        )
+        .await;
+    assert_eq!(chosen.status(), 204);
+    let apprentice = app
+        .login("camille@example.fr", "camille choisit le sien")
+        .await;
+
+    // B.6, B.10–B.11: Données de base with the formation's end date for now, then « Valider »
+    // opens the tabs and invites the company contact.
+    let mut base = patch_of(&content, &keys_of(&["base"]));
+    base["contrat"]["dateFinContrat"] = json!("2029-08-31");
+    base["contactEntreprise"] = json!({"employeurTrouve": true, "courriel": "rh@entreprise-a.fr", "nom": "Durand", "prenom": "Sophie"});
+    ok(write(&app, &apprentice, &id, base).await).await;
+    let opened = ok(app
+        .post_json(
+            Some(&apprentice),
+            &format!("/api/v1/dossiers/{id}/base-validation"),
+            &json!({}),
+        )
+        .await)
+    .await;
+    assert_eq!(opened["status"], "in_progress");
+    assert!(check_marks(&opened)["base"]);
+    assert!(!check_marks(&opened)["alternant"]);
+
+    // A.8, A.10: the contact gets their own credentials and fills L'employeur, Le contrat and
+    // La mission, with the real contract dates (B.10); A.9: « Premier équipement » is ticked.
+    let mail = app.delivered_mail("rh@entreprise-a.fr", "Bienvenue").await;
+    let employer = app
+        .login("rh@entreprise-a.fr", &password_in(&mail.text))
+        .await;
+    let mut employer_part = patch_of(&content, &keys_of(&["employeur", "contrat", "mission"]));
+    employer_part["contrat"]["dateFinContrat"] = json!("2028-08-31");
+    assert_eq!(employer_part["employeur"]["premierEquipement"], true);
+    let after_employer = ok(write(&app, &employer, &id, employer_part).await).await;
+    let marks = check_marks(&after_employer);
+    assert!(
+        marks["employeur"] && marks["contrat"] && marks["mission"],
+        "{marks:?}"
+    );
+    assert!(!marks["alternant"], "the apprentice's tab is still green");
+
+    // A.3–A.7: the apprentice fills L'alternant; the tab gets its check mark.
+    let intruding = write(&app, &employer, &id, json!({"apprenti": {"nir": "x"}})).await;
+    assert_problem(intruding, 403, "field_forbidden").await;
+    let complete = ok(write(
+        &app,
+        &apprentice,
+        &id,
+        patch_of(&content, &keys_of(&["alternant"])),
+    )
+    .await)
+    .await;
+    assert!(
+        check_marks(&complete).values().all(|done| *done),
+        "{:?}",
+        check_marks(&complete)
+    );
+    assert_eq!(complete["evaluation"]["complete"], true);
+
+    // A.11–A.12, B.14–B.15: « Demande de validation »; the responsable is told, validates;
+    // apprentice and employer are told; the data freeze.
+    ok(app
+        .post_json(
+            Some(&apprentice),
+            &format!("/api/v1/dossiers/{id}/validation-request"),
+            &json!({}),
+        )
+        .await)
+    .await;
+    app.delivered_mail("formation@demo.opuntia.test", "demande de validation")
+        .await;
+    ok(app
+        .post_json(
+            Some(&responsable),
+            &format!("/api/v1/dossiers/{id}/validation"),
+            &json!({}),
+        )
+        .await)
+    .await;
+    app.delivered_mail("camille@example.fr", "est validé").await;
+    app.delivered_mail("rh@entreprise-a.fr", "est validé").await;
+    let frozen = write(
+        &app,
+        &apprentice,
+        &id,
+        json!({"apprenti": {"nomUsage": "X"}}),
+    )
+    .await;
+    assert_problem(frozen, 409, "dossier_frozen").await;
+
+    // A.14, B.16: the CERFA now, the convention once the CFA validated the economics.
+    let suivi = |token: String| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.get_as(&token, &format!("/api/v1/dossiers/{id}/suivi"))
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let available = |suivi: &Value, kind: &str| {
+        suivi["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == kind)
+            .unwrap()["available"]
+            .as_bool()
+            .unwrap()
+    };
+    let validated = suivi(employer.clone()).await;
+    assert!(available(&validated, "cerfa"));
+    assert!(!available(&validated, "convention"));
+    let cfa = app.login_demo("cfa").await;
+    ok(app
+        .post_json(
+            Some(&cfa),
+            &format!("/api/v1/dossiers/{id}/economics-validation"),
+            &json!({}),
+        )
+        .await)
+    .await;
+    let economics = suivi(employer.clone()).await;
+    assert!(available(&economics, "convention"));
+    assert_eq!(economics["status"], "economics_validated");
+
+    // Every change is in the history, by the party who made it.
+    let history: Vec<Value> = app
+        .get_as(&cfa, &format!("/api/v1/dossiers/{id}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let by_role = |role: &str| {
+        history
+            .iter()
+            .filter(|h| h["author"]["role"] == role)
+            .count()
+    };
+    assert!(by_role("alternant") > 10 && by_role("employeur") > 10);
+    assert!(
+        history
+            .iter()
+            .any(|h| h["field"] == "contrat.dateFinContrat"
+                && h["new"] == "2028-08-31"
+                && h["author"]["role"] == "employeur")
+    );
+}
