@@ -931,6 +931,12 @@ pub async fn correct_invitation_email(
     {
         return Err(email_taken());
     }
+    // The address is also the dossier's « Courriel »: a frozen dossier keeps it.
+    let status = domain::Status::from_key(&dossier.status)
+        .ok_or_else(|| ApiError::internal(format!("stored status {:?}", dossier.status)))?;
+    if status.is_frozen() {
+        return Err(ApiError::Frozen(status.label().to_owned()));
+    }
     account.email = email.as_ref().to_owned();
     let expected_version = dossier.version;
     if let Some(apprenti) = dossier

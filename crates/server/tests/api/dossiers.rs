@@ -22,6 +22,8 @@ both!(
     the_history_records_who_changed_what,
     the_rules_evaluate_content_without_storing_it,
     anyone_reads_the_field_catalogue,
+    the_employer_of_another_dossier_can_neither_read_nor_write_it,
+    correcting_an_invitation_address_cannot_touch_a_frozen_dossier,
 );
 
 async fn patch(app: &TestApp, token: &str, if_match: Option<&str>, body: &Value) -> Response {
@@ -434,4 +436,67 @@ async fn anyone_reads_the_field_catalogue(backend: Backend) {
     let equipment = field("employeur.premierEquipement");
     assert_eq!(equipment["on_cerfa"], false);
     assert_eq!(equipment["label"], "Premier équipement");
+}
+
+async fn the_employer_of_another_dossier_can_neither_read_nor_write_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let (invitation, _) = app.invite(&cfa, "autre.alternant@example.fr", "F728").await;
+    let other = invitation["dossier_id"].as_str().unwrap();
+    let employer = app.login_demo("employeur").await;
+
+    let read = app
+        .get_as(&employer, &format!("/api/v1/dossiers/{other}"))
+        .await;
+    let write = app
+        .request(Method::PATCH, &format!("/api/v1/dossiers/{other}"))
+        .bearer_auth(&employer)
+        .header("if-match", "\"v1\"")
+        .json(&json!({"content": {"employeur": {"denomination": "X"}}}))
+        .send()
+        .await
+        .unwrap();
+    let history = app
+        .get_as(&employer, &format!("/api/v1/dossiers/{other}/history"))
+        .await;
+    let suivi = app
+        .get_as(&employer, &format!("/api/v1/dossiers/{other}/suivi"))
+        .await;
+
+    for response in [read, write, history, suivi] {
+        assert_problem(response, 404, "dossier_not_found").await;
+    }
+}
+
+async fn correcting_an_invitation_address_cannot_touch_a_frozen_dossier(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let (invitation, _) = app.invite(&cfa, "fige@example.fr", "F724").await;
+    let id = invitation["dossier_id"].as_str().unwrap();
+    let mut dossier = db::queries::dossiers::by_id(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    dossier.status = "validated".into();
+    db::queries::dossiers::save(&app.state.db, dossier)
+        .await
+        .unwrap();
+
+    let response = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/invitations/{}", invitation["id"].as_str().unwrap()),
+        )
+        .bearer_auth(&cfa)
+        .json(&json!({"email": "autre@example.fr"}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(response, 409, "dossier_frozen").await;
+    let dossier = db::queries::dossiers::by_id(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(dossier.content["apprenti"]["courriel"], "fige@example.fr");
 }
