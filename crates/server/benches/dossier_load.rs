@@ -170,24 +170,19 @@ async fn run(backend: &str, database_url: Option<String>) {
         .map(|r| r["dossier_id"].as_str().unwrap().to_owned())
         .collect();
 
-    let health = phase("GET /health", Load::Health, &address, &token, &dossiers).await;
-    let reads = phase(
-        "GET /api/v1/dossiers/{id}",
-        Load::Read,
-        &address,
-        &token,
-        &dossiers,
-    )
-    .await;
-    let writes = phase(
-        "PATCH /api/v1/dossiers/{id}",
-        Load::Write,
-        &address,
-        &token,
-        &dossiers,
-    )
-    .await;
-    for p in [&health, &reads, &writes] {
+    // `OPUNTIA_LOAD_ONLY=read` runs one phase (for profiling).
+    let only = std::env::var("OPUNTIA_LOAD_ONLY").unwrap_or_default();
+    let mut phases = Vec::new();
+    for (name, load, key) in [
+        ("GET /health", Load::Health, "health"),
+        ("GET /api/v1/dossiers/{id}", Load::Read, "read"),
+        ("PATCH /api/v1/dossiers/{id}", Load::Write, "write"),
+    ] {
+        if only.is_empty() || only == key {
+            phases.push(phase(name, load, &address, &token, &dossiers).await);
+        }
+    }
+    for p in &phases {
         println!(
             "{backend}: {:<28} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests)",
             p.name,
@@ -197,10 +192,12 @@ async fn run(backend: &str, database_url: Option<String>) {
             p.requests
         );
     }
-    println!(
-        "{backend}: reads at {:.0} % of /health throughput",
-        reads.per_second() / health.per_second() * 100.0
-    );
+    if let [health, reads, _] = phases.as_slice() {
+        println!(
+            "{backend}: reads at {:.0} % of /health throughput",
+            reads.per_second() / health.per_second() * 100.0
+        );
+    }
 }
 
 fn in_runtime<T>(work: impl std::future::Future<Output = T>) -> T {
