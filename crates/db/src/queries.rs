@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ExprTrait,
     IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Statement,
+    RelationTrait, Statement,
     sea_query::{Alias, Expr},
 };
 
@@ -497,6 +497,78 @@ pub mod dossiers {
     /// Adds dossiers.
     pub async fn insert(conn: &impl ConnectionTrait, rows: Vec<dossier::Model>) -> DbResult<()> {
         insert_all::<dossier::Entity, _, _>(conn, rows).await
+    }
+
+    /// What decides whether a cached answer about a dossier is still right: its version, the
+    /// parties, and when its formation and variant last changed.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Stamp {
+        /// The dossier.
+        pub id: String,
+        /// Its version.
+        pub version: i64,
+        /// Its apprentice.
+        pub apprentice_id: String,
+        /// Its company contact.
+        pub employer_id: Option<String>,
+        /// Its formation.
+        pub formation_id: String,
+        /// When the formation last changed.
+        pub formation_updated_at: DateTime<Utc>,
+        /// When the variant last changed.
+        pub variant_updated_at: DateTime<Utc>,
+    }
+
+    /// The stamp of a dossier, without its content: a small query.
+    pub async fn stamp(conn: &impl ConnectionTrait, id: &str) -> DbResult<Option<Stamp>> {
+        type Row = (
+            String,
+            i64,
+            String,
+            Option<String>,
+            String,
+            DateTime<Utc>,
+            DateTime<Utc>,
+        );
+        let row: Option<Row> = dossier::Entity::find_by_id(id.to_owned())
+            .select_only()
+            .column(dossier::Column::Id)
+            .column(dossier::Column::Version)
+            .column(dossier::Column::ApprenticeId)
+            .column(dossier::Column::EmployerId)
+            .column(dossier::Column::FormationId)
+            .column_as(formation::Column::UpdatedAt, "formation_updated_at")
+            .column_as(variant::Column::UpdatedAt, "variant_updated_at")
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                dossier::Relation::Formation.def(),
+            )
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                dossier::Relation::Variant.def(),
+            )
+            .into_tuple()
+            .one(conn)
+            .await?;
+        Ok(row.map(
+            |(
+                id,
+                version,
+                apprentice_id,
+                employer_id,
+                formation_id,
+                formation_updated_at,
+                variant_updated_at,
+            )| Stamp {
+                id,
+                version,
+                apprentice_id,
+                employer_id,
+                formation_id,
+                formation_updated_at,
+                variant_updated_at,
+            },
+        ))
     }
 
     /// The dossier with this id, its formation and its variant, in one query (every dossier

@@ -8,6 +8,7 @@ pub mod error;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod read_cache;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -44,6 +44,13 @@ pub struct AppState {
     pub outbox: Outbox,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Serialized dossier answers.
+    pub read_cache: crate::read_cache::ReadCache,
+    /// SQLite has one writer at a time; writers that find it busy sleep and retry with growing
+    /// pauses, which makes the slowest writes very slow under load. Queuing write transactions
+    /// here instead (fairly, first come first served) keeps each wait short. `None` on
+    /// PostgreSQL, whose writers do not block each other.
+    write_queue: Option<tokio::sync::Mutex<()>>,
     public_url: String,
 }
 
@@ -56,6 +63,25 @@ impl AppState {
     /// The login page, for mails.
     pub fn login_url(&self) -> String {
         format!("{}/", self.public_url)
+    }
+
+    /// Begins a write transaction, after the writes queued before it on SQLite; keep the guard
+    /// until the transaction ends.
+    pub async fn begin_write(
+        &self,
+    ) -> Result<
+        (
+            Option<tokio::sync::MutexGuard<'_, ()>>,
+            db::DatabaseTransaction,
+        ),
+        db::DbError,
+    > {
+        let guard = match &self.write_queue {
+            Some(queue) => Some(queue.lock().await),
+            None => None,
+        };
+        use db::TransactionTrait;
+        Ok((guard, self.db.begin().await?))
     }
 
     /// How long an invitation's generated password works.
@@ -146,6 +172,8 @@ impl Application {
         };
         tokio::spawn(worker.run());
 
+        let write_queue = (db::ConnectionTrait::get_database_backend(&db) == db::DbBackend::Sqlite)
+            .then(|| tokio::sync::Mutex::new(()));
         let state = web::Data::new(AppState {
             db,
             settings,
@@ -153,6 +181,9 @@ impl Application {
             clock,
             outbox,
             metrics,
+            // ~10 KB an answer: at most ~20 MB.
+            read_cache: crate::read_cache::ReadCache::new(2048),
+            write_queue,
             public_url,
         });
         let app_state = state.clone();

@@ -13,10 +13,7 @@ use api_types::{
     },
 };
 use chrono::{DateTime, Duration, Utc};
-use db::{
-    TransactionTrait,
-    entities::{password_reset, refresh_token, user},
-};
+use db::entities::{password_reset, refresh_token, user};
 use domain::Email;
 
 use crate::{
@@ -319,7 +316,7 @@ pub async fn forgot_password(
         state.public_url().trim_end_matches('/')
     );
     let mail = templates::password_reset(&user.email, &user.first_name, &link, minutes);
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     db::queries::secrets::insert_reset(
         &txn,
         password_reset::Model {
@@ -357,7 +354,7 @@ async fn set_password(
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let now = state.clock.now();
     let mail = templates::password_changed(&user.email, &user.first_name, &state.login_url());
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     db::queries::secrets::revoke_all_refresh(&txn, &user.id, now).await?;
     db::queries::users::set_password(&txn, &user.id, &hash, now).await?;
     state.outbox.queue(&txn, vec![mail], now).await?;

@@ -6,6 +6,7 @@ use actix_web::{
     HttpRequest, HttpResponse, get,
     http::header::{self, HeaderValue},
     patch, web,
+    web::Bytes,
 };
 use api_types::{
     EvaluationBody, FieldErrorBody, Problem,
@@ -16,7 +17,6 @@ use api_types::{
     },
 };
 use db::{
-    TransactionTrait,
     entities::{dossier, formation, variant},
     queries::{dossiers::Listing, history::NewChange},
 };
@@ -30,6 +30,7 @@ use domain::{
 use crate::{
     auth::Caller,
     error::{ApiError, etag},
+    read_cache::ReadKey,
     routes::{parse_stored, stored_key},
     startup::AppState,
 };
@@ -145,6 +146,27 @@ fn not_found() -> ApiError {
     }
 }
 
+/// Who a dossier belongs to.
+#[derive(Clone, Copy)]
+struct Party<'a> {
+    apprentice_id: &'a str,
+    employer_id: Option<&'a str>,
+    formation_id: &'a str,
+}
+
+/// Whether the caller is a party of the dossier, staff of its formation, or CFA staff.
+async fn may_see(state: &AppState, caller: &Caller, party: Party<'_>) -> Result<bool, ApiError> {
+    Ok(match caller.role {
+        Role::Alternant => party.apprentice_id == caller.user_id,
+        Role::Employeur => party.employer_id == Some(caller.user_id.as_str()),
+        Role::Formation => db::queries::formations::ids_of_responsable(&state.db, &caller.user_id)
+            .await?
+            .iter()
+            .any(|id| id == party.formation_id),
+        Role::Cfa => true,
+    })
+}
+
 /// The dossier if the caller is one of its parties (or staff of its formation, or CFA staff).
 /// Unknown and foreign dossiers get the same 404, so that ids reveal nothing.
 pub async fn load_visible(
@@ -155,15 +177,12 @@ pub async fn load_visible(
     let (dossier, formation, variant) = db::queries::dossiers::with_formation(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
-    let visible = match caller.role {
-        Role::Alternant => dossier.apprentice_id == caller.user_id,
-        Role::Employeur => dossier.employer_id.as_deref() == Some(caller.user_id.as_str()),
-        Role::Formation => db::queries::formations::ids_of_responsable(&state.db, &caller.user_id)
-            .await?
-            .contains(&dossier.formation_id),
-        Role::Cfa => true,
+    let party = Party {
+        apprentice_id: &dossier.apprentice_id,
+        employer_id: dossier.employer_id.as_deref(),
+        formation_id: &dossier.formation_id,
     };
-    if !visible {
+    if !may_see(state, caller, party).await? {
         return Err(not_found());
     }
     Ok(DossierContext {
@@ -280,10 +299,54 @@ pub async fn get_dossier(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_scope(TokenScope::DossiersRead)?;
+    let today = state.clock.now().date_naive();
+    // A small query first: when the answer for this version is kept, it is sent as it is.
+    let stamp = db::queries::dossiers::stamp(&state.db, &id)
+        .await?
+        .ok_or_else(not_found)?;
+    let party = Party {
+        apprentice_id: &stamp.apprentice_id,
+        employer_id: stamp.employer_id.as_deref(),
+        formation_id: &stamp.formation_id,
+    };
+    if !may_see(&state, &caller, party).await? {
+        return Err(not_found());
+    }
+    let key = |version, formation_updated_at, variant_updated_at| ReadKey {
+        id: stamp.id.clone(),
+        version,
+        role: caller.role,
+        today,
+        formation_updated_at,
+        variant_updated_at,
+    };
+    if let Some(answer) = state.read_cache.get(&key(
+        stamp.version,
+        stamp.formation_updated_at,
+        stamp.variant_updated_at,
+    )) {
+        return Ok(with_etag(
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(answer),
+            stamp.version,
+        ));
+    }
     let context = load_visible(&state, &caller, &id).await?;
-    let body = context.body(caller.role, state.clock.now().date_naive())?;
+    let body = context.body(caller.role, today)?;
+    let answer = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
+    state.read_cache.put(
+        key(
+            context.dossier.version,
+            context.formation.updated_at,
+            context.variant.updated_at,
+        ),
+        answer.clone(),
+    );
     Ok(with_etag(
-        HttpResponse::Ok().json(body),
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(answer),
         context.dossier.version,
     ))
 }
@@ -458,8 +521,12 @@ pub async fn patch_dossier(
     )
     .complete;
     let listing = listing_of(&content, complete);
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
+    // The company changes only with the SIRET or the employer's name.
+    let unchanged_company = listing.siret == context.dossier.siret
+        && listing.employer_name == context.dossier.employer_name;
     let company_id = match &listing.siret {
+        Some(_) if unchanged_company => context.dossier.company_id.clone(),
         Some(siret) => Some(
             db::queries::companies::upsert(&txn, siret, listing.employer_name.as_deref(), now)
                 .await?,

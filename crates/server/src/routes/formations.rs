@@ -9,10 +9,7 @@ use api_types::{
         VariantPatch, VariantRequest,
     },
 };
-use db::{
-    TransactionTrait,
-    entities::{formation, user, variant},
-};
+use db::entities::{formation, user, variant};
 use domain::{AccessCode, CodeDiplome, ContractType, Email, Phone, Rncp, Role};
 
 use crate::{
@@ -314,7 +311,7 @@ pub async fn create_formation(
         updated_at: now,
     };
     apply(&mut row, &settings);
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     db::queries::formations::insert(&txn, row.clone()).await?;
     db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
     txn.commit().await.map_err(db::DbError::from)?;
@@ -398,7 +395,7 @@ pub async fn update_formation(
     let settings = checked(&state, &request).await?;
     apply(&mut row, &settings);
     row.updated_at = state.clock.now();
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     db::queries::formations::save(&txn, row.clone()).await?;
     db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
     txn.commit().await.map_err(db::DbError::from)?;

@@ -20,7 +20,6 @@ use api_types::{
 };
 use chrono::{DateTime, Utc};
 use db::{
-    TransactionTrait,
     entities::{dossier, invitation, user},
     queries::outbox::NewMail,
 };
@@ -363,7 +362,7 @@ pub async fn invite(
                 .open(&rows[0].access_code)
                 .map(|o| o.variant.access_code.clone())
                 .unwrap_or_default();
-            let txn = state.db.begin().await.map_err(db::DbError::from)?;
+            let (_queued, txn) = state.begin_write().await?;
             persist(&state, &txn, creation).await?;
             txn.commit().await.map_err(db::DbError::from)?;
             state.outbox.wake();
@@ -647,7 +646,7 @@ pub async fn invite_bulk(
     let response_json = serde_json::to_string(&response).map_err(ApiError::internal)?;
     let planned = started.elapsed();
 
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     if let Some(key) = &key {
         match db::queries::idempotency::claim(&txn, &caller.user_id, key, &fingerprint, planner.now)
             .await
@@ -818,7 +817,7 @@ async fn resend(
         valid_minutes: state.settings.auth.generated_password_minutes,
         login_url: &state.login_url(),
     });
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     match db::queries::users::set_generated_password(
         &txn,
         &account.id,

@@ -5,7 +5,7 @@ use api_types::{
     Problem,
     formations::{RegistrationRequest, RegistrationResponse},
 };
-use db::{TransactionTrait, entities::user};
+use db::entities::user;
 use domain::{Email, PersonName};
 
 use crate::{
@@ -89,7 +89,7 @@ pub async fn register(
         &opening.purpose(),
         &state.login_url(),
     );
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     match db::queries::users::insert(&txn, vec![account.clone()]).await {
         Err(db::DbError::Unique(_)) => return Err(email_taken()),
         other => other?,

@@ -6,7 +6,7 @@ use api_types::{
     account::{NewUserRequest, UserBody},
 };
 use chrono::{DateTime, Utc};
-use db::{TransactionTrait, entities::user};
+use db::entities::user;
 use domain::{Email, PersonName, Role};
 use serde::Deserialize;
 
@@ -166,7 +166,7 @@ pub async fn create_user(
         valid_minutes: state.settings.auth.generated_password_minutes,
         login_url: &state.login_url(),
     });
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     match db::queries::users::insert(&txn, vec![row.clone()]).await {
         Err(db::DbError::Unique(_)) => return Err(email_taken()),
         other => other?,

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, post, web};
 use api_types::{FieldErrorBody, Problem, account::TokenScope, dossiers::DossierBody};
 use chrono::{DateTime, Utc};
 use db::{
-    DatabaseTransaction, TransactionTrait,
+    DatabaseTransaction,
     entities::{dossier_transition, user},
     queries::outbox::NewMail,
 };
@@ -125,7 +125,7 @@ where
         .map_err(|error| refusal(error, &evaluation))?;
     let mut moved = Moved { context, to };
 
-    let txn = state.db.begin().await.map_err(db::DbError::from)?;
+    let (_queued, txn) = state.begin_write().await?;
     let mails = effects(&txn, &mut moved).await?;
     let dossier = &mut moved.context.dossier;
     let saved = db::queries::dossiers::move_status(

@@ -24,6 +24,7 @@ both!(
     anyone_reads_the_field_catalogue,
     the_employer_of_another_dossier_can_neither_read_nor_write_it,
     correcting_an_invitation_address_cannot_touch_a_frozen_dossier,
+    a_read_after_any_change_never_shows_the_old_answer,
 );
 
 async fn patch(app: &TestApp, token: &str, if_match: Option<&str>, body: &Value) -> Response {
@@ -499,4 +500,69 @@ async fn correcting_an_invitation_address_cannot_touch_a_frozen_dossier(backend:
         .unwrap()
         .unwrap();
     assert_eq!(dossier.content["apprenti"]["courriel"], "fige@example.fr");
+}
+
+async fn a_read_after_any_change_never_shows_the_old_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apprentice = app.login_demo("alternant").await;
+    let employer = app.login_demo("employeur").await;
+    let cfa = app.login_demo("cfa").await;
+    let first = read(&app, &apprentice).await;
+    assert_eq!(
+        read(&app, &apprentice).await,
+        first,
+        "the same answer twice"
+    );
+    assert_ne!(
+        read(&app, &employer).await["permissions"],
+        first["permissions"],
+        "answers are kept per role"
+    );
+
+    patch(
+        &app,
+        &apprentice,
+        Some("\"v1\""),
+        &json!({"content": {"apprenti": {"nomUsage": "Durand"}}}),
+    )
+    .await;
+    let after_patch = read(&app, &apprentice).await;
+    assert_eq!(after_patch["version"], 2);
+    assert_eq!(after_patch["content"]["apprenti"]["nomUsage"], "Durand");
+
+    let formation: Value = app
+        .get_as(
+            &cfa,
+            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut settings = formation.clone();
+    for member in ["id", "responsables", "variants", "created_at", "updated_at"] {
+        settings.as_object_mut().unwrap().remove(member);
+    }
+    settings["mission"] = json!("required");
+    let updated = app
+        .request(
+            Method::PUT,
+            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
+        )
+        .bearer_auth(&cfa)
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200);
+    let after_formation = read(&app, &apprentice).await;
+    assert_eq!(after_formation["formation"]["mission"], "required");
+    assert_eq!(
+        after_formation["evaluation"]["tabs"]["mission"]["required"],
+        true
+    );
+
+    app.state.clock.advance(chrono::Duration::days(1));
+    let apprentice = app.login_demo("alternant").await;
+    assert_eq!(read(&app, &apprentice).await["version"], 2);
 }
