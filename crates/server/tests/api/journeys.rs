@@ -1,4 +1,4 @@
-//! The journey of user guide A, end to end through the API: each party fills its own tabs with
+//! The journeys of user guides A and B, end to end through the API: each party fills its own tabs with
 //! the e-mails the guide promises, the check marks appear, the formation validates, the data
 //! freeze, the CFA validates the economics and the documents become available.
 
@@ -12,7 +12,10 @@ use crate::{
     helpers::{Backend, TestApp, assert_problem, password_in, spawn_app},
 };
 
-both!(guide_a_from_invitation_to_validated_dossier);
+both!(
+    guide_a_from_invitation_to_validated_dossier,
+    guide_b_from_access_code_to_automatic_validation,
+);
 
 /// The domain's complete dossier, one year later (the demo formations start in 2026).
 fn complete_content() -> Value {
@@ -263,4 +266,162 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
                 && h["new"] == "2028-08-31"
                 && h["author"]["role"] == "employeur")
     );
+}
+
+async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let content = complete_content();
+    let catalogue: Vec<Value> = app
+        .request(Method::GET, "/api/v1/catalogue")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let keys_of = |tabs: &[&str]| -> Vec<String> {
+        catalogue
+            .iter()
+            .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // B.4: the code of the formation, typed with a long dash; its name and dates are shown.
+    let code: Value = app
+        .request(Method::GET, "/api/v1/access-codes/f728")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        code["formation"]["title"],
+        "Master Management des organisations – alternance"
+    );
+    let (start, end) = (
+        code["formation"]["start_date"].as_str().unwrap().to_owned(),
+        code["formation"]["end_date"].as_str().unwrap().to_owned(),
+    );
+    let registered = app
+        .post_json(
+            None,
+            "/api/v1/registrations",
+            &json!({"access_code": "F728", "email": "yanis@example.fr", "password": "yanis a son mot de passe", "first_name": "Yanis", "last_name": "Haddad"}),
+        )
+        .await;
+    assert_eq!(registered.status(), 201);
+    let id = registered.json::<Value>().await.unwrap()["dossier_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let apprentice = app
+        .login("yanis@example.fr", "yanis a son mot de passe")
+        .await;
+
+    // B.9: « Saisie simple » hides « Les données du contrat »; back to « Saisie complète ».
+    let simple = ok(app
+        .request(Method::PATCH, &format!("/api/v1/dossiers/{id}"))
+        .bearer_auth(&apprentice)
+        .header("if-match", "\"v1\"")
+        .json(&json!({"niveau_saisie": "simple"}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(simple["evaluation"]["tabs"]["contrat"]["shown"], false);
+    let complete_mode = ok(app
+        .request(Method::PATCH, &format!("/api/v1/dossiers/{id}"))
+        .bearer_auth(&apprentice)
+        .header("if-match", "\"v2\"")
+        .json(&json!({"niveau_saisie": "complete"}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(
+        complete_mode["evaluation"]["tabs"]["contrat"]["shown"],
+        true
+    );
+
+    // B.10: the formation's dates stand in for the contract's while they are unknown; B.6,
+    // B.11: « Valider » opens the tabs and invites the company contact.
+    let mut base = patch_of(&content, &keys_of(&["base"]));
+    base["contrat"]["dateDebutContrat"] = json!(start);
+    base["contrat"]["dateFinContrat"] = json!(end);
+    base["contactEntreprise"] = json!({"employeurTrouve": true, "courriel": "rh@entreprise-b.fr", "nom": "Leroy", "prenom": "Anne"});
+    ok(write(&app, &apprentice, &id, base).await).await;
+    let opened = ok(app
+        .post_json(
+            Some(&apprentice),
+            &format!("/api/v1/dossiers/{id}/base-validation"),
+            &json!({}),
+        )
+        .await)
+    .await;
+    assert_eq!(opened["status"], "in_progress");
+    // B.13: this formation requires « La mission ».
+    assert_eq!(opened["evaluation"]["tabs"]["mission"]["required"], true);
+
+    // B.12: the company contact fills the company's tabs with the real dates; the apprentice
+    // fills theirs; B.8: every tab gets its check mark.
+    let mail = app.delivered_mail("rh@entreprise-b.fr", "Bienvenue").await;
+    let employer = app
+        .login("rh@entreprise-b.fr", &password_in(&mail.text))
+        .await;
+    let mut employer_part = patch_of(&content, &keys_of(&["employeur", "contrat", "mission"]));
+    employer_part["contrat"]["dateDebutContrat"] = content["contrat"]["dateDebutContrat"].clone();
+    employer_part["contrat"]["dateFinContrat"] = content["contrat"]["dateFinContrat"].clone();
+    ok(write(&app, &employer, &id, employer_part).await).await;
+    let complete = ok(write(
+        &app,
+        &apprentice,
+        &id,
+        patch_of(&content, &keys_of(&["alternant"])),
+    )
+    .await)
+    .await;
+    assert!(
+        check_marks(&complete).values().all(|done| *done),
+        "{:?}",
+        check_marks(&complete)
+    );
+
+    // B.14–B.15: in this formation the request validates at once; the CERFA is there, the
+    // convention waits for the CFA (B.16).
+    let validated = ok(app
+        .post_json(
+            Some(&employer),
+            &format!("/api/v1/dossiers/{id}/validation-request"),
+            &json!({}),
+        )
+        .await)
+    .await;
+    assert_eq!(validated["status"], "validated");
+    let suivi: Value = app
+        .get_as(&apprentice, &format!("/api/v1/dossiers/{id}/suivi"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let document = |kind: &str| {
+        suivi["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == kind)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(document("cerfa")["available"], true);
+    assert_eq!(document("convention")["available"], false);
+    assert!(
+        document("convention")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("éléments économiques")
+    );
+    assert_eq!(document("programme")["available"], true);
+    app.delivered_mail("yanis@example.fr", "est validé").await;
 }
