@@ -378,6 +378,17 @@ pub mod dossiers {
         Ok(())
     }
 
+    /// Every dossier of a formation.
+    pub async fn of_formation(
+        conn: &impl ConnectionTrait,
+        formation_id: &str,
+    ) -> DbResult<Vec<dossier::Model>> {
+        Ok(dossier::Entity::find()
+            .filter(dossier::Column::FormationId.eq(formation_id))
+            .all(conn)
+            .await?)
+    }
+
     /// Dossiers whose listing was never computed.
     pub async fn without_listing(conn: &impl ConnectionTrait) -> DbResult<Vec<dossier::Model>> {
         Ok(dossier::Entity::find()

@@ -89,6 +89,18 @@ pub async fn backfill_listings(
     today: chrono::NaiveDate,
 ) -> Result<usize, db::DbError> {
     let rows = db::queries::dossiers::without_listing(db).await?;
+    refresh_listings(db, rows, today, false).await
+}
+
+/// Recomputes the listing of `rows` (after their formation's settings changed, completeness
+/// may have too); with `only_changed`, writes only those whose completeness moved. Answers how
+/// many were written.
+pub async fn refresh_listings(
+    db: &impl db::ConnectionTrait,
+    rows: Vec<dossier::Model>,
+    today: chrono::NaiveDate,
+    only_changed: bool,
+) -> Result<usize, db::DbError> {
     if rows.is_empty() {
         return Ok(0);
     }
@@ -111,6 +123,9 @@ pub async fn backfill_listings(
             continue;
         };
         let complete = domain::evaluate(&context.dossier.content, &settings).complete;
+        if only_changed && context.dossier.complete == Some(complete) {
+            continue;
+        }
         let listing = listing_of(&context.dossier.content, complete);
         db::queries::dossiers::store_listing(db, &context.dossier.id, &listing).await?;
         done += 1;

@@ -398,6 +398,10 @@ pub async fn update_formation(
     let (_queued, txn) = state.begin_write().await?;
     db::queries::formations::save(&txn, row.clone()).await?;
     db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
+    // The mission mode and the dates decide whether its dossiers are complete.
+    let dossiers = db::queries::dossiers::of_formation(&txn, &row.id).await?;
+    crate::routes::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
+        .await?;
     txn.commit().await.map_err(db::DbError::from)?;
     let body = bodies(&state, vec![row])
         .await?
@@ -581,6 +585,12 @@ pub async fn update_variant(
     check_variant_dates(&mut checks, row.start_date, row.end_date);
     checks.finish()?;
     row.updated_at = state.clock.now();
-    db::queries::formations::save_variant(&state.db, row.clone()).await?;
+    let (_queued, txn) = state.begin_write().await?;
+    db::queries::formations::save_variant(&txn, row.clone()).await?;
+    // The variant's dates decide whether its dossiers are complete.
+    let dossiers = db::queries::dossiers::of_formation(&txn, &row.formation_id).await?;
+    crate::routes::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
+        .await?;
+    txn.commit().await.map_err(db::DbError::from)?;
     Ok(HttpResponse::Ok().json(variant_body(&row)))
 }

@@ -22,6 +22,7 @@ both!(
     only_the_right_roles_move_a_dossier,
     suivi_info_tells_the_story_the_documents_and_the_contacts,
     an_apprentice_who_found_an_employer_invites_the_contact_later,
+    requiring_the_mission_updates_the_completeness_the_lists_show,
 );
 
 /// The domain's complete dossier, moved one year later so that its dates fall within the demo
@@ -628,4 +629,61 @@ async fn an_apprentice_who_found_an_employer_invites_the_contact_later(backend: 
         .login("drh@trouvee.example.fr", &password_in(&mail.text))
         .await;
     assert_eq!(dossier(&app, &contact, id).await["id"], id);
+}
+
+async fn complete_count(app: &TestApp, token: &str) -> u64 {
+    let page: Value = app
+        .get_as(token, "/api/v1/dossiers?complete=true")
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["total"].as_u64().unwrap()
+}
+
+async fn requiring_the_mission_updates_the_completeness_the_lists_show(backend: Backend) {
+    let app = spawn_app(backend).await;
+    complete(&app, DEMO_DOSSIER).await;
+    let cfa = app.login_demo("cfa").await;
+    let without_mission = json!({"mission": null});
+    ok(patch(&app, &cfa, DEMO_DOSSIER, &without_mission).await).await;
+    assert_eq!(
+        complete_count(&app, &cfa).await,
+        1,
+        "the mission is optional"
+    );
+
+    let formation: Value = app
+        .get_as(
+            &cfa,
+            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut settings = formation.clone();
+    for member in ["id", "responsables", "variants", "created_at", "updated_at"] {
+        settings.as_object_mut().unwrap().remove(member);
+    }
+    settings["mission"] = json!("required");
+    let updated = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
+        )
+        .bearer_auth(&cfa)
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200);
+
+    assert_eq!(
+        complete_count(&app, &cfa).await,
+        0,
+        "now the mission is missing"
+    );
+    let dossier = dossier(&app, &cfa, DEMO_DOSSIER).await;
+    assert_eq!(dossier["evaluation"]["complete"], false);
 }
