@@ -235,9 +235,20 @@ impl DossierContext {
 
     /// The dossier as the API shows it to `role`.
     pub fn body(&self, role: Role, today: chrono::NaiveDate) -> Result<DossierBody, ApiError> {
-        let status = self.status()?;
         let settings = self.evaluation_settings(today)?;
         let evaluation = domain::evaluate(&self.dossier.content, &settings);
+        self.body_from(role, &settings, &evaluation)
+    }
+
+    /// The dossier as the API shows it to `role`, with an evaluation already made under
+    /// `settings`.
+    pub fn body_from(
+        &self,
+        role: Role,
+        settings: &EvaluationSettings,
+        evaluation: &domain::Evaluation,
+    ) -> Result<DossierBody, ApiError> {
+        let status = self.status()?;
         let content = match &self.dossier.content {
             serde_json::Value::Object(map) => map.clone(),
             _ => serde_json::Map::new(),
@@ -266,7 +277,7 @@ impl DossierContext {
                 programme_available: self.formation.programme_available,
             },
             content,
-            evaluation: EvaluationBody::from(&evaluation),
+            evaluation: EvaluationBody::from(evaluation),
             permissions: PermissionsBody {
                 actions: available_actions(status, role)
                     .into_iter()
@@ -527,15 +538,12 @@ pub async fn patch_dossier(
         return Ok(with_etag(HttpResponse::Ok().json(body), current));
     }
 
-    let complete = domain::evaluate(
-        &content,
-        &EvaluationSettings {
-            niveau_saisie: niveau,
-            ..settings
-        },
-    )
-    .complete;
-    let listing = listing_of(&content, complete);
+    let settings = EvaluationSettings {
+        niveau_saisie: niveau,
+        ..settings
+    };
+    let evaluation = domain::evaluate(&content, &settings);
+    let listing = listing_of(&content, evaluation.complete);
     let (_queued, txn) = state.begin_write().await?;
     // The company changes only with the SIRET or the employer's name.
     let unchanged_company = listing.siret == context.dossier.siret
@@ -575,8 +583,26 @@ pub async fn patch_dossier(
     context.dossier.niveau_saisie = stored_key(&niveau);
     context.dossier.version = current + 1;
     context.dossier.updated_at = now;
-    let body = context.body(caller.role, now.date_naive())?;
-    Ok(with_etag(HttpResponse::Ok().json(body), current + 1))
+    let body = context.body_from(caller.role, &settings, &evaluation)?;
+    let answer = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
+    // The next read of this version by the same role is this answer.
+    state.read_cache.put(
+        ReadKey {
+            id: context.dossier.id.clone(),
+            version: current + 1,
+            role: caller.role,
+            today: now.date_naive(),
+            formation_updated_at: context.formation.updated_at,
+            variant_updated_at: context.variant.updated_at,
+        },
+        answer.clone(),
+    );
+    Ok(with_etag(
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(answer),
+        current + 1,
+    ))
 }
 
 /// A dossier's history.
