@@ -530,31 +530,8 @@ async fn a_read_after_any_change_never_shows_the_old_answer(backend: Backend) {
     assert_eq!(after_patch["version"], 2);
     assert_eq!(after_patch["content"]["apprenti"]["nomUsage"], "Durand");
 
-    let formation: Value = app
-        .get_as(
-            &cfa,
-            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mut settings = formation.clone();
-    for member in ["id", "responsables", "variants", "created_at", "updated_at"] {
-        settings.as_object_mut().unwrap().remove(member);
-    }
-    settings["mission"] = json!("required");
-    let updated = app
-        .request(
-            Method::PUT,
-            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
-        )
-        .bearer_auth(&cfa)
-        .json(&settings)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(updated.status(), 200);
+    app.set_mission(&cfa, "00000000-0000-4000-8000-000000000724", "required")
+        .await;
     let after_formation = read(&app, &apprentice).await;
     assert_eq!(after_formation["formation"]["mission"], "required");
     assert_eq!(

@@ -275,6 +275,42 @@ impl TestApp {
         .await
     }
 
+    /// Sets a formation's mission mode as CFA staff (`token`), sending its other settings back
+    /// unchanged.
+    pub async fn set_mission(&self, token: &str, formation_id: &str, mission: &str) {
+        let path = format!("/api/v1/formations/{formation_id}");
+        let mut settings: Value = self.get_as(token, &path).await.json().await.unwrap();
+        for member in ["id", "responsables", "variants", "created_at", "updated_at"] {
+            settings.as_object_mut().unwrap().remove(member);
+        }
+        settings["mission"] = json!(mission);
+        let updated = self
+            .request(Method::PUT, &path)
+            .bearer_auth(token)
+            .json(&settings)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(updated.status(), StatusCode::OK);
+    }
+
+    /// The catalogue's field keys of these tabs.
+    pub async fn keys_of_tabs(&self, tabs: &[&str]) -> Vec<String> {
+        let catalogue: Vec<Value> = self
+            .request(Method::GET, "/api/v1/catalogue")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        catalogue
+            .iter()
+            .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// Invites an apprentice as `token` and answers their generated password from the mail.
     pub async fn invite(&self, token: &str, email: &str, code: &str) -> (Value, String) {
         let response = self.post_invitation(token, email, code).await;

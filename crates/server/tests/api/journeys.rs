@@ -90,21 +90,6 @@ fn check_marks(dossier: &Value) -> BTreeMap<String, bool> {
 async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
     let app = spawn_app(backend).await;
     let content = complete_content();
-    let catalogue: Vec<Value> = app
-        .request(Method::GET, "/api/v1/catalogue")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let keys_of = |tabs: &[&str]| -> Vec<String> {
-        catalogue
-            .iter()
-            .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
-            .map(|f| f["key"].as_str().unwrap().to_owned())
-            .collect()
-    };
 
     // A.1–A.2: the responsable invites; « Bienvenue sur … » carries a one-hour password.
     let responsable = app.login_demo("formation").await;
@@ -125,7 +110,7 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
 
     // B.6, B.10–B.11: Données de base with the formation's end date for now, then « Valider »
     // opens the tabs and invites the company contact.
-    let mut base = patch_of(&content, &keys_of(&["base"]));
+    let mut base = patch_of(&content, &app.keys_of_tabs(&["base"]).await);
     base["contrat"]["dateFinContrat"] = json!("2029-08-31");
     base["contactEntreprise"] = json!({"employeurTrouve": true, "courriel": "rh@entreprise-a.fr", "nom": "Durand", "prenom": "Sophie"});
     ok(write(&app, &apprentice, &id, base).await).await;
@@ -147,7 +132,10 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
     let employer = app
         .login("rh@entreprise-a.fr", &password_in(&mail.text))
         .await;
-    let mut employer_part = patch_of(&content, &keys_of(&["employeur", "contrat", "mission"]));
+    let mut employer_part = patch_of(
+        &content,
+        &app.keys_of_tabs(&["employeur", "contrat", "mission"]).await,
+    );
     employer_part["contrat"]["dateFinContrat"] = json!("2028-08-31");
     assert_eq!(employer_part["employeur"]["premierEquipement"], true);
     let after_employer = ok(write(&app, &employer, &id, employer_part).await).await;
@@ -165,7 +153,7 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
         &app,
         &apprentice,
         &id,
-        patch_of(&content, &keys_of(&["alternant"])),
+        patch_of(&content, &app.keys_of_tabs(&["alternant"]).await),
     )
     .await)
     .await;
@@ -271,21 +259,6 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
 async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
     let app = spawn_app(backend).await;
     let content = complete_content();
-    let catalogue: Vec<Value> = app
-        .request(Method::GET, "/api/v1/catalogue")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let keys_of = |tabs: &[&str]| -> Vec<String> {
-        catalogue
-            .iter()
-            .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
-            .map(|f| f["key"].as_str().unwrap().to_owned())
-            .collect()
-    };
 
     // B.4: the code of the formation, typed with a long dash; its name and dates are shown.
     let code: Value = app
@@ -347,7 +320,7 @@ async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
 
     // B.10: the formation's dates stand in for the contract's while they are unknown; B.6,
     // B.11: « Valider » opens the tabs and invites the company contact.
-    let mut base = patch_of(&content, &keys_of(&["base"]));
+    let mut base = patch_of(&content, &app.keys_of_tabs(&["base"]).await);
     base["contrat"]["dateDebutContrat"] = json!(start);
     base["contrat"]["dateFinContrat"] = json!(end);
     base["contactEntreprise"] = json!({"employeurTrouve": true, "courriel": "rh@entreprise-b.fr", "nom": "Leroy", "prenom": "Anne"});
@@ -370,7 +343,10 @@ async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
     let employer = app
         .login("rh@entreprise-b.fr", &password_in(&mail.text))
         .await;
-    let mut employer_part = patch_of(&content, &keys_of(&["employeur", "contrat", "mission"]));
+    let mut employer_part = patch_of(
+        &content,
+        &app.keys_of_tabs(&["employeur", "contrat", "mission"]).await,
+    );
     employer_part["contrat"]["dateDebutContrat"] = content["contrat"]["dateDebutContrat"].clone();
     employer_part["contrat"]["dateFinContrat"] = content["contrat"]["dateFinContrat"].clone();
     ok(write(&app, &employer, &id, employer_part).await).await;
@@ -378,7 +354,7 @@ async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
         &app,
         &apprentice,
         &id,
-        patch_of(&content, &keys_of(&["alternant"])),
+        patch_of(&content, &app.keys_of_tabs(&["alternant"]).await),
     )
     .await)
     .await;

@@ -653,31 +653,8 @@ async fn requiring_the_mission_updates_the_completeness_the_lists_show(backend: 
         "the mission is optional"
     );
 
-    let formation: Value = app
-        .get_as(
-            &cfa,
-            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mut settings = formation.clone();
-    for member in ["id", "responsables", "variants", "created_at", "updated_at"] {
-        settings.as_object_mut().unwrap().remove(member);
-    }
-    settings["mission"] = json!("required");
-    let updated = app
-        .request(
-            reqwest::Method::PUT,
-            "/api/v1/formations/00000000-0000-4000-8000-000000000724",
-        )
-        .bearer_auth(&cfa)
-        .json(&settings)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(updated.status(), 200);
+    app.set_mission(&cfa, "00000000-0000-4000-8000-000000000724", "required")
+        .await;
 
     assert_eq!(
         complete_count(&app, &cfa).await,
