@@ -275,6 +275,28 @@ impl TestApp {
         .await
     }
 
+    /// A dossier as `token` reads it.
+    pub async fn dossier(&self, token: &str, id: &str) -> Value {
+        self.get_as(token, &format!("/api/v1/dossiers/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Merge-patches a dossier's content as `token`, at the version just read.
+    pub async fn write(&self, token: &str, id: &str, content: impl serde::Serialize) -> Response {
+        let version = self.dossier(token, id).await["version"].as_i64().unwrap();
+        self.request(Method::PATCH, &format!("/api/v1/dossiers/{id}"))
+            .bearer_auth(token)
+            .header("if-match", format!("\"v{version}\""))
+            .header("content-type", "application/merge-patch+json")
+            .body(json!({ "content": content }).to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Sets a formation's mission mode as CFA staff (`token`), sending its other settings back
     /// unchanged.
     pub async fn set_mission(&self, token: &str, formation_id: &str, mission: &str) {
@@ -319,6 +341,62 @@ impl TestApp {
         let mail = self.delivered_mail(email, "Bienvenue").await;
         (invitation, password_in(&mail.text))
     }
+}
+
+/// The domain's complete dossier, moved one year later so that its dates fall within the demo
+/// formations' (2026 onwards).
+pub fn complete_content() -> Value {
+    let mut content: Value = serde_json::from_str(include_str!(
+        "../../../domain/tests/fixtures/complete_dossier.json"
+    ))
+    .unwrap();
+    shift_years(&mut content);
+    content
+}
+
+fn shift_years(value: &mut Value) {
+    match value {
+        Value::Object(map) => map.values_mut().for_each(shift_years),
+        Value::Array(items) => items.iter_mut().for_each(shift_years),
+        Value::String(text) if text.len() == 10 && text.as_bytes()[4] == b'-' => {
+            if let Ok(year) = text[..4].parse::<i32>() {
+                *text = format!("{}{}", year + 1, &text[4..]);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The members of `content` named by `keys` (dotted), as a nested merge patch.
+pub fn patch_of<S: AsRef<str>>(content: &Value, keys: &[S]) -> Value {
+    let mut patch = json!({});
+    for key in keys {
+        let key = key.as_ref();
+        let Some(value) = key
+            .split('.')
+            .try_fold(content, |node, part| node.get(part))
+        else {
+            continue;
+        };
+        let parts: Vec<&str> = key.split('.').collect();
+        let mut node = &mut patch;
+        for part in &parts[..parts.len() - 1] {
+            if node.get(*part).is_none() {
+                node[*part] = json!({});
+            }
+            node = &mut node[*part];
+        }
+        node[parts[parts.len() - 1]] = value.clone();
+    }
+    patch
+}
+
+/// Asserts a 200, showing the problem otherwise, and answers the body.
+pub async fn ok(response: Response) -> Value {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{body:#}");
+    body
 }
 
 /// The generated password of an invitation mail.

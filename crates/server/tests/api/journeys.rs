@@ -4,79 +4,18 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::{Method, Response};
-use serde_json::{Map, Value, json};
+use reqwest::Method;
+use serde_json::{Value, json};
 
 use crate::{
     both,
-    helpers::{Backend, TestApp, assert_problem, password_in, spawn_app},
+    helpers::{Backend, assert_problem, complete_content, ok, password_in, patch_of, spawn_app},
 };
 
 both!(
     guide_a_from_invitation_to_validated_dossier,
     guide_b_from_access_code_to_automatic_validation,
 );
-
-/// The domain's complete dossier, one year later (the demo formations start in 2026).
-fn complete_content() -> Value {
-    let mut text = include_str!("../../../domain/tests/fixtures/complete_dossier.json").to_owned();
-    for year in (1950..=2030).rev() {
-        text = text.replace(&format!("\"{year}-"), &format!("\"{}-", year + 1));
-    }
-    serde_json::from_str(&text).unwrap()
-}
-
-fn lookup<'a>(content: &'a Value, key: &str) -> Option<&'a Value> {
-    key.split('.')
-        .try_fold(content, |node, part| node.get(part))
-}
-
-/// The members of `content` whose keys are listed, as a nested merge patch.
-fn patch_of(content: &Value, keys: &[String]) -> Value {
-    let mut patch = Value::Object(Map::new());
-    for key in keys {
-        let Some(value) = lookup(content, key) else {
-            continue;
-        };
-        let parts: Vec<&str> = key.split('.').collect();
-        let mut node = &mut patch;
-        for part in &parts[..parts.len() - 1] {
-            if node.get(*part).is_none() {
-                node[*part] = json!({});
-            }
-            node = &mut node[*part];
-        }
-        node[parts[parts.len() - 1]] = value.clone();
-    }
-    patch
-}
-
-async fn read(app: &TestApp, token: &str, id: &str) -> Value {
-    app.get_as(token, &format!("/api/v1/dossiers/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn write(app: &TestApp, token: &str, id: &str, content: Value) -> Response {
-    let version = read(app, token, id).await["version"].as_i64().unwrap();
-    app.request(Method::PATCH, &format!("/api/v1/dossiers/{id}"))
-        .bearer_auth(token)
-        .header("if-match", format!("\"v{version}\""))
-        .header("content-type", "application/merge-patch+json")
-        .body(json!({ "content": content }).to_string())
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn ok(response: Response) -> Value {
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, 200, "{body:#}");
-    body
-}
 
 fn check_marks(dossier: &Value) -> BTreeMap<String, bool> {
     dossier["evaluation"]["tabs"]
@@ -113,7 +52,7 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
     let mut base = patch_of(&content, &app.keys_of_tabs(&["base"]).await);
     base["contrat"]["dateFinContrat"] = json!("2029-08-31");
     base["contactEntreprise"] = json!({"employeurTrouve": true, "courriel": "rh@entreprise-a.fr", "nom": "Durand", "prenom": "Sophie"});
-    ok(write(&app, &apprentice, &id, base).await).await;
+    ok(app.write(&apprentice, &id, base).await).await;
     let opened = ok(app
         .post_json(
             Some(&apprentice),
@@ -138,7 +77,7 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
     );
     employer_part["contrat"]["dateFinContrat"] = json!("2028-08-31");
     assert_eq!(employer_part["employeur"]["premierEquipement"], true);
-    let after_employer = ok(write(&app, &employer, &id, employer_part).await).await;
+    let after_employer = ok(app.write(&employer, &id, employer_part).await).await;
     let marks = check_marks(&after_employer);
     assert!(
         marks["employeur"] && marks["contrat"] && marks["mission"],
@@ -147,15 +86,17 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
     assert!(!marks["alternant"], "the apprentice's tab is still green");
 
     // A.3–A.7: the apprentice fills L'alternant; the tab gets its check mark.
-    let intruding = write(&app, &employer, &id, json!({"apprenti": {"nir": "x"}})).await;
+    let intruding = app
+        .write(&employer, &id, json!({"apprenti": {"nir": "x"}}))
+        .await;
     assert_problem(intruding, 403, "field_forbidden").await;
-    let complete = ok(write(
-        &app,
-        &apprentice,
-        &id,
-        patch_of(&content, &app.keys_of_tabs(&["alternant"]).await),
-    )
-    .await)
+    let complete = ok(app
+        .write(
+            &apprentice,
+            &id,
+            patch_of(&content, &app.keys_of_tabs(&["alternant"]).await),
+        )
+        .await)
     .await;
     assert!(
         check_marks(&complete).values().all(|done| *done),
@@ -186,13 +127,9 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
     .await;
     app.delivered_mail("camille@example.fr", "est validé").await;
     app.delivered_mail("rh@entreprise-a.fr", "est validé").await;
-    let frozen = write(
-        &app,
-        &apprentice,
-        &id,
-        json!({"apprenti": {"nomUsage": "X"}}),
-    )
-    .await;
+    let frozen = app
+        .write(&apprentice, &id, json!({"apprenti": {"nomUsage": "X"}}))
+        .await;
     assert_problem(frozen, 409, "dossier_frozen").await;
 
     // A.14, B.16: the CERFA now, the convention once the CFA validated the economics.
@@ -324,7 +261,7 @@ async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
     base["contrat"]["dateDebutContrat"] = json!(start);
     base["contrat"]["dateFinContrat"] = json!(end);
     base["contactEntreprise"] = json!({"employeurTrouve": true, "courriel": "rh@entreprise-b.fr", "nom": "Leroy", "prenom": "Anne"});
-    ok(write(&app, &apprentice, &id, base).await).await;
+    ok(app.write(&apprentice, &id, base).await).await;
     let opened = ok(app
         .post_json(
             Some(&apprentice),
@@ -349,14 +286,14 @@ async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
     );
     employer_part["contrat"]["dateDebutContrat"] = content["contrat"]["dateDebutContrat"].clone();
     employer_part["contrat"]["dateFinContrat"] = content["contrat"]["dateFinContrat"].clone();
-    ok(write(&app, &employer, &id, employer_part).await).await;
-    let complete = ok(write(
-        &app,
-        &apprentice,
-        &id,
-        patch_of(&content, &app.keys_of_tabs(&["alternant"]).await),
-    )
-    .await)
+    ok(app.write(&employer, &id, employer_part).await).await;
+    let complete = ok(app
+        .write(
+            &apprentice,
+            &id,
+            patch_of(&content, &app.keys_of_tabs(&["alternant"]).await),
+        )
+        .await)
     .await;
     assert!(
         check_marks(&complete).values().all(|done| *done),

@@ -3,11 +3,13 @@
 //! reopening — each step with the e-mails the guides promise.
 
 use reqwest::Response;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::{
     both,
-    helpers::{Backend, TestApp, assert_problem, password_in, spawn_app},
+    helpers::{
+        Backend, TestApp, assert_problem, complete_content, ok, password_in, patch_of, spawn_app,
+    },
 };
 
 const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
@@ -25,80 +27,6 @@ both!(
     requiring_the_mission_updates_the_completeness_the_lists_show,
 );
 
-/// The domain's complete dossier, moved one year later so that its dates fall within the demo
-/// formations' (2026 onwards).
-fn complete_content() -> Value {
-    let mut content: Value = serde_json::from_str(include_str!(
-        "../../../domain/tests/fixtures/complete_dossier.json"
-    ))
-    .unwrap();
-    shift_years(&mut content);
-    content
-}
-
-fn shift_years(value: &mut Value) {
-    match value {
-        Value::Object(map) => map.values_mut().for_each(shift_years),
-        Value::Array(items) => items.iter_mut().for_each(shift_years),
-        Value::String(text) if text.len() == 10 && text.as_bytes()[4] == b'-' => {
-            if let Ok(year) = text[..4].parse::<i32>() {
-                *text = format!("{}{}", year + 1, &text[4..]);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Asserts a 200, showing the problem otherwise.
-async fn ok(response: Response) -> Value {
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, 200, "{body:#}");
-    body
-}
-
-/// The members of `content` named by `keys` (dotted), as a nested patch.
-fn only(content: &Value, keys: &[&str]) -> Value {
-    let mut patch = Value::Object(Map::new());
-    for key in keys {
-        let Some(value) = key
-            .split('.')
-            .try_fold(content, |node, part| node.get(part))
-        else {
-            continue;
-        };
-        let mut node = &mut patch;
-        let parts: Vec<&str> = key.split('.').collect();
-        for part in &parts[..parts.len() - 1] {
-            if node.get(*part).is_none() {
-                node[*part] = json!({});
-            }
-            node = &mut node[*part];
-        }
-        node[parts[parts.len() - 1]] = value.clone();
-    }
-    patch
-}
-
-async fn dossier(app: &TestApp, token: &str, id: &str) -> Value {
-    app.get_as(token, &format!("/api/v1/dossiers/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn patch(app: &TestApp, token: &str, id: &str, content: &Value) -> Response {
-    let version = dossier(app, token, id).await["version"].as_i64().unwrap();
-    app.request(reqwest::Method::PATCH, &format!("/api/v1/dossiers/{id}"))
-        .bearer_auth(token)
-        .header("if-match", format!("\"v{version}\""))
-        .json(&json!({ "content": content }))
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Response {
     app.post_json(
         Some(token),
@@ -115,9 +43,9 @@ async fn complete(app: &TestApp, id: &str) {
     let mut content = complete_content();
     // Keep the dossier's own contact: the demo employer.
     content["contactEntreprise"]["courriel"] = json!("employeur@demo.opuntia.test");
-    let response = patch(app, &cfa, id, &content).await;
+    let response = app.write(&cfa, id, &content).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let body = dossier(app, &cfa, id).await;
+    let body = app.dossier(&cfa, id).await;
     assert_eq!(
         body["evaluation"]["complete"], true,
         "complete: {}",
@@ -141,7 +69,7 @@ async fn base_validation_lists_what_is_missing_then_opens_the_tabs_and_invites_t
         .unwrap();
     let id = registered["dossier_id"].as_str().unwrap();
     let token = app.login("nina@example.fr", "mon mot de passe").await;
-    let draft = dossier(&app, &token, id).await;
+    let draft = app.dossier(&token, id).await;
     assert_eq!(draft["status"], "draft");
     assert_eq!(draft["permissions"]["writable_tabs"], json!(["base"]));
 
@@ -158,13 +86,13 @@ async fn base_validation_lists_what_is_missing_then_opens_the_tabs_and_invites_t
         .map(|k| k.as_str().unwrap().to_owned())
         .collect();
     let keys: Vec<&str> = base.iter().map(String::as_str).collect();
-    let mut fill = only(&complete_content(), &keys);
+    let mut fill = patch_of(&complete_content(), &keys);
     fill["contactEntreprise"]["courriel"] = json!("RH@exemple-entreprise.fr");
     fill["contactEntreprise"]["nom"] = json!("Durand");
     fill["contactEntreprise"]["prenom"] = json!("Sophie");
     // F724's exams end on 2029-08-31: the contract must last until then.
     fill["contrat"]["dateFinContrat"] = json!("2029-08-31");
-    assert_eq!(patch(&app, &token, id, &fill).await.status(), 200);
+    assert_eq!(app.write(&token, id, &fill).await.status(), 200);
     let validated = ok(act(&app, &token, id, "base-validation", json!({})).await).await;
     assert_eq!(validated["status"], "in_progress");
     assert_eq!(validated["evaluation"]["tabs"]["base"]["complete"], true);
@@ -182,7 +110,7 @@ async fn base_validation_lists_what_is_missing_then_opens_the_tabs_and_invites_t
     let contact = app
         .login("rh@exemple-entreprise.fr", &password_in(&mail.text))
         .await;
-    let seen = dossier(&app, &contact, id).await;
+    let seen = app.dossier(&contact, id).await;
     assert_eq!(seen["id"], id);
     let me: Value = app
         .get_as(&contact, "/api/v1/me")
@@ -200,7 +128,7 @@ async fn a_contact_who_already_has_an_account_is_linked_not_duplicated(backend: 
     let (invitation, password) = app.invite(&cfa, "tom@example.fr", "F728").await;
     let id = invitation["dossier_id"].as_str().unwrap();
     let token = app.login("tom@example.fr", &password).await;
-    let draft = dossier(&app, &token, id).await;
+    let draft = app.dossier(&token, id).await;
     let keys: Vec<String> = draft["evaluation"]["tabs"]["base"]["missing"]
         .as_array()
         .unwrap()
@@ -208,11 +136,11 @@ async fn a_contact_who_already_has_an_account_is_linked_not_duplicated(backend: 
         .map(|k| k.as_str().unwrap().to_owned())
         .collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let mut fill = only(&complete_content(), &keys);
+    let mut fill = patch_of(&complete_content(), &keys);
     fill["contactEntreprise"]["courriel"] = json!("employeur@demo.opuntia.test");
     // F728's exams end on 2028-06-30: the contract ends within two months after.
     fill["contrat"]["dateFinContrat"] = json!("2028-06-30");
-    assert_eq!(patch(&app, &token, id, &fill).await.status(), 200);
+    assert_eq!(app.write(&token, id, &fill).await.status(), 200);
     let before = db::queries::users::count(&app.state.db).await.unwrap();
 
     ok(act(&app, &token, id, "base-validation", json!({})).await).await;
@@ -245,7 +173,7 @@ async fn an_incomplete_dossier_cannot_be_sent_for_validation(backend: Backend) {
     let detail = problem.detail.unwrap();
     assert!(detail.contains("« L'alternant »"), "{detail}");
     assert_eq!(
-        dossier(&app, &token, DEMO_DOSSIER).await["status"],
+        app.dossier(&token, DEMO_DOSSIER).await["status"],
         "in_progress"
     );
 }
@@ -272,13 +200,13 @@ async fn a_complete_dossier_is_validated_by_its_formation_and_frozen_until_reope
     assert_eq!(requested["status"], "validation_requested");
     app.delivered_mail("formation@demo.opuntia.test", "demande de validation")
         .await;
-    let waiting = patch(
-        &app,
-        &employer,
-        DEMO_DOSSIER,
-        &json!({"employeur": {"denomination": "X"}}),
-    )
-    .await;
+    let waiting = app
+        .write(
+            &employer,
+            DEMO_DOSSIER,
+            &json!({"employeur": {"denomination": "X"}}),
+        )
+        .await;
     assert_problem(waiting, 403, "field_forbidden").await;
 
     let validated = act(&app, &responsable, DEMO_DOSSIER, "validation", json!({})).await;
@@ -289,13 +217,9 @@ async fn a_complete_dossier_is_validated_by_its_formation_and_frozen_until_reope
         .await;
     app.delivered_mail("employeur@demo.opuntia.test", "est validé")
         .await;
-    let frozen = patch(
-        &app,
-        &cfa,
-        DEMO_DOSSIER,
-        &json!({"apprenti": {"nom": "Autre"}}),
-    )
-    .await;
+    let frozen = app
+        .write(&cfa, DEMO_DOSSIER, &json!({"apprenti": {"nom": "Autre"}}))
+        .await;
     assert_problem(frozen, 409, "dossier_frozen").await;
 
     let economics = act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
@@ -325,8 +249,7 @@ async fn a_complete_dossier_is_validated_by_its_formation_and_frozen_until_reope
             .contains("Erreur sur la date de début du contrat.")
     );
     assert_eq!(
-        patch(
-            &app,
+        app.write(
             &employer,
             DEMO_DOSSIER,
             &json!({"employeur": {"denomination": "ACME"}})
@@ -381,8 +304,7 @@ async fn a_returned_dossier_carries_the_comment_and_is_editable_again(backend: B
         .await;
     assert!(mail.text.contains("deux ans d'expérience"));
     assert_eq!(
-        patch(
-            &app,
+        app.write(
             &apprentice,
             DEMO_DOSSIER,
             &json!({"apprenti": {"nomUsage": "Martin"}})
@@ -412,17 +334,17 @@ async fn automatic_validation_validates_at_once(backend: Backend) {
     let mut content = complete_content();
     content["contactEntreprise"]["courriel"] = json!("employeur@demo.opuntia.test");
     let base_keys: Vec<String> =
-        dossier(&app, &cfa, id).await["evaluation"]["tabs"]["base"]["missing"]
+        app.dossier(&cfa, id).await["evaluation"]["tabs"]["base"]["missing"]
             .as_array()
             .unwrap()
             .iter()
             .map(|k| k.as_str().unwrap().to_owned())
             .collect();
     let keys: Vec<&str> = base_keys.iter().map(String::as_str).collect();
-    let mut fill = only(&content, &keys);
+    let mut fill = patch_of(&content, &keys);
     // F728's exams end on 2028-06-30: the contract ends within two months after.
     fill["contrat"]["dateFinContrat"] = json!("2028-06-30");
-    ok(patch(&app, &cfa, id, &fill).await).await;
+    ok(app.write(&cfa, id, &fill).await).await;
     ok(act(&app, &cfa, id, "base-validation", json!({})).await).await;
     complete(&app, id).await;
     let apprentice = app.login("auto@example.fr", &password).await;
@@ -599,7 +521,7 @@ async fn an_apprentice_who_found_an_employer_invites_the_contact_later(backend: 
     let (invitation, password) = app.invite(&cfa, "sans.employeur@example.fr", "F724").await;
     let id = invitation["dossier_id"].as_str().unwrap();
     let token = app.login("sans.employeur@example.fr", &password).await;
-    let draft = dossier(&app, &token, id).await;
+    let draft = app.dossier(&token, id).await;
     let keys: Vec<String> = draft["evaluation"]["tabs"]["base"]["missing"]
         .as_array()
         .unwrap()
@@ -608,10 +530,10 @@ async fn an_apprentice_who_found_an_employer_invites_the_contact_later(backend: 
         .filter(|k| !k.starts_with("contactEntreprise") && k != "employeur.siret")
         .collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let mut fill = only(&complete_content(), &keys);
+    let mut fill = patch_of(&complete_content(), &keys);
     fill["contrat"]["dateFinContrat"] = json!("2029-08-31");
     fill["contactEntreprise"] = json!({"employeurTrouve": false});
-    ok(patch(&app, &token, id, &fill).await).await;
+    ok(app.write(&token, id, &fill).await).await;
     let opened = ok(act(&app, &token, id, "base-validation", json!({})).await).await;
     assert_eq!(opened["status"], "in_progress");
 
@@ -619,7 +541,7 @@ async fn an_apprentice_who_found_an_employer_invites_the_contact_later(backend: 
         "contactEntreprise": {"employeurTrouve": true, "courriel": "drh@trouvee.example.fr", "nom": "Petit", "prenom": "Marc"},
         "employeur": {"siret": "73282932000074"}
     });
-    ok(patch(&app, &token, id, &found).await).await;
+    ok(app.write(&token, id, &found).await).await;
     ok(act(&app, &token, id, "base-validation", json!({})).await).await;
 
     let mail = app
@@ -628,7 +550,7 @@ async fn an_apprentice_who_found_an_employer_invites_the_contact_later(backend: 
     let contact = app
         .login("drh@trouvee.example.fr", &password_in(&mail.text))
         .await;
-    assert_eq!(dossier(&app, &contact, id).await["id"], id);
+    assert_eq!(app.dossier(&contact, id).await["id"], id);
 }
 
 async fn complete_count(app: &TestApp, token: &str) -> u64 {
@@ -646,7 +568,7 @@ async fn requiring_the_mission_updates_the_completeness_the_lists_show(backend: 
     complete(&app, DEMO_DOSSIER).await;
     let cfa = app.login_demo("cfa").await;
     let without_mission = json!({"mission": null});
-    ok(patch(&app, &cfa, DEMO_DOSSIER, &without_mission).await).await;
+    ok(app.write(&cfa, DEMO_DOSSIER, &without_mission).await).await;
     assert_eq!(
         complete_count(&app, &cfa).await,
         1,
@@ -661,6 +583,6 @@ async fn requiring_the_mission_updates_the_completeness_the_lists_show(backend: 
         0,
         "now the mission is missing"
     );
-    let dossier = dossier(&app, &cfa, DEMO_DOSSIER).await;
+    let dossier = app.dossier(&cfa, DEMO_DOSSIER).await;
     assert_eq!(dossier["evaluation"]["complete"], false);
 }
