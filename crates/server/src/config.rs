@@ -171,22 +171,35 @@ pub struct SettingsError(String);
 impl Settings {
     /// Defaults, then `OPUNTIA_CONFIG`'s file, then the environment.
     pub fn load() -> Result<Self, SettingsError> {
+        Self::from_environment(std::env::vars().collect())
+    }
+
+    /// Defaults, then the file named by `OPUNTIA_CONFIG` in `environment`, then its
+    /// `OPUNTIA__…` variables and `DATABASE_URL`.
+    pub fn from_environment(
+        environment: std::collections::HashMap<String, String>,
+    ) -> Result<Self, SettingsError> {
         let mut builder = config::Config::builder()
             .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
-        if let Ok(path) = std::env::var("OPUNTIA_CONFIG") {
-            builder = builder.add_source(config::File::with_name(&path).required(true));
+        if let Some(path) = environment.get("OPUNTIA_CONFIG") {
+            builder = builder.add_source(config::File::with_name(path).required(true));
         }
+        if let Some(url) = environment.get("DATABASE_URL") {
+            builder = builder
+                .set_override("database.url", url.as_str())
+                .map_err(|e| SettingsError(e.to_string()))?;
+        }
+        let variables: config::Map<String, String> = environment
+            .into_iter()
+            .filter(|(key, _)| key.starts_with("OPUNTIA__"))
+            .collect();
         builder = builder.add_source(
             config::Environment::with_prefix("OPUNTIA")
                 .prefix_separator("__")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .source(Some(variables)),
         );
-        if let Ok(url) = std::env::var("DATABASE_URL") {
-            builder = builder
-                .set_override("database.url", url)
-                .map_err(|e| SettingsError(e.to_string()))?;
-        }
         let settings: Self = builder
             .build()
             .and_then(config::Config::try_deserialize)
@@ -240,5 +253,91 @@ impl Settings {
     /// Where written mails go.
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn environment(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_defaults_serve_sqlite_in_development_on_port_8000() {
+        let settings = Settings::from_environment(HashMap::new()).unwrap();
+
+        assert_eq!(settings.mode, Mode::Development);
+        assert_eq!(settings.server.port, 8000);
+        assert_eq!(settings.database_url(), "sqlite://./data/opuntia.sqlite3");
+        assert_eq!(settings.auth.generated_password_minutes, 60);
+    }
+
+    #[test]
+    fn environment_variables_override_the_defaults() {
+        let settings = Settings::from_environment(environment(&[
+            ("OPUNTIA__SERVER__PORT", "8080"),
+            ("OPUNTIA__DATA_DIR", "/var/lib/opuntia"),
+            ("OPUNTIA__MAIL__SMTP__HOST", "smtp.example.fr"),
+            ("DATABASE_URL", "postgres://opuntia@db/opuntia"),
+            ("UNRELATED", "ignored"),
+        ]))
+        .unwrap();
+
+        assert_eq!(settings.server.port, 8080);
+        assert_eq!(settings.data_dir, PathBuf::from("/var/lib/opuntia"));
+        assert_eq!(settings.mail.smtp.host, "smtp.example.fr");
+        assert_eq!(settings.database_url(), "postgres://opuntia@db/opuntia");
+    }
+
+    #[test]
+    fn a_settings_file_sits_between_the_defaults_and_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("opuntia.toml");
+        std::fs::write(&file, "[server]\nport = 9000\nhost = \"0.0.0.0\"\n").unwrap();
+        let path = file.display().to_string();
+
+        let from_file =
+            Settings::from_environment(environment(&[("OPUNTIA_CONFIG", &path)])).unwrap();
+        let overridden = Settings::from_environment(environment(&[
+            ("OPUNTIA_CONFIG", &path),
+            ("OPUNTIA__SERVER__PORT", "9001"),
+        ]))
+        .unwrap();
+
+        assert_eq!(
+            (from_file.server.host.as_str(), from_file.server.port),
+            ("0.0.0.0", 9000)
+        );
+        assert_eq!(overridden.server.port, 9001);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_jwt_secret() {
+        let error = Settings::from_environment(environment(&[("OPUNTIA__MODE", "production")]))
+            .unwrap_err();
+
+        assert!(error.to_string().contains("jwt_secret"));
+        let secret = "a production secret of more than thirty-two characters";
+        assert!(
+            Settings::from_environment(environment(&[
+                ("OPUNTIA__MODE", "production"),
+                ("OPUNTIA__AUTH__JWT_SECRET", secret),
+            ]))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn secrets_never_reach_debug_output() {
+        let secret = Secret::new("hunter2-hunter2");
+
+        assert_eq!(format!("{secret:?}"), "[redacted]");
     }
 }
