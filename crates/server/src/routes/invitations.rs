@@ -707,12 +707,19 @@ pub struct InvitationFilter {
     pub offset: Option<u64>,
 }
 
-/// An invitation the caller may manage, with its account, dossier and code.
+/// An invitation the caller may manage, with its account, its dossier and where it leads.
+struct Managed {
+    invitation: invitation::Model,
+    account: user::Model,
+    dossier: dossier::Model,
+    opening: Opening,
+}
+
 async fn visible_invitation(
     state: &AppState,
     caller: &Caller,
     id: &str,
-) -> Result<(invitation::Model, user::Model, dossier::Model, String), ApiError> {
+) -> Result<Managed, ApiError> {
     let not_found = || ApiError::NotFound {
         code: "invitation_not_found",
         detail: "Invitation introuvable.".into(),
@@ -720,9 +727,10 @@ async fn visible_invitation(
     let invitation = db::queries::invitations::by_id(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
-    let dossier = db::queries::dossiers::by_id(&state.db, &invitation.dossier_id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (dossier, formation, variant) =
+        db::queries::dossiers::with_formation(&state.db, &invitation.dossier_id)
+            .await?
+            .ok_or_else(not_found)?;
     if let Some(ids) = visible_formation_ids(state, caller).await?
         && !ids.contains(&dossier.formation_id)
     {
@@ -731,11 +739,12 @@ async fn visible_invitation(
     let account = db::queries::users::by_id(&state.db, &invitation.user_id)
         .await?
         .ok_or_else(not_found)?;
-    let code = db::queries::formations::variant_by_id(&state.db, &dossier.variant_id)
-        .await?
-        .map(|v| v.access_code)
-        .unwrap_or_default();
-    Ok((invitation, account, dossier, code))
+    Ok(Managed {
+        invitation,
+        account,
+        dossier,
+        opening: Opening { variant, formation },
+    })
 }
 
 /// List invitations.
@@ -792,31 +801,24 @@ pub async fn list_invitations(
     Ok(HttpResponse::Ok().json(bodies))
 }
 
-/// Sends a fresh generated password to the account's address — `corrected`, when given, with
-/// the dossier whose « Courriel » follows it.
+/// Sends a fresh generated password to the account's address. `corrected_from`: the dossier's
+/// « Courriel » followed a corrected address, and is saved provided the dossier is still at
+/// that version.
 async fn resend(
     state: &AppState,
-    invitation: invitation::Model,
-    mut account: user::Model,
-    corrected: Option<(dossier::Model, i64)>,
-    code: String,
+    managed: Managed,
+    corrected_from: Option<i64>,
 ) -> Result<HttpResponse, ApiError> {
+    let Managed {
+        invitation,
+        mut account,
+        dossier,
+        opening,
+    } = managed;
     let now = state.clock.now();
     let password = secrets::generate_password();
     let expires_at = now + state.generated_password_lifetime();
-    let book = CodeBook::load(&state.db).await?;
-    let purpose = book
-        .open(&code)
-        .map(Opening::purpose)
-        .unwrap_or_else(|_| "votre formation".into());
-    let mail = templates::invitation(InvitationMail {
-        to: &account.email,
-        first_name: &account.first_name,
-        purpose,
-        password: &password,
-        valid_minutes: state.settings.auth.generated_password_minutes,
-        login_url: &state.login_url(),
-    });
+    let mail = invitation_mail(state, &account, &opening, &password);
     let (_queued, txn) = state.begin_write().await?;
     match db::queries::users::set_generated_password(
         &txn,
@@ -831,21 +833,14 @@ async fn resend(
         Err(db::DbError::Unique(_)) => return Err(email_taken()),
         other => other?,
     }
-    let dossier = match corrected {
-        Some((dossier, expected_version)) => {
-            if !db::queries::dossiers::save_content(&txn, &dossier, expected_version).await? {
-                return Err(ApiError::Conflict {
-                    code: "dossier_changed",
-                    detail: "Le dossier vient d'être modifié par quelqu'un d'autre : réessayez."
-                        .into(),
-                });
-            }
-            dossier
-        }
-        None => db::queries::dossiers::by_id(&txn, &invitation.dossier_id)
-            .await?
-            .ok_or_else(|| ApiError::internal("invited dossier missing"))?,
-    };
+    if let Some(expected_version) = corrected_from
+        && !db::queries::dossiers::save_content(&txn, &dossier, expected_version).await?
+    {
+        return Err(ApiError::Conflict {
+            code: "dossier_changed",
+            detail: "Le dossier vient d'être modifié par quelqu'un d'autre : réessayez.".into(),
+        });
+    }
     db::queries::invitations::mark_sent(&txn, &invitation.id, now).await?;
     state.outbox.queue(&txn, vec![mail], now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
@@ -855,7 +850,12 @@ async fn resend(
         last_sent_at: now,
         ..invitation
     };
-    Ok(HttpResponse::Ok().json(invitation_body(&invitation, &account, &dossier, &code)))
+    Ok(HttpResponse::Ok().json(invitation_body(
+        &invitation,
+        &account,
+        &dossier,
+        &opening.variant.access_code,
+    )))
 }
 
 /// Renew an invitation.
@@ -880,8 +880,8 @@ pub async fn renew_invitation(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
-    let (invitation, account, _, code) = visible_invitation(&state, &caller, &id).await?;
-    resend(&state, invitation, account, None, code).await
+    let managed = visible_invitation(&state, &caller, &id).await?;
+    resend(&state, managed, None).await
 }
 
 /// Correct an invitation's address.
@@ -913,16 +913,15 @@ pub async fn correct_invitation_email(
     may_invite(&caller)?;
     let email = Email::parse(&patch.email)
         .map_err(|e| ApiError::Validation(vec![FieldErrorBody::from_error("email", &e)]))?;
-    let (invitation, mut account, mut dossier, code) =
-        visible_invitation(&state, &caller, &id).await?;
-    if account.last_login_at.is_some() {
+    let mut managed = visible_invitation(&state, &caller, &id).await?;
+    if managed.account.last_login_at.is_some() {
         return Err(ApiError::Conflict {
             code: "invitation_accepted",
             detail: "L'alternant s'est déjà connecté : c'est à lui de modifier son adresse.".into(),
         });
     }
-    if account.email == email.as_ref() {
-        return resend(&state, invitation, account, None, code).await;
+    if managed.account.email == email.as_ref() {
+        return resend(&state, managed, None).await;
     }
     if db::queries::users::by_email(&state.db, email.as_ref())
         .await?
@@ -931,30 +930,24 @@ pub async fn correct_invitation_email(
         return Err(email_taken());
     }
     // The address is also the dossier's « Courriel »: a frozen dossier keeps it.
+    let dossier = &mut managed.dossier;
     let status = domain::Status::from_key(&dossier.status)
         .ok_or_else(|| ApiError::internal(format!("stored status {:?}", dossier.status)))?;
     if status.is_frozen() {
         return Err(ApiError::Frozen(status.label().to_owned()));
     }
-    account.email = email.as_ref().to_owned();
+    managed.account.email = email.as_ref().to_owned();
     let expected_version = dossier.version;
     if let Some(apprenti) = dossier
         .content
         .get_mut("apprenti")
         .and_then(|a| a.as_object_mut())
     {
-        apprenti.insert("courriel".into(), account.email.clone().into());
+        apprenti.insert("courriel".into(), managed.account.email.clone().into());
     }
     dossier.version += 1;
     dossier.updated_at = state.clock.now();
     crate::routes::dossiers::listing_of(&dossier.content, dossier.complete.unwrap_or(false))
-        .apply(&mut dossier);
-    resend(
-        &state,
-        invitation,
-        account,
-        Some((dossier, expected_version)),
-        code,
-    )
-    .await
+        .apply(dossier);
+    resend(&state, managed, Some(expected_version)).await
 }
