@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_foundation;
 mod m20261124_000002_dossier_history;
 mod m20261124_000003_dossier_listing;
+mod m20261124_000004_dossier_economics;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261124_000002_dossier_history::Migration),
             Box::new(m20261124_000003_dossier_listing::Migration),
+            Box::new(m20261124_000004_dossier_economics::Migration),
         ]
     }
 }

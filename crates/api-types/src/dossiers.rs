@@ -47,6 +47,8 @@ pub struct PermissionsBody {
     pub actions: Vec<String>,
     /// Tabs the caller may write (`base`, `alternant`, `employeur`, `contrat`, `mission`).
     pub writable_tabs: Vec<String>,
+    /// Whether the caller may enter the economic elements now (CFA staff, until validated).
+    pub edit_economics: bool,
 }
 
 /// `GET /api/v1/dossiers/{id}`.
@@ -75,10 +77,102 @@ pub struct DossierBody {
     pub evaluation: EvaluationBody,
     /// What the caller may do.
     pub permissions: PermissionsBody,
+    /// The economic elements, for formation and CFA staff; absent for the parties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economics: Option<EconomicsBody>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+/// The economic elements of a dossier (`reference/cerfa.md` §6.3), as formation and CFA staff
+/// see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EconomicsBody {
+    /// What the CFA entered, as stored; absent until something is.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<EconomicsInput>))]
+    pub values: Option<serde_json::Value>,
+    /// Whether they are entered and valid for the dossier as it is now: the economic validation
+    /// needs it.
+    pub ready: bool,
+    /// What no longer holds since they were entered (the employer became public, the RQTH was
+    /// withdrawn, …).
+    pub issues: Vec<crate::FieldErrorBody>,
+    /// What the convention will state, once they are ready.
+    pub summary: Option<EconomicSummaryBody>,
+}
+
+/// `PUT /api/v1/dossiers/{id}/economics`: every member at once; an absent member takes its
+/// neutral value (none, zero, not ticked). Amounts in euros, as numbers or French text.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"opco": "akto", "npecAnnuel": 8500, "repas": 120, "nuitees": 0, "premierEquipement": 350, "mobiliteInternationale": false, "resteACharge": 0, "mandatEmployeur": true})))]
+#[serde(rename_all = "camelCase")]
+pub struct EconomicsInput {
+    /// The employer's OPCO: `opco2i`, `afdas`, `akto`, `atlas`, `constructys`, `ocapiat`,
+    /// `opcommerce`, `opco_ep`, `opco_mobilites`, `opco_sante`, `uniformation`. Required for a
+    /// private employer, refused for a public one.
+    pub opco: Option<String>,
+    /// Yearly NPEC (niveau de prise en charge), required.
+    pub npec_annuel: Option<f64>,
+    /// The NPEC is the certification level's « valeur d'amorçage ».
+    pub valeur_amorcage: Option<bool>,
+    /// Yearly handicap majoration, up to 4 000 €, for an apprentice with an RQTH.
+    pub majoration_rqth: Option<f64>,
+    /// Meals funded (3 € each at most).
+    pub repas: Option<i64>,
+    /// Nights funded (6 € each at most).
+    pub nuitees: Option<i64>,
+    /// « Premier équipement pédagogique », up to 500 €.
+    pub premier_equipement: Option<f64>,
+    /// International mobility is planned.
+    pub mobilite_internationale: Option<bool>,
+    /// What the employer pays beyond the funding, stated in the convention.
+    pub reste_a_charge: Option<f64>,
+    /// The employer mandates the CFA to transmit the contract (L6224-1).
+    pub mandat_employeur: Option<bool>,
+}
+
+/// What the convention states, derived from the economic elements and the dossier. Amounts in
+/// euros.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EconomicSummaryBody {
+    /// The OPCO's name.
+    pub opco_label: Option<String>,
+    /// Yearly NPEC retained: after the 20 % remote-training minoration, plus the RQTH majoration.
+    pub npec_retenu: f64,
+    /// Whether ≥ 80 % of the training hours are at distance (NPEC − 20 %).
+    pub minoration_distanciel: bool,
+    /// Meals × 3 €.
+    pub plafond_repas: f64,
+    /// Nights × 6 €.
+    pub plafond_hebergement: f64,
+    /// Meals, nights and « Premier équipement ».
+    pub frais_annexes: f64,
+    /// The employer's legal participation (750 € for level 6+ from 1 July 2025); absent while
+    /// the diploma or the conclusion date is unknown.
+    pub participation_employeur: Option<f64>,
+    /// Why, in French.
+    pub participation_motif: String,
+}
+
+impl From<&domain::economics::EconomicSummary> for EconomicSummaryBody {
+    fn from(summary: &domain::economics::EconomicSummary) -> Self {
+        let euros = |cents: i64| cents as f64 / 100.0;
+        Self {
+            opco_label: summary.opco_label.map(str::to_owned),
+            npec_retenu: euros(summary.npec_retenu),
+            minoration_distanciel: summary.minoration_distanciel,
+            plafond_repas: euros(summary.plafond_repas),
+            plafond_hebergement: euros(summary.plafond_hebergement),
+            frais_annexes: euros(summary.frais_annexes),
+            participation_employeur: summary.participation_employeur.map(euros),
+            participation_motif: summary.participation_motif.to_owned(),
+        }
+    }
 }
 
 /// `PATCH /api/v1/dossiers/{id}`: a JSON merge patch of the writable part.

@@ -717,6 +717,30 @@ pub mod dossiers {
             == 1)
     }
 
+    /// Stores the economic elements as the next version, provided the dossier is still at
+    /// `expected_version` and in a status where they may change; false otherwise (nothing
+    /// written).
+    pub async fn save_economics(
+        conn: &impl ConnectionTrait,
+        id: &str,
+        expected_version: i64,
+        editable_statuses: &[&str],
+        economics: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
+        Ok(dossier::Entity::update_many()
+            .col_expr(dossier::Column::Economics, Expr::value(economics))
+            .col_expr(dossier::Column::Version, Expr::value(expected_version + 1))
+            .col_expr(dossier::Column::UpdatedAt, Expr::value(now))
+            .filter(dossier::Column::Id.eq(id))
+            .filter(dossier::Column::Version.eq(expected_version))
+            .filter(dossier::Column::Status.is_in(editable_statuses.iter().copied()))
+            .exec(conn)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
     /// Writes a changed dossier's content back as version `row.version`, provided it is still
     /// at `expected_version`; false when someone changed it meanwhile (nothing written).
     pub async fn save_content(

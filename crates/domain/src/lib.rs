@@ -8,6 +8,7 @@
 //!   warnings and the minimum remuneration;
 //! - [`workflow`]: statuses, transitions, and who may do and write what;
 //! - [`documents`]: which documents can exist now, and why not;
+//! - [`economics`]: the economic elements the CFA validates before the convention;
 //! - [`patch`]: a JSON merge patch of the content, reviewed field by field before it is saved.
 #![warn(missing_docs)]
 
@@ -17,6 +18,7 @@ pub mod codes;
 mod contact;
 pub mod dates;
 pub mod documents;
+pub mod economics;
 mod error;
 pub mod evaluation;
 mod identifiers;

@@ -191,7 +191,8 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, FieldError> {
     Ok(date)
 }
 
-fn parse_integer(value: &Json) -> Result<i64, FieldError> {
+/// Reads a whole number, given as a JSON number or as text.
+pub fn parse_integer(value: &Json) -> Result<i64, FieldError> {
     match value {
         Json::Number(n) => n.as_i64().ok_or(FieldError::NotAnInteger),
         Json::String(s) => s.trim().parse().map_err(|_| FieldError::NotAnInteger),

@@ -223,6 +223,8 @@ pub struct TransitionContext {
     pub validation_mode: ValidationMode,
     /// Whether a non-blank comment or reason comes with the action.
     pub has_reason: bool,
+    /// Whether the CFA entered valid economic elements for the dossier as it is now.
+    pub economics_ready: bool,
 }
 
 /// Why an action is refused.
@@ -245,6 +247,11 @@ pub enum WorkflowError {
     /// A return, refusal, reopening or cancellation without a reason.
     #[error("Indiquez un commentaire ou un motif.")]
     ReasonRequired,
+    /// Economic validation before the economic elements are entered and valid.
+    #[error(
+        "Saisissez d'abord les éléments économiques du dossier (OPCO, NPEC, frais annexes) : ils sont absents ou ne sont plus valides."
+    )]
+    EconomicsMissing,
 }
 
 impl WorkflowError {
@@ -256,6 +263,7 @@ impl WorkflowError {
             Self::Incomplete => "dossier_incomplete",
             Self::BaseIncomplete => "base_incomplete",
             Self::ReasonRequired => "reason_required",
+            Self::EconomicsMissing => "economics_missing",
         }
     }
 }
@@ -306,6 +314,9 @@ pub fn transition(
     if action == Action::RequestValidation && !ctx.complete {
         return Err(WorkflowError::Incomplete);
     }
+    if action == Action::ValidateEconomics && !ctx.economics_ready {
+        return Err(WorkflowError::EconomicsMissing);
+    }
     Ok(to)
 }
 
@@ -317,6 +328,7 @@ pub fn available_actions(status: Status, role: Role) -> Vec<Action> {
         base_complete: true,
         validation_mode: ValidationMode::Manual,
         has_reason: true,
+        economics_ready: true,
     };
     Action::ALL
         .into_iter()
@@ -365,6 +377,18 @@ pub fn writable_tabs(role: Role, status: Status) -> Vec<Tab> {
         .into_iter()
         .filter(|&tab| can_write(role, tab, status))
         .collect()
+}
+
+/// Whether `role` may enter the economic elements in `status`: CFA staff, from the start (they
+/// often know the financing before the parties finish) until the elements are validated; a
+/// reopened dossier's may be corrected again.
+pub fn can_edit_economics(role: Role, status: Status) -> bool {
+    use Status::*;
+    role == Role::Cfa
+        && matches!(
+            status,
+            Draft | InProgress | ValidationRequested | Returned | Validated
+        )
 }
 
 /// Whether `role` may change the niveau de saisie in `status`: it is chosen on Données de base by

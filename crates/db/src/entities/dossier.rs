@@ -30,6 +30,8 @@ pub struct Model {
     pub complete: Option<bool>,
     #[sea_orm(column_type = "Text", nullable)]
     pub search_text: Option<String>,
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub economics: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

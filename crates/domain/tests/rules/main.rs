@@ -5,6 +5,7 @@
 
 mod catalogue;
 mod documents;
+mod economics;
 mod evaluation;
 mod helpers;
 mod patch;

@@ -1,8 +1,8 @@
 use domain::{
     Action, Actor, FieldDef, Role, Status, Tab,
     workflow::{
-        TransitionContext, ValidationMode, WorkflowError, available_actions, can_write,
-        can_write_field, transition,
+        TransitionContext, ValidationMode, WorkflowError, available_actions, can_edit_economics,
+        can_write, can_write_field, transition,
     },
 };
 
@@ -12,6 +12,7 @@ fn ready() -> TransitionContext {
         base_complete: true,
         validation_mode: ValidationMode::Manual,
         has_reason: true,
+        economics_ready: true,
     }
 }
 
@@ -434,4 +435,51 @@ fn only_the_apprentice_and_the_cfa_choose_the_niveau_de_saisie() {
         Role::Alternant,
         Status::Validated
     ));
+}
+
+#[test]
+fn the_cfa_validates_the_economics_only_once_they_are_entered() {
+    let missing = TransitionContext {
+        economics_ready: false,
+        ..ready()
+    };
+    assert_eq!(
+        transition(
+            Status::Validated,
+            Action::ValidateEconomics,
+            user(Role::Cfa),
+            &missing
+        ),
+        Err(WorkflowError::EconomicsMissing)
+    );
+    assert_eq!(
+        transition(
+            Status::Validated,
+            Action::ValidateEconomics,
+            user(Role::Cfa),
+            &ready()
+        ),
+        Ok(Status::EconomicsValidated)
+    );
+}
+
+#[test]
+fn only_the_cfa_enters_economic_elements_and_only_until_they_are_validated() {
+    for status in Status::ALL {
+        for role in Role::ALL {
+            let expected = role == Role::Cfa
+                && !matches!(
+                    status,
+                    Status::EconomicsValidated
+                        | Status::InSignature
+                        | Status::Signed
+                        | Status::Cancelled
+                );
+            assert_eq!(
+                can_edit_economics(role, status),
+                expected,
+                "{role:?} in {status:?}"
+            );
+        }
+    }
 }

@@ -130,6 +130,7 @@ impl Opening {
             contract_end: None,
             complete: None,
             search_text: None,
+            economics: None,
         };
         // A new draft holds the apprentice's identity only: it cannot be complete.
         listing_of(&row.content, false).apply(&mut row);

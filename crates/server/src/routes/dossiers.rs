@@ -24,14 +24,14 @@ use domain::{
     EvaluationSettings, FieldError, FormationDates, NiveauSaisie, Role, Status,
     codes::CerfaVersion,
     patch::{Refusal, review},
-    workflow::{available_actions, can_change_niveau_saisie, writable_tabs},
+    workflow::{available_actions, can_change_niveau_saisie, can_edit_economics, writable_tabs},
 };
 
 use crate::{
     auth::Caller,
     error::{ApiError, etag},
     read_cache::ReadKey,
-    routes::{parse_stored, stored_key},
+    routes::{economics::sees_economics, parse_stored, stored_key},
     startup::AppState,
 };
 
@@ -287,14 +287,16 @@ impl DossierContext {
                     .into_iter()
                     .map(|t| t.key().to_owned())
                     .collect(),
+                edit_economics: can_edit_economics(role, status),
             },
+            economics: sees_economics(role).then(|| self.economics_body(settings)),
             created_at: self.dossier.created_at,
             updated_at: self.dossier.updated_at,
         })
     }
 }
 
-fn with_etag(mut response: HttpResponse, version: i64) -> HttpResponse {
+pub(crate) fn with_etag(mut response: HttpResponse, version: i64) -> HttpResponse {
     if let Ok(value) = HeaderValue::from_str(&etag(version)) {
         response.headers_mut().insert(header::ETAG, value);
     }
@@ -378,7 +380,7 @@ pub async fn get_dossier(
 }
 
 /// The version an `If-Match` header names.
-fn if_match(request: &HttpRequest) -> Result<Vec<i64>, ApiError> {
+pub(crate) fn if_match(request: &HttpRequest) -> Result<Vec<i64>, ApiError> {
     let value = request
         .headers()
         .get(header::IF_MATCH)

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod dev;
 pub mod dossier_lists;
 pub mod dossiers;
+pub mod economics;
 pub mod formations;
 pub mod invitations;
 pub mod me;
@@ -58,6 +59,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(dossier_lists::export_dossiers)
         .service(dossiers::get_dossier)
         .service(dossiers::patch_dossier)
+        .service(economics::put_economics)
         .service(dossiers::dossier_history)
         .service(suivi::suivi)
         .service(workflow::validate_base)

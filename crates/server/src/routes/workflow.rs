@@ -85,6 +85,10 @@ fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
         WorkflowError::BaseIncomplete => {
             ApiError::Validation(missing_fields(evaluation, Tab::Base))
         }
+        WorkflowError::EconomicsMissing => ApiError::Conflict {
+            code: "economics_missing",
+            detail: error.to_string(),
+        },
         WorkflowError::ReasonRequired => ApiError::field(
             "comment",
             "required",
@@ -120,6 +124,7 @@ where
         base_complete: evaluation.tabs.get(Tab::Base).complete,
         validation_mode: parse_stored::<ValidationMode>(&context.formation.validation_mode)?,
         has_reason: comment.is_some(),
+        economics_ready: matches!(context.economics(&settings), Some(Ok(_))),
     };
     let to = transition(from, action, Actor::User(caller.role), &ctx)
         .map_err(|error| refusal(error, &evaluation))?;
@@ -465,8 +470,9 @@ pub async fn return_dossier(
 
 /// Validate the economic elements (CFA staff).
 ///
-/// Financing (NPEC, OPCO, frais annexes including « Premier équipement ») is checked: the
-/// convention de formation becomes available. The parties are e-mailed.
+/// The economic elements entered with `PUT …/economics` (NPEC, OPCO, frais annexes including
+/// « Premier équipement ») must be valid for the dossier as it is now (409 `economics_missing`
+/// otherwise). The convention de formation becomes available; the parties are e-mailed.
 #[utoipa::path(
     tag = "workflow",
     params(("id" = String, Path, description = "The dossier's id")),
@@ -474,7 +480,7 @@ pub async fn return_dossier(
         (status = 200, description = "Economic elements validated", body = DossierBody),
         (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`invalid_transition`: the dossier is not validated", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: the dossier is not validated; `economics_missing`: the economic elements are not entered, or no longer valid", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

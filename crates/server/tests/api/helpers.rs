@@ -297,6 +297,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Enters a dossier's economic elements as `token`, under the version it reads first.
+    pub async fn enter_economics(&self, token: &str, id: &str, economics: &Value) -> Response {
+        let version = self.dossier(token, id).await["version"].as_i64().unwrap();
+        self.request(Method::PUT, &format!("/api/v1/dossiers/{id}/economics"))
+            .bearer_auth(token)
+            .header("if-match", format!("\"v{version}\""))
+            .json(economics)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Sets a formation's mission mode as CFA staff (`token`), sending its other settings back
     /// unchanged.
     pub async fn set_mission(&self, token: &str, formation_id: &str, mission: &str) {
@@ -341,6 +353,18 @@ impl TestApp {
         let mail = self.delivered_mail(email, "Bienvenue").await;
         (invitation, password_in(&mail.text))
     }
+}
+
+/// Economic elements a CFA adviser enters for the complete content's private employer.
+pub fn economics() -> Value {
+    json!({
+        "opco": "atlas",
+        "npecAnnuel": 9000,
+        "repas": 120,
+        "nuitees": 0,
+        "premierEquipement": 300,
+        "mandatEmployeur": true
+    })
 }
 
 /// The domain's complete dossier, moved one year later so that its dates fall within the demo

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use crate::{
     both,
-    helpers::{Backend, assert_problem, complete_content, ok, password_in, patch_of, spawn_app},
+    helpers::{
+        Backend, assert_problem, complete_content, economics, ok, password_in, patch_of, spawn_app,
+    },
 };
 
 both!(
@@ -158,6 +160,7 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
     assert!(available(&validated, "cerfa"));
     assert!(!available(&validated, "convention"));
     let cfa = app.login_demo("cfa").await;
+    ok(app.enter_economics(&cfa, &id, &economics()).await).await;
     ok(app
         .post_json(
             Some(&cfa),

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::{
     both,
     helpers::{
-        Backend, TestApp, assert_problem, complete_content, ok, password_in, patch_of, spawn_app,
+        Backend, TestApp, assert_problem, complete_content, economics, ok, password_in, patch_of,
+        spawn_app,
     },
 };
 
@@ -25,6 +26,8 @@ both!(
     suivi_info_tells_the_story_the_documents_and_the_contacts,
     an_apprentice_who_found_an_employer_invites_the_contact_later,
     requiring_the_mission_updates_the_completeness_the_lists_show,
+    the_cfa_enters_the_economic_elements_which_staff_alone_see_and_the_history_keeps,
+    economic_elements_that_no_longer_fit_the_dossier_are_reported,
 );
 
 async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Response {
@@ -222,10 +225,17 @@ async fn a_complete_dossier_is_validated_by_its_formation_and_frozen_until_reope
         .await;
     assert_problem(frozen, 409, "dossier_frozen").await;
 
-    let economics = act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
-    assert_eq!(economics.status(), 200);
+    let too_early = act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
+    assert_problem(too_early, 409, "economics_missing").await;
+    ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
+    let validated = act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
+    assert_eq!(validated.status(), 200);
     app.delivered_mail("alternant@demo.opuntia.test", "convention")
         .await;
+    let frozen = app
+        .enter_economics(&cfa, DEMO_DOSSIER, &json!({"opco": "akto", "npecAnnuel": 1}))
+        .await;
+    assert_problem(frozen, 409, "dossier_frozen").await;
 
     let without_reason = act(&app, &cfa, DEMO_DOSSIER, "reopen", json!({})).await;
     let problem = assert_problem(without_reason, 422, "validation_failed").await;
@@ -508,9 +518,10 @@ async fn suivi_info_tells_the_story_the_documents_and_the_contacts(backend: Back
     assert_eq!(document(&validated, "cerfa")["available"], true);
     assert_eq!(document(&validated, "convention")["available"], false);
     let cfa = app.login_demo("cfa").await;
+    ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
     ok(act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await).await;
-    let economics = suivi(&app, &apprentice, DEMO_DOSSIER).await;
-    assert_eq!(document(&economics, "convention")["available"], true);
+    let validated = suivi(&app, &apprentice, DEMO_DOSSIER).await;
+    assert_eq!(document(&validated, "convention")["available"], true);
 }
 
 /// User guide A.8: the employer was not known at « Valider »; later the apprentice ticks « J'ai
@@ -585,4 +596,148 @@ async fn requiring_the_mission_updates_the_completeness_the_lists_show(backend: 
     );
     let dossier = app.dossier(&cfa, DEMO_DOSSIER).await;
     assert_eq!(dossier["evaluation"]["complete"], false);
+}
+
+async fn the_cfa_enters_the_economic_elements_which_staff_alone_see_and_the_history_keeps(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    complete(&app, DEMO_DOSSIER).await;
+    let cfa = app.login_demo("cfa").await;
+    let responsable = app.login_demo("formation").await;
+    let apprentice = app.login_demo("alternant").await;
+    let employer = app.login_demo("employeur").await;
+
+    let before = app.dossier(&cfa, DEMO_DOSSIER).await;
+    assert_eq!(before["permissions"]["edit_economics"], true);
+    assert_eq!(before["economics"]["values"], Value::Null);
+    assert_eq!(before["economics"]["ready"], false);
+    for party in [&apprentice, &employer] {
+        let seen = app.dossier(party, DEMO_DOSSIER).await;
+        assert!(seen.get("economics").is_none(), "{seen}");
+        assert_eq!(seen["permissions"]["edit_economics"], false);
+        let refused = app
+            .enter_economics(party, DEMO_DOSSIER, &economics())
+            .await;
+        assert_problem(refused, 403, "forbidden").await;
+    }
+    let refused = app
+        .enter_economics(&responsable, DEMO_DOSSIER, &economics())
+        .await;
+    assert_problem(refused, 403, "forbidden").await;
+
+    let invalid = app
+        .enter_economics(
+            &cfa,
+            DEMO_DOSSIER,
+            &json!({"opco": "inconnu", "premierEquipement": 650, "reduction": 1}),
+        )
+        .await;
+    let problem = assert_problem(invalid, 422, "validation_failed").await;
+    let fields: Vec<(&str, &str)> = problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("economics", "unknown_field"),
+            ("npecAnnuel", "required"),
+            ("premierEquipement", "above_ceiling"),
+            ("opco", "unknown_code"),
+        ]
+    );
+    assert_eq!(app.dossier(&cfa, DEMO_DOSSIER).await["version"], before["version"]);
+
+    let stale = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/economics"),
+        )
+        .bearer_auth(&cfa)
+        .header("if-match", "\"v1\"")
+        .json(&economics())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, 412, "stale_version").await;
+
+    let entered: Value = ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
+    assert_eq!(
+        entered["version"].as_i64(),
+        before["version"].as_i64().map(|v| v + 1)
+    );
+    let summary = &entered["economics"]["summary"];
+    assert_eq!(entered["economics"]["ready"], true);
+    assert_eq!(summary["opco_label"], "ATLAS");
+    assert_eq!(summary["plafond_repas"], 360.0);
+    assert_eq!(summary["frais_annexes"], 660.0);
+    assert_eq!(summary["npec_retenu"], 9000.0);
+    // A master's degree (level 7) concluded after 1 July 2025: the employer pays 750 €.
+    assert_eq!(summary["participation_employeur"], 750.0);
+    assert_eq!(entered["economics"]["values"]["premierEquipement"], 300.0);
+    let seen = app.dossier(&responsable, DEMO_DOSSIER).await;
+    assert_eq!(seen["economics"]["summary"], *summary);
+    assert_eq!(seen["permissions"]["edit_economics"], false);
+
+    let mut changed = economics();
+    changed["opco"] = json!("akto");
+    ok(app.enter_economics(&cfa, DEMO_DOSSIER, &changed).await).await;
+    let history: Vec<Value> = app
+        .get_as(&cfa, &format!("/api/v1/dossiers/{DEMO_DOSSIER}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let opco: Vec<(&Value, &Value)> = history
+        .iter()
+        .filter(|entry| entry["field"] == "economics.opco")
+        .map(|entry| (&entry["old"], &entry["new"]))
+        .collect();
+    assert_eq!(
+        opco,
+        vec![
+            (&Value::Null, &json!("atlas")),
+            (&json!("atlas"), &json!("akto"))
+        ]
+    );
+    assert!(
+        history
+            .iter()
+            .filter(|entry| entry["field"] == "economics.opco")
+            .all(|entry| entry["author"]["role"] == "cfa")
+    );
+}
+
+/// The employer turns out to be public after the CFA entered an OPCO: the elements are kept but
+/// reported, and the economic validation waits for them to be corrected.
+async fn economic_elements_that_no_longer_fit_the_dossier_are_reported(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
+
+    ok(app
+        .write(
+            &cfa,
+            DEMO_DOSSIER,
+            &json!({"employeur": {"privePublic": "public"}}),
+        )
+        .await)
+    .await;
+    let body = app.dossier(&cfa, DEMO_DOSSIER).await;
+    assert_eq!(body["economics"]["ready"], false);
+    assert_eq!(body["economics"]["values"]["opco"], "atlas");
+    assert_eq!(body["economics"]["issues"][0]["field"], "opco");
+    assert_eq!(body["economics"]["issues"][0]["code"], "public_employer");
+
+    let corrected = app
+        .enter_economics(&cfa, DEMO_DOSSIER, &json!({"npecAnnuel": 9000}))
+        .await;
+    let corrected: Value = ok(corrected).await;
+    assert_eq!(corrected["economics"]["ready"], true);
+    assert_eq!(
+        corrected["economics"]["summary"]["participation_employeur"],
+        0.0
+    );
 }
