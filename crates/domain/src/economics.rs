@@ -48,23 +48,27 @@ pub const OPCOS: [Opco; 11] = [
     opco("uniformation", "Uniformation (Cohésion sociale)"),
 ];
 
+const fn euros(whole: i64) -> Cents {
+    whole * 100
+}
+
 /// Ceiling the OPCOs fund per meal (3 €).
 pub const MEAL_CEILING: Cents = 300;
 /// Ceiling the OPCOs fund per night (6 €).
 pub const NIGHT_CEILING: Cents = 600;
 /// Ceiling of « Premier équipement pédagogique » (500 €).
-pub const FIRST_EQUIPMENT_CEILING: Cents = 500_00;
+pub const FIRST_EQUIPMENT_CEILING: Cents = euros(500);
 /// Ceiling of the yearly handicap (RQTH) majoration of the NPEC (4 000 €).
-pub const RQTH_MAJORATION_CEILING: Cents = 4_000_00;
+pub const RQTH_MAJORATION_CEILING: Cents = euros(4_000);
 /// The employer's participation for a level 6+ certification (750 €).
-pub const EMPLOYER_PARTICIPATION: Cents = 750_00;
+pub const EMPLOYER_PARTICIPATION: Cents = euros(750);
 /// First conclusion date the employer's participation applies to (décret 2025-585).
 pub const PARTICIPATION_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2025, 7, 1) {
     Some(date) => date,
     None => panic!("1 July 2025 is a date"),
 };
 /// Largest NPEC or reste à charge accepted: far above any real one, it catches typing errors.
-const AMOUNT_CEILING: Cents = 100_000_00;
+const AMOUNT_CEILING: Cents = euros(100_000);
 
 /// The members of the economic elements, as the API names them.
 pub const KEYS: [&str; 10] = [
@@ -241,7 +245,11 @@ pub fn review(input: &Json, facts: &EconomicFacts) -> Result<Economics, Vec<Issu
             message: format!("« {key} » n'est pas un élément économique.").into(),
         })
         .collect();
-    let given = |key: &str| members.get(key).filter(|v| !crate::values::is_blank(Some(v)));
+    let given = |key: &str| {
+        members
+            .get(key)
+            .filter(|v| !crate::values::is_blank(Some(v)))
+    };
 
     let mut amount = |key: &'static str, ceiling: Cents, required: bool| -> Cents {
         match given(key).map(parse_amount) {
@@ -453,7 +461,7 @@ pub fn euros_text(cents: Cents) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push('\u{202f}');
         }
         grouped.push(digit);

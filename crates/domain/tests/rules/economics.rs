@@ -44,7 +44,10 @@ fn entered_elements_round_trip_through_their_stored_form() {
 
     assert_eq!(economics.opco().unwrap().label, "AKTO");
     assert_eq!(economics.premier_equipement(), 350_50);
-    assert_eq!(review(&economics.to_json(), &private_licence()), Ok(economics));
+    assert_eq!(
+        review(&economics.to_json(), &private_licence()),
+        Ok(economics)
+    );
 }
 
 #[test]
@@ -64,13 +67,19 @@ fn a_level_6_contract_concluded_from_july_2025_costs_the_employer_750_euros() {
     let economics = review(&entered(), &private_licence()).unwrap();
 
     let facts = private_licence();
-    assert_eq!(summarise(&economics, &facts).participation_employeur, Some(750_00));
+    assert_eq!(
+        summarise(&economics, &facts).participation_employeur,
+        Some(750_00)
+    );
 
     let before = EconomicFacts {
         conclusion: NaiveDate::from_ymd_opt(2025, 6, 30),
         ..facts
     };
-    assert_eq!(summarise(&economics, &before).participation_employeur, Some(0));
+    assert_eq!(
+        summarise(&economics, &before).participation_employeur,
+        Some(0)
+    );
 
     let bts = EconomicFacts {
         diploma_level: Some(5),
@@ -120,7 +129,10 @@ fn a_public_employer_has_no_opco() {
         vec![("opco", "public_employer")]
     );
     let economics = review(&json!({"npecAnnuel": 8500}), &public).unwrap();
-    assert_eq!(summarise(&economics, &public).participation_employeur, Some(0));
+    assert_eq!(
+        summarise(&economics, &public).participation_employeur,
+        Some(0)
+    );
 }
 
 #[test]

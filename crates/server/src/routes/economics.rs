@@ -27,7 +27,10 @@ use crate::{
 impl DossierContext {
     /// The stored economic elements read against the dossier as it is now: `None` before the
     /// CFA entered any.
-    pub fn economics(&self, settings: &EvaluationSettings) -> Option<Result<Economics, Vec<Issue>>> {
+    pub fn economics(
+        &self,
+        settings: &EvaluationSettings,
+    ) -> Option<Result<Economics, Vec<Issue>>> {
         let stored = self.dossier.economics.as_ref()?;
         Some(review(stored, &self.economic_facts(settings)))
     }
@@ -133,8 +136,9 @@ pub async fn put_economics(
     }
     let now = state.clock.now();
     let settings = context.evaluation_settings(now.date_naive())?;
-    let economics = review(&body, &context.economic_facts(&settings))
-        .map_err(|issues| ApiError::Validation(issues.iter().map(FieldErrorBody::from).collect()))?;
+    let economics = review(&body, &context.economic_facts(&settings)).map_err(|issues| {
+        ApiError::Validation(issues.iter().map(FieldErrorBody::from).collect())
+    })?;
     let stored = economics.to_json();
     let history: Vec<NewChange> = changes(context.dossier.economics.as_ref(), &stored)
         .into_iter()

@@ -233,7 +233,11 @@ async fn a_complete_dossier_is_validated_by_its_formation_and_frozen_until_reope
     app.delivered_mail("alternant@demo.opuntia.test", "convention")
         .await;
     let frozen = app
-        .enter_economics(&cfa, DEMO_DOSSIER, &json!({"opco": "akto", "npecAnnuel": 1}))
+        .enter_economics(
+            &cfa,
+            DEMO_DOSSIER,
+            &json!({"opco": "akto", "npecAnnuel": 1}),
+        )
         .await;
     assert_problem(frozen, 409, "dossier_frozen").await;
 
@@ -616,9 +620,7 @@ async fn the_cfa_enters_the_economic_elements_which_staff_alone_see_and_the_hist
         let seen = app.dossier(party, DEMO_DOSSIER).await;
         assert!(seen.get("economics").is_none(), "{seen}");
         assert_eq!(seen["permissions"]["edit_economics"], false);
-        let refused = app
-            .enter_economics(party, DEMO_DOSSIER, &economics())
-            .await;
+        let refused = app.enter_economics(party, DEMO_DOSSIER, &economics()).await;
         assert_problem(refused, 403, "forbidden").await;
     }
     let refused = app
@@ -648,7 +650,10 @@ async fn the_cfa_enters_the_economic_elements_which_staff_alone_see_and_the_hist
             ("opco", "unknown_code"),
         ]
     );
-    assert_eq!(app.dossier(&cfa, DEMO_DOSSIER).await["version"], before["version"]);
+    assert_eq!(
+        app.dossier(&cfa, DEMO_DOSSIER).await["version"],
+        before["version"]
+    );
 
     let stale = app
         .request(
