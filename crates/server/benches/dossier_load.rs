@@ -6,7 +6,8 @@
 //! concurrent keep-alive connections for a fixed time against, in turn: `GET /health`,
 //! `GET /api/v1/dossiers/{id}` (content, full evaluation, permissions), and
 //! `PATCH /api/v1/dossiers/{id}` with `If-Match` (each connection writes its own dossier, so
-//! every write is accepted and recorded in the history).
+//! every write is accepted and recorded in the history), then reads on 31 connections while the
+//! 32nd writes without pause.
 //!
 //! Run: `OPUNTIA_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 cargo bench -p opuntia-server --bench dossier_load`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -23,6 +24,8 @@ const PHASE: Duration = Duration::from_secs(10);
 
 struct Phase {
     name: &'static str,
+    /// Writes done beside the reads, in the mixed phase.
+    writes: usize,
     requests: usize,
     elapsed: Duration,
     p50: Duration,
@@ -35,11 +38,14 @@ impl Phase {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Load {
     Health,
     Read,
     Write,
+    /// Every connection reads but the first, which writes: reads while writes keep changing
+    /// what the read cache and (on SQLite) the stamp memo hold.
+    Mixed,
 }
 
 async fn drive(
@@ -51,13 +57,27 @@ async fn drive(
     until: Instant,
 ) -> Vec<Duration> {
     let mut latencies = Vec::new();
-    let mut version = 1_i64;
+    // The dossier may have been written in an earlier phase.
+    let mut version = if load == Load::Write {
+        let current: Value = client
+            .get(format!("{address}/api/v1/dossiers/{dossier}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        current["version"].as_i64().unwrap()
+    } else {
+        1
+    };
     let mut day = 1;
     while Instant::now() < until {
         let started = Instant::now();
         let response = match load {
             Load::Health => client.get(format!("{address}/health")).send().await,
-            Load::Read => {
+            Load::Read | Load::Mixed => {
                 client
                     .get(format!("{address}/api/v1/dossiers/{dossier}"))
                     .bearer_auth(&token)
@@ -101,7 +121,13 @@ async fn phase(
     let until = started + PHASE;
     let tasks: Vec<_> = dossiers
         .iter()
-        .map(|dossier| {
+        .enumerate()
+        .map(|(n, dossier)| {
+            let load = match load {
+                Load::Mixed if n == 0 => Load::Write,
+                Load::Mixed => Load::Read,
+                other => other,
+            };
             tokio::spawn(drive(
                 client.clone(),
                 address.to_owned(),
@@ -113,14 +139,21 @@ async fn phase(
         })
         .collect();
     let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await.unwrap());
+    let mut writes = 0;
+    for (n, task) in tasks.into_iter().enumerate() {
+        let done = task.await.unwrap();
+        if load == Load::Mixed && n == 0 {
+            writes = done.len();
+        } else {
+            latencies.extend(done);
+        }
     }
     let elapsed = started.elapsed();
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     Phase {
         name,
+        writes,
         requests: latencies.len(),
         elapsed,
         p50: at(0.50),
@@ -170,13 +203,14 @@ async fn run(backend: &str, database_url: Option<String>) {
         .map(|r| r["dossier_id"].as_str().unwrap().to_owned())
         .collect();
 
-    // `OPUNTIA_LOAD_ONLY=read` runs one phase (for profiling).
+    // `OPUNTIA_LOAD_ONLY=read` runs one phase (for profiling): health, read, write or mixed.
     let only = std::env::var("OPUNTIA_LOAD_ONLY").unwrap_or_default();
     let mut phases = Vec::new();
     for (name, load, key) in [
         ("GET /health", Load::Health, "health"),
         ("GET /api/v1/dossiers/{id}", Load::Read, "read"),
         ("PATCH /api/v1/dossiers/{id}", Load::Write, "write"),
+        ("GET beside 1 writing conn.", Load::Mixed, "mixed"),
     ] {
         if only.is_empty() || only == key {
             phases.push(phase(name, load, &address, &token, &dossiers).await);
@@ -191,8 +225,15 @@ async fn run(backend: &str, database_url: Option<String>) {
             p.p99.as_secs_f64() * 1000.0,
             p.requests
         );
+        if p.writes > 0 {
+            println!(
+                "{backend}: {:<28} {:>8.0} writes/s beside those reads",
+                "",
+                p.writes as f64 / p.elapsed.as_secs_f64()
+            );
+        }
     }
-    if let [health, reads, _] = phases.as_slice() {
+    if let [health, reads, ..] = phases.as_slice() {
         println!(
             "{backend}: reads at {:.0} % of /health throughput",
             reads.per_second() / health.per_second() * 100.0

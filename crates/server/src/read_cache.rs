@@ -3,14 +3,22 @@
 //! rules look at it), and when the formation and its variant last changed. A key that matches
 //! is an answer that is still right, on every server instance; nothing is ever invalidated,
 //! old entries just age out.
+//!
+//! Finding the key still takes a small query (the dossier's [`Stamp`]). On SQLite, where this
+//! process is the database's only writer, [`StampMemo`] spares that query too: it keeps stamps
+//! read since the last write transaction, and every write transaction's end forgets them all.
 
 use std::{
     collections::{HashMap, VecDeque},
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
+use db::queries::dossiers::Stamp;
 use domain::Role;
 
 /// What an answer depends on.
@@ -75,9 +83,113 @@ impl ReadCache {
     }
 }
 
+/// Dossier stamps read since the last write transaction ended, for a database that only this
+/// process writes (SQLite). Each write transaction's end starts a new generation
+/// ([`StampMemo::forget_all`], called by `AppState::begin_write`'s guard after the commit); a
+/// stamp is given back only in the generation it was read in, so a write anywhere — a dossier, a
+/// formation, a variant — makes every dossier read ask the database again.
+pub struct StampMemo {
+    generation: AtomicU64,
+    stamps: Mutex<HashMap<String, (u64, Stamp)>>,
+    capacity: usize,
+}
+
+impl StampMemo {
+    /// A memo of at most `capacity` stamps.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            stamps: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// The current generation: read it before the query whose stamp goes to [`StampMemo::put`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The stamp of dossier `id`, if it was read since the last write ended.
+    pub fn get(&self, id: &str) -> Option<Stamp> {
+        let stamps = self.stamps.lock().ok()?;
+        let (read_in, stamp) = stamps.get(id)?;
+        (*read_in == self.generation()).then(|| stamp.clone())
+    }
+
+    /// Keeps a stamp read by a query that started in generation `read_in`; a write that ended
+    /// meanwhile makes it worthless, and it is not kept.
+    pub fn put(&self, stamp: Stamp, read_in: u64) {
+        let Ok(mut stamps) = self.stamps.lock() else {
+            return;
+        };
+        if read_in != self.generation() {
+            return;
+        }
+        if stamps.len() >= self.capacity {
+            stamps.retain(|_, (generation, _)| *generation == read_in);
+            if stamps.len() >= self.capacity {
+                stamps.clear();
+            }
+        }
+        stamps.insert(stamp.id.clone(), (read_in, stamp));
+    }
+
+    /// Starts a new generation: every stamp kept so far is forgotten.
+    pub fn forget_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stamp(version: i64) -> Stamp {
+        Stamp {
+            id: "d".into(),
+            version,
+            apprentice_id: "a".into(),
+            employer_id: None,
+            formation_id: "f".into(),
+            formation_updated_at: DateTime::<Utc>::MIN_UTC,
+            variant_updated_at: DateTime::<Utc>::MIN_UTC,
+        }
+    }
+
+    #[test]
+    fn a_stamp_is_given_back_until_a_write_ends() {
+        let memo = StampMemo::new(8);
+        memo.put(stamp(1), memo.generation());
+        assert_eq!(memo.get("d"), Some(stamp(1)));
+
+        memo.forget_all();
+
+        assert_eq!(memo.get("d"), None);
+    }
+
+    #[test]
+    fn a_stamp_read_while_a_write_ended_is_not_kept() {
+        let memo = StampMemo::new(8);
+        let read_in = memo.generation();
+        memo.forget_all();
+
+        memo.put(stamp(1), read_in);
+
+        assert_eq!(memo.get("d"), None);
+    }
+
+    #[test]
+    fn a_full_memo_makes_room() {
+        let memo = StampMemo::new(1);
+        memo.put(stamp(1), memo.generation());
+        let mut other = stamp(1);
+        other.id = "e".into();
+
+        memo.put(other.clone(), memo.generation());
+
+        assert_eq!(memo.get("e"), Some(other));
+        assert_eq!(memo.get("d"), None);
+    }
 
     fn key(version: i64) -> ReadKey {
         ReadKey {

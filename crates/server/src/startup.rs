@@ -51,7 +51,26 @@ pub struct AppState {
     /// here instead (fairly, first come first served) keeps each wait short. `None` on
     /// PostgreSQL, whose writers do not block each other.
     write_queue: Option<tokio::sync::Mutex<()>>,
+    /// Dossier stamps read since the last write, on SQLite only: this process is then the
+    /// database's only writer, and every write transaction goes through [`AppState::begin_write`],
+    /// which forgets them when it ends. `None` on PostgreSQL, which other instances may write.
+    pub stamps: Option<crate::read_cache::StampMemo>,
     public_url: String,
+}
+
+/// Held for the length of a write transaction: its place in SQLite's write queue. Dropped after
+/// the commit (or the rollback), it forgets the dossier stamps read before.
+pub struct WriteGuard<'a> {
+    _queued: Option<tokio::sync::MutexGuard<'a, ()>>,
+    stamps: Option<&'a crate::read_cache::StampMemo>,
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(stamps) = self.stamps {
+            stamps.forget_all();
+        }
+    }
 }
 
 impl AppState {
@@ -65,20 +84,19 @@ impl AppState {
         format!("{}/", self.public_url)
     }
 
-    /// Begins a write transaction, after the writes queued before it on SQLite; keep the guard
-    /// until the transaction ends.
+    /// Begins a write transaction, after the writes queued before it on SQLite. Every write
+    /// goes through here; keep the guard until the transaction has ended (bind it before the
+    /// transaction, so that it drops after it).
     pub async fn begin_write(
         &self,
-    ) -> Result<
-        (
-            Option<tokio::sync::MutexGuard<'_, ()>>,
-            db::DatabaseTransaction,
-        ),
-        db::DbError,
-    > {
-        let guard = match &self.write_queue {
+    ) -> Result<(WriteGuard<'_>, db::DatabaseTransaction), db::DbError> {
+        let queued = match &self.write_queue {
             Some(queue) => Some(queue.lock().await),
             None => None,
+        };
+        let guard = WriteGuard {
+            _queued: queued,
+            stamps: self.stamps.as_ref(),
         };
         use db::TransactionTrait;
         Ok((guard, self.db.begin().await?))
@@ -172,8 +190,8 @@ impl Application {
         };
         tokio::spawn(worker.run());
 
-        let write_queue = (db::ConnectionTrait::get_database_backend(&db) == db::DbBackend::Sqlite)
-            .then(|| tokio::sync::Mutex::new(()));
+        let sqlite = db::ConnectionTrait::get_database_backend(&db) == db::DbBackend::Sqlite;
+        let write_queue = sqlite.then(|| tokio::sync::Mutex::new(()));
         let state = web::Data::new(AppState {
             db,
             settings,
@@ -184,6 +202,7 @@ impl Application {
             // ~10 KB an answer: at most ~20 MB.
             read_cache: crate::read_cache::ReadCache::new(2048),
             write_queue,
+            stamps: sqlite.then(|| crate::read_cache::StampMemo::new(8192)),
             public_url,
         });
         let app_state = state.clone();

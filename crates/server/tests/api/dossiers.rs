@@ -539,7 +539,17 @@ async fn a_read_after_any_change_never_shows_the_old_answer(backend: Backend) {
         true
     );
 
+    let before_economics = read(&app, &cfa).await;
+    assert_eq!(before_economics["economics"]["values"], Value::Null);
+    let entered = app
+        .enter_economics(&cfa, DEMO_DOSSIER, &crate::helpers::economics())
+        .await;
+    assert_eq!(entered.status(), 200);
+    let after_economics = read(&app, &cfa).await;
+    assert_eq!(after_economics["version"], 3);
+    assert_eq!(after_economics["economics"]["values"]["opco"], "atlas");
+
     app.state.clock.advance(chrono::Duration::days(1));
     let apprentice = app.login_demo("alternant").await;
-    assert_eq!(read(&app, &apprentice).await["version"], 2);
+    assert_eq!(read(&app, &apprentice).await["version"], 3);
 }
