@@ -390,8 +390,28 @@ pub async fn get_dossier(
     ))
 }
 
-/// The version an `If-Match` header names.
-pub(crate) fn if_match(request: &HttpRequest) -> Result<Vec<i64>, ApiError> {
+/// Refuses a write whose `If-Match` does not name the dossier's `current` version: 428 without
+/// it, 412 with the current version when stale.
+pub(crate) fn expect_version(request: &HttpRequest, current: i64) -> Result<(), ApiError> {
+    if if_match(request)?.contains(&current) {
+        Ok(())
+    } else {
+        Err(ApiError::StaleVersion(current))
+    }
+}
+
+/// The 412 of a write whose version-guarded UPDATE found the dossier changed meanwhile, naming
+/// the version that won.
+pub(crate) async fn lost_race(state: &AppState, id: &str) -> ApiError {
+    match db::queries::dossiers::by_id(&state.db, id).await {
+        Ok(Some(latest)) => ApiError::StaleVersion(latest.version),
+        Ok(None) => not_found(),
+        Err(error) => error.into(),
+    }
+}
+
+/// The versions an `If-Match` header names.
+fn if_match(request: &HttpRequest) -> Result<Vec<i64>, ApiError> {
     let value = request
         .headers()
         .get(header::IF_MATCH)
@@ -492,11 +512,8 @@ pub async fn patch_dossier(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_scope(TokenScope::DossiersWrite)?;
     let mut context = load_visible(&state, &caller, &id).await?;
-    let expected = if_match(&request)?;
     let current = context.dossier.version;
-    if !expected.contains(&current) {
-        return Err(ApiError::StaleVersion(current));
-    }
+    expect_version(&request, current)?;
     let status = context.status()?;
     if status.is_frozen() {
         return Err(ApiError::Frozen(status.label().to_owned()));
@@ -582,10 +599,7 @@ pub async fn patch_dossier(
     .await?;
     if !saved {
         drop(txn);
-        let latest = db::queries::dossiers::by_id(&state.db, &context.dossier.id)
-            .await?
-            .ok_or_else(not_found)?;
-        return Err(ApiError::StaleVersion(latest.version));
+        return Err(lost_race(&state, &context.dossier.id).await);
     }
     db::queries::history::record(&txn, history).await?;
     txn.commit().await.map_err(db::DbError::from)?;

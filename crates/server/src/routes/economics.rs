@@ -20,7 +20,7 @@ use serde_json::Value as Json;
 use crate::{
     auth::Caller,
     error::ApiError,
-    routes::dossiers::{DossierContext, if_match, load_visible, with_etag},
+    routes::dossiers::{DossierContext, expect_version, load_visible, lost_race, with_etag},
     startup::AppState,
 };
 
@@ -120,9 +120,7 @@ pub async fn put_economics(
         return Err(ApiError::Forbidden);
     }
     let current = context.dossier.version;
-    if !if_match(&request)?.contains(&current) {
-        return Err(ApiError::StaleVersion(current));
-    }
+    expect_version(&request, current)?;
     let status = context.status()?;
     if !can_edit_economics(caller.role, status) {
         return Err(if status.is_frozen() {
@@ -172,10 +170,7 @@ pub async fn put_economics(
     .await?;
     if !saved {
         drop(txn);
-        let latest = db::queries::dossiers::by_id(&state.db, &context.dossier.id)
-            .await?
-            .map_or(current, |row| row.version);
-        return Err(ApiError::StaleVersion(latest));
+        return Err(lost_race(&state, &context.dossier.id).await);
     }
     db::queries::history::record(&txn, history).await?;
     txn.commit().await.map_err(db::DbError::from)?;
