@@ -14,7 +14,7 @@ use std::{
 };
 
 /// Crates compiled for the browser: they must build for wasm32 and depend on no server crate.
-const WASM_CRATES: &[&str] = &["opuntia-domain", "opuntia-api-types"];
+const WASM_CRATES: &[&str] = &["opuntia-domain", "opuntia-api-types", "opuntia-frontend"];
 /// Crates that must never reach the browser bundle.
 const SERVER_ONLY: &[&str] = &["sea-orm", "sqlx", "actix-web", "tokio", "lettre", "argon2"];
 const WASM_TARGET: &str = "wasm32-unknown-unknown";

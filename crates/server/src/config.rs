@@ -78,6 +78,8 @@ pub struct ServerSettings {
     pub bulk_limit: usize,
     /// Trust `X-Forwarded-For` for the client address.
     pub trust_forwarded_for: bool,
+    /// The browser app Trunk built; empty: this checkout's `frontend/dist`.
+    pub frontend_dir: PathBuf,
 }
 
 /// Storage.
@@ -232,7 +234,17 @@ impl Settings {
         Ok(())
     }
 
-    /// The database URL: the configured one, or the SQLite file in the data directory.
+    /// The browser app's directory: the configured one, or this checkout's `frontend/dist`
+    /// (found from where the server was compiled, never from the working directory).
+    pub fn frontend_dir(&self) -> PathBuf {
+        if self.server.frontend_dir.as_os_str().is_empty() {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../frontend/dist"))
+        } else {
+            self.server.frontend_dir.clone()
+        }
+    }
+
+    /// The database to open: the configured URL, or a SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         let url = self.database.url.expose();
         if url.is_empty() {

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod frontend;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;

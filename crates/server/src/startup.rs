@@ -279,7 +279,7 @@ fn app(
                     .finish()
             }),
         )
-        .default_service(web::to(error::not_found))
+        .default_service(web::to(crate::frontend::serve))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(record_metrics))
         .wrap(tracing_actix_web::TracingLogger::default())

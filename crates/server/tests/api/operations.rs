@@ -12,6 +12,7 @@ both!(
     health_answers_ok_when_the_database_does,
     metrics_count_requests_by_route_pattern,
     an_unknown_route_answers_a_problem_json_404,
+    the_browser_app_is_served_with_its_assets_and_for_every_page_path,
     malformed_json_answers_a_problem_json_400,
     a_body_of_the_wrong_type_answers_415,
     an_oversized_body_answers_413,
@@ -220,4 +221,62 @@ fn every_core_endpoint_is_documented() {
             "{method} {path} has a description"
         );
     }
+}
+
+async fn the_browser_app_is_served_with_its_assets_and_for_every_page_path(backend: Backend) {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><title>Opuntia</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app-1a2b.wasm"), b"\0asm").unwrap();
+    let dir = dist.path().to_owned();
+    let app = crate::helpers::spawn_app_with(backend, move |settings| {
+        settings.server.frontend_dir = dir;
+    })
+    .await;
+
+    for page in ["/", "/dossiers/123", "/mot-de-passe/nouveau?token=abc"] {
+        let response = app.request(Method::GET, page).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{page}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(response.headers()["cache-control"], "no-cache");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>Opuntia</title>")
+        );
+    }
+    let asset = app
+        .request(Method::GET, "/app-1a2b.wasm")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 200);
+    assert_eq!(asset.headers()["content-type"], "application/wasm");
+    assert!(
+        asset.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+
+    let api = app
+        .request(Method::GET, "/api/v1/nothing-here")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(api, 404, "not_found").await;
+    let outside = app
+        .request(Method::GET, "/..%2F..%2Fetc%2Fpasswd")
+        .send()
+        .await
+        .unwrap();
+    assert!(!outside.text().await.unwrap().contains("root:"));
 }

@@ -1,0 +1,102 @@
+//! The browser app, served from the same origin as the API: the files Trunk built, and
+//! `index.html` for every other page path, so that deep links — `/dossiers/…`, the reset link
+//! `/mot-de-passe/nouveau?token=…` — open the app. API paths never fall back to it: an unknown
+//! one keeps its problem+json 404.
+
+use std::path::Path;
+
+use actix_web::{HttpRequest, HttpResponse, http::Method, http::header, web};
+
+use crate::{error::ApiError, startup::AppState};
+
+/// Paths that belong to the API or to operations, never to the app.
+fn is_api(path: &str) -> bool {
+    ["/api/", "/health", "/metrics"]
+        .iter()
+        .any(|prefix| path == prefix.trim_end_matches('/') || path.starts_with(prefix))
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A file name Trunk writes: flat, no path separators, no dot-dot.
+fn asset_name(path: &str) -> Option<&str> {
+    let name = path.strip_prefix('/')?;
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    plain.then_some(name)
+}
+
+async fn read(dir: &Path, name: &str) -> Option<Vec<u8>> {
+    tokio::fs::read(dir.join(name)).await.ok()
+}
+
+/// Every request no route took.
+pub async fn serve(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let path = request.path();
+    if is_api(path) || !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return crate::error::not_found().await;
+    }
+    let dir = state.settings.frontend_dir();
+    if let Some(name) = asset_name(path).filter(|name| *name != "index.html")
+        && let Some(bytes) = read(&dir, name).await
+    {
+        // Trunk puts a content hash in every asset's name: it may be kept for good.
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, content_type(name)))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+            .body(bytes));
+    }
+    match read(&dir, "index.html").await {
+        Some(index) => Ok(HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(index)),
+        None => Ok(HttpResponse::ServiceUnavailable()
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .body(concat!(
+                "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Opuntia</title></head>",
+                "<body><h1>Opuntia</h1><p>L'application web n'est pas construite : lancez <code>cargo xtask run</code>, ",
+                "qui la construit puis la sert. L'API répond déjà sous <a href=\"/api/docs/\">/api/docs</a>.</p></body></html>"
+            ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_flat_file_names_are_assets() {
+        assert_eq!(asset_name("/app-1a2b.wasm"), Some("app-1a2b.wasm"));
+        assert_eq!(asset_name("/../etc/passwd"), None);
+        assert_eq!(asset_name("/dossiers/123"), None);
+        assert_eq!(asset_name("/.env"), None);
+        assert_eq!(asset_name("/"), None);
+    }
+
+    #[test]
+    fn api_paths_never_fall_back_to_the_app() {
+        assert!(is_api("/api/v1/nothing-here"));
+        assert!(is_api("/health"));
+        assert!(!is_api("/dossiers/123"));
+        assert!(!is_api("/apiculture"));
+    }
+}

@@ -1,0 +1,114 @@
+//! The one place that talks HTTP: relative `/api` paths (the app is served by the same origin),
+//! the bearer token, JSON in and out, and every non-2xx answer read as a [`Problem`].
+
+use api_types::Problem;
+use gloo_net::http::{Method, RequestBuilder};
+use serde::{Serialize, de::DeserializeOwned};
+
+/// What a request may send.
+pub enum Body<'a> {
+    /// Nothing.
+    Empty,
+    /// JSON, with its content type (`application/json`, `application/merge-patch+json`).
+    Json(&'a serde_json::Value, &'static str),
+    /// Text with its content type (a CSV file).
+    Text(String, &'static str),
+}
+
+/// One request.
+pub struct Call<'a> {
+    pub method: Method,
+    pub path: String,
+    pub token: Option<&'a str>,
+    pub body: Body<'a>,
+    pub if_match: Option<String>,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(method: Method, path: impl Into<String>, token: Option<&'a str>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            token,
+            body: Body::Empty,
+            if_match: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn json(mut self, body: &'a serde_json::Value) -> Self {
+        self.body = Body::Json(body, "application/json");
+        self
+    }
+}
+
+/// Sends `call` and reads the answer's JSON body; a non-2xx answer becomes its problem, a
+/// network failure a problem of our own. (The dossier's version travels in its body as well as
+/// in its `ETag`, so the body is all the app needs.)
+pub async fn fetch<T: DeserializeOwned>(call: Call<'_>) -> Result<T, Problem> {
+    let mut builder = RequestBuilder::new(&call.path).method(call.method);
+    if let Some(token) = call.token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(tag) = &call.if_match {
+        builder = builder.header("If-Match", tag);
+    }
+    for (name, value) in &call.headers {
+        builder = builder.header(name, value);
+    }
+    builder = builder.header("Accept", "application/json");
+    let request = match call.body {
+        Body::Empty => builder.build(),
+        Body::Json(value, content_type) => builder
+            .header("Content-Type", content_type)
+            .body(value.to_string()),
+        Body::Text(text, content_type) => builder.header("Content-Type", content_type).body(text),
+    }
+    .map_err(|_| offline())?;
+    let response = request.send().await.map_err(|_| offline())?;
+    if response.ok() {
+        let text = response.text().await.map_err(|_| offline())?;
+        // 204 and other empty answers deserialise from `null`.
+        let text = if text.is_empty() { "null".into() } else { text };
+        return serde_json::from_str(&text).map_err(|_| unreadable(response.status()));
+    }
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(problem),
+        Err(_) => Err(unreadable(status)),
+    }
+}
+
+/// A JSON body from any serialisable value.
+pub fn to_json(value: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+fn offline() -> Problem {
+    Problem::new(0, "network_error", "Serveur injoignable").with_detail(
+        "Le serveur ne répond pas : vérifiez votre connexion puis réessayez. Vos saisies sont conservées dans la page.",
+    )
+}
+
+fn unreadable(status: u16) -> Problem {
+    Problem::new(status, "unreadable_answer", "Réponse inattendue")
+        .with_detail("Le serveur a répondu de façon inattendue. Réessayez dans un instant.")
+}
+
+/// Sends `call` and answers the body as text (a CSV export).
+pub async fn text(call: Call<'_>) -> Result<String, Problem> {
+    let mut builder = RequestBuilder::new(&call.path).method(call.method);
+    if let Some(token) = call.token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = builder.send().await.map_err(|_| offline())?;
+    if response.ok() {
+        return response.text().await.map_err(|_| offline());
+    }
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(problem),
+        Err(_) => Err(unreadable(status)),
+    }
+}

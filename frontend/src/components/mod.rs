@@ -1,0 +1,82 @@
+//! Pieces shared by the pages.
+
+pub mod field;
+pub mod notice;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// The value of the input, select or textarea an event came from.
+pub fn value_of(event: &Event) -> String {
+    let Some(target) = event.target() else {
+        return String::new();
+    };
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        return input.value();
+    }
+    if let Some(select) = target.dyn_ref::<HtmlSelectElement>() {
+        return select.value();
+    }
+    if let Some(area) = target.dyn_ref::<HtmlTextAreaElement>() {
+        return area.value();
+    }
+    String::new()
+}
+
+/// Whether the checkbox an event came from is ticked.
+pub fn checked_of(event: &Event) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|input| input.checked())
+}
+
+/// A callback setting a text state from an input's `oninput`.
+pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |event: InputEvent| state.set(value_of(&event)))
+}
+
+/// A labelled text input bound to a state.
+#[derive(Properties, PartialEq)]
+pub struct TextInputProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: UseStateHandle<String>,
+    #[prop_or(AttrValue::Static("text"))]
+    pub kind: AttrValue,
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+    #[prop_or_default]
+    pub required: bool,
+    #[prop_or_default]
+    pub help: Option<AttrValue>,
+}
+
+#[component]
+pub fn TextInput(props: &TextInputProps) -> Html {
+    let help_id = format!("{}-aide", props.id);
+    html! {
+        <div class="champ">
+            <label for={props.id.clone()}>
+                { props.label.clone() }
+                if props.required { <span class="obligatoire" aria-hidden="true">{ " *" }</span> }
+            </label>
+            <input
+                id={props.id.clone()}
+                name={props.id.clone()}
+                type={props.kind.clone()}
+                value={(*props.value).clone()}
+                oninput={bind(&props.value)}
+                required={props.required}
+                autocomplete={props.autocomplete.clone()}
+                aria-describedby={props.help.as_ref().map(|_| help_id.clone())}
+                data-testid={props.id.clone()}
+            />
+            if let Some(help) = &props.help {
+                <p class="aide" id={help_id}>{ help.clone() }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,476 @@
+//! The staff dashboard (formation managers and CFA staff): counts per status, the filterable
+//! list of their scope's dossiers with each one's progress, the CSV export, and inviting one
+//! apprentice or many from a CSV file with a per-row report.
+
+use api_types::{
+    dossiers::{DossierCountsBody, DossierListBody},
+    formations::FormationSummaryBody,
+    invitations::{BulkInvitationResponse, BulkRowStatus, InvitationRequest},
+};
+use domain::Status;
+use gloo_net::http::Method;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::{
+    api::{self, Body, Call, to_json},
+    app::Route,
+    components::{
+        TextInput,
+        notice::{Notice, NoticeArea},
+        value_of,
+    },
+    state::session::SessionHandle,
+};
+
+/// The list's filters.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Filters {
+    formation_id: String,
+    status: String,
+    complete: String,
+    words: String,
+    sort: String,
+    page: u64,
+}
+
+impl Filters {
+    fn query(&self) -> String {
+        let mut parts = Vec::new();
+        let mut add = |name: &str, value: &str| {
+            if !value.is_empty() {
+                parts.push(format!("{name}={}", js_sys::encode_uri_component(value)));
+            }
+        };
+        add("formation_id", &self.formation_id);
+        add("status", &self.status);
+        add("complete", &self.complete);
+        add("q", self.words.trim());
+        add("sort", &self.sort);
+        let page = self.page.max(1).to_string();
+        add("page", &page);
+        add("per_page", "25");
+        parts.join("&")
+    }
+}
+
+#[component]
+pub fn Dashboard() -> Html {
+    let session = use_context::<SessionHandle>();
+    let token = session.as_ref().and_then(|s| s.token.clone());
+    let filters = use_state(Filters::default);
+    let counts = use_state(|| None::<DossierCountsBody>);
+    let list = use_state(|| None::<DossierListBody>);
+    let formations = use_state(Vec::<FormationSummaryBody>::new);
+    let notice = use_state(|| None::<Notice>);
+    let refreshed = use_state(|| 0_u32);
+
+    {
+        let (counts, list, formations, notice, token) = (
+            counts.clone(),
+            list.clone(),
+            formations.clone(),
+            notice.clone(),
+            token.clone(),
+        );
+        use_effect_with(
+            ((*filters).clone(), *refreshed, token.clone()),
+            move |(filters, _, _)| {
+                let filters = filters.clone();
+                yew::platform::spawn_local(async move {
+                    let Some(token) = token else { return };
+                    let scope = if filters.formation_id.is_empty() {
+                        String::new()
+                    } else {
+                        format!("?formation_id={}", filters.formation_id)
+                    };
+                    match api::fetch::<DossierCountsBody>(Call::new(
+                        Method::GET,
+                        format!("/api/v1/dossiers/counts{scope}"),
+                        Some(&token),
+                    ))
+                    .await
+                    {
+                        Ok(body) => counts.set(Some(body)),
+                        Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                    }
+                    match api::fetch::<DossierListBody>(Call::new(
+                        Method::GET,
+                        format!("/api/v1/dossiers?{}", filters.query()),
+                        Some(&token),
+                    ))
+                    .await
+                    {
+                        Ok(body) => list.set(Some(body)),
+                        Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                    }
+                    if let Ok(found) = api::fetch::<Vec<FormationSummaryBody>>(Call::new(
+                        Method::GET,
+                        "/api/v1/formations",
+                        Some(&token),
+                    ))
+                    .await
+                    {
+                        formations.set(found);
+                    }
+                });
+            },
+        );
+    }
+    let Some(token) = token else {
+        return html! { <Redirect<Route> to={Route::Home} /> };
+    };
+    let set_filter = |apply: fn(&mut Filters, String)| {
+        let filters = filters.clone();
+        Callback::from(move |event: Event| {
+            let mut next = (*filters).clone();
+            apply(&mut next, value_of(&event));
+            next.page = 1;
+            filters.set(next);
+        })
+    };
+    let on_words = {
+        let filters = filters.clone();
+        Callback::from(move |event: InputEvent| {
+            let mut next = (*filters).clone();
+            next.words = value_of(&event);
+            next.page = 1;
+            filters.set(next);
+        })
+    };
+    let page_to = |page: u64| {
+        let filters = filters.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*filters).clone();
+            next.page = page;
+            filters.set(next);
+        })
+    };
+    let export = {
+        let (filters, token, notice) = (filters.clone(), token.clone(), notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (query, token, notice) = (filters.query(), token.clone(), notice.clone());
+            yew::platform::spawn_local(async move {
+                let path = format!("/api/v1/dossiers/export?{query}");
+                match api::download(&path, &token).await {
+                    Ok(text) => save_file("dossiers.csv", &text, "text/csv;charset=utf-8"),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    let on_invited = {
+        let refreshed = refreshed.clone();
+        Callback::from(move |_| refreshed.set(*refreshed + 1))
+    };
+    let current = (*filters).clone();
+    html! {
+        <main id="contenu" class="page tableau">
+            <h1>{ "Tableau de bord" }</h1>
+            <NoticeArea notice={(*notice).clone()} />
+            if let Some(counts) = &*counts {
+                <section aria-labelledby="titre-compteurs">
+                    <h2 id="titre-compteurs">{ "Dossiers par statut" }</h2>
+                    <ul class="compteurs" data-testid="counts">
+                        <li data-testid="count-total"><strong>{ counts.total }</strong>{ " au total" }</li>
+                        <li data-testid="count-complete"><strong>{ counts.complete }</strong>{ " complets" }</li>
+                        { for Status::ALL.iter().filter(|s| counts.by_status.get(s.key()).copied().unwrap_or(0) > 0).map(|s| html! {
+                            <li data-testid={format!("count-{}", s.key())}>
+                                <strong>{ counts.by_status.get(s.key()).copied().unwrap_or(0) }</strong>{ format!(" {}", s.label()) }
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
+            <section aria-labelledby="titre-liste">
+                <h2 id="titre-liste">{ "Dossiers" }</h2>
+                <form class="filtres" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())} role="search">
+                    <div class="champ">
+                        <label for="filtre-formation">{ "Formation" }</label>
+                        <select id="filtre-formation" onchange={set_filter(|f, v| f.formation_id = v)} data-testid="filter-formation">
+                            <option value="">{ "Toutes" }</option>
+                            { for formations.iter().map(|f| html! { <option value={f.id.clone()} selected={current.formation_id == f.id}>{ &f.title }</option> }) }
+                        </select>
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-statut">{ "Statut" }</label>
+                        <select id="filtre-statut" onchange={set_filter(|f, v| f.status = v)} data-testid="filter-status">
+                            <option value="">{ "Tous" }</option>
+                            { for Status::ALL.iter().map(|s| html! { <option value={s.key()} selected={current.status == s.key()}>{ s.label() }</option> }) }
+                        </select>
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-complet">{ "Complétude" }</label>
+                        <select id="filtre-complet" onchange={set_filter(|f, v| f.complete = v)} data-testid="filter-complete">
+                            <option value="">{ "Tous" }</option>
+                            <option value="true">{ "Complets" }</option>
+                            <option value="false">{ "À compléter" }</option>
+                        </select>
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-texte">{ "Rechercher (nom, courriel, SIRET)" }</label>
+                        <input id="filtre-texte" type="search" value={current.words.clone()} oninput={on_words} data-testid="filter-words" />
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-tri">{ "Trier par" }</label>
+                        <select id="filtre-tri" onchange={set_filter(|f, v| f.sort = v)}>
+                            <option value="-updated_at">{ "Dernière modification" }</option>
+                            <option value="name">{ "Nom de l'alternant" }</option>
+                            <option value="status">{ "Statut" }</option>
+                            <option value="contract_start">{ "Début du contrat" }</option>
+                        </select>
+                    </div>
+                </form>
+                <button type="button" class="secondaire" onclick={export} data-testid="export">{ "Exporter la liste (CSV)" }</button>
+                {
+                    match &*list {
+                        None => html! { <p aria-busy="true">{ "Chargement…" }</p> },
+                        Some(list) if list.items.is_empty() => html! { <p data-testid="empty-list">{ "Aucun dossier ne correspond." }</p> },
+                        Some(list) => html! {
+                            <>
+                                <table class="liste" data-testid="dossier-list">
+                                    <caption class="visuellement-cache">{ "Dossiers de votre périmètre" }</caption>
+                                    <thead><tr>
+                                        <th scope="col">{ "Alternant" }</th><th scope="col">{ "Formation" }</th>
+                                        <th scope="col">{ "Employeur" }</th><th scope="col">{ "Statut" }</th>
+                                        <th scope="col">{ "Progression" }</th><th scope="col">{ "Début du contrat" }</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        { for list.items.iter().map(|d| html! {
+                                            <tr data-testid="dossier-row" data-status={d.status.clone()}>
+                                                <td><Link<Route> to={Route::Dossier { id: d.id.clone() }}>
+                                                    { d.apprentice_name.clone().or_else(|| d.apprentice_email.clone()).unwrap_or_else(|| "(sans nom)".into()) }
+                                                </Link<Route>></td>
+                                                <td>{ format!("{} ({})", d.formation_title, d.access_code) }</td>
+                                                <td>{ d.employer_name.clone().unwrap_or_else(|| "—".into()) }</td>
+                                                <td>{ &d.status_label }</td>
+                                                <td>{ if d.complete { "Complet ✓" } else { "À compléter" } }</td>
+                                                <td>{ d.contract_start.map(|s| s.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into()) }</td>
+                                            </tr>
+                                        }) }
+                                    </tbody>
+                                </table>
+                                <nav class="pages" aria-label="Pages">
+                                    <span>{ format!("{} dossier(s) — page {}", list.total, list.page) }</span>
+                                    if list.page > 1 {
+                                        <button type="button" class="secondaire" onclick={page_to(list.page - 1)}>{ "Page précédente" }</button>
+                                    }
+                                    if list.page * list.per_page < list.total {
+                                        <button type="button" class="secondaire" onclick={page_to(list.page + 1)}>{ "Page suivante" }</button>
+                                    }
+                                </nav>
+                            </>
+                        },
+                    }
+                }
+            </section>
+            <div class="colonnes">
+                <InviteOne token={token.clone()} on_done={on_invited.clone()} />
+                <InviteMany token={token.clone()} on_done={on_invited} />
+            </div>
+        </main>
+    }
+}
+
+/// Offers `text` as a file download.
+fn save_file(name: &str, text: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(document) = web_sys::window().and_then(|w| w.document())
+        && let Ok(element) = document.create_element("a")
+        && let Ok(link) = element.dyn_into::<web_sys::HtmlAnchorElement>()
+    {
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[derive(Properties, PartialEq)]
+struct InviteProps {
+    token: String,
+    on_done: Callback<()>,
+}
+
+/// Invite one apprentice.
+#[component]
+fn InviteOne(props: &InviteProps) -> Html {
+    let email = use_state(String::new);
+    let first_name = use_state(String::new);
+    let last_name = use_state(String::new);
+    let code = use_state(String::new);
+    let notice = use_state(|| None::<Notice>);
+    let onsubmit = {
+        let (email, first_name, last_name, code, notice) = (
+            email.clone(),
+            first_name.clone(),
+            last_name.clone(),
+            code.clone(),
+            notice.clone(),
+        );
+        let (token, on_done) = (props.token.clone(), props.on_done.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let body = to_json(&InvitationRequest {
+                email: email.trim().to_owned(),
+                first_name: first_name.trim().to_owned(),
+                last_name: last_name.trim().to_owned(),
+                access_code: code.trim().to_owned(),
+            });
+            let (notice, token, on_done) = (notice.clone(), token.clone(), on_done.clone());
+            let address = (*email).clone();
+            yew::platform::spawn_local(async move {
+                match api::fetch::<serde_json::Value>(
+                    Call::new(Method::POST, "/api/v1/invitations", Some(&token)).json(&body),
+                )
+                .await
+                {
+                    Ok(_) => {
+                        notice.set(Some(Notice::Success(format!(
+                            "Invitation envoyée à {address}."
+                        ))));
+                        on_done.emit(());
+                    }
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    html! {
+        <section class="carte" aria-labelledby="titre-inviter">
+            <h2 id="titre-inviter">{ "Inviter un alternant" }</h2>
+            <form onsubmit={onsubmit} novalidate=true>
+                <TextInput id="invite-first-name" label="Prénom" value={first_name} required=true />
+                <TextInput id="invite-last-name" label="Nom" value={last_name} required=true />
+                <TextInput id="invite-email" label="Adresse électronique" kind="email" value={email} required=true />
+                <TextInput id="invite-code" label="Code d'accès de la formation" value={code} required=true help="Par exemple F724 ou F724-2." />
+                <NoticeArea notice={(*notice).clone()} />
+                <button type="submit" data-testid="invite-submit">{ "Inviter" }</button>
+            </form>
+        </section>
+    }
+}
+
+/// Invite many from a CSV file: the rows go in slices, with a progress bar and each row's fate.
+#[component]
+fn InviteMany(props: &InviteProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let progress = use_state(|| None::<(usize, usize)>);
+    let report = use_state(Vec::<(usize, String, String, String)>::new);
+    let onchange = {
+        let (notice, progress, report) = (notice.clone(), progress.clone(), report.clone());
+        let (token, on_done) = (props.token.clone(), props.on_done.clone());
+        Callback::from(move |event: Event| {
+            let Some(file) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0))
+            else {
+                return;
+            };
+            let (notice, progress, report, token, on_done) = (
+                notice.clone(),
+                progress.clone(),
+                report.clone(),
+                token.clone(),
+                on_done.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await else {
+                    return notice.set(Some(Notice::Error(
+                        "Le fichier n'a pas pu être lu.".into(),
+                        Vec::new(),
+                    )));
+                };
+                let text = text.as_string().unwrap_or_default();
+                let mut lines = text.lines();
+                let Some(header) = lines.next() else {
+                    return notice.set(Some(Notice::Error(
+                        "Le fichier est vide.".into(),
+                        Vec::new(),
+                    )));
+                };
+                let rows: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+                // Slices of 500 rows, so that the bar moves and each answer stays small.
+                let slices: Vec<&[&str]> = rows.chunks(500).collect();
+                let total = rows.len();
+                let mut done = 0;
+                let mut lines_out = Vec::new();
+                progress.set(Some((0, total)));
+                notice.set(None);
+                for (index, slice) in slices.iter().enumerate() {
+                    let csv = format!("{header}\n{}\n", slice.join("\n"));
+                    let mut call =
+                        Call::new(Method::POST, "/api/v1/invitations/bulk", Some(&token));
+                    call.body = Body::Text(csv, "text/csv");
+                    let answer = api::fetch::<BulkInvitationResponse>(call).await;
+                    match answer {
+                        Ok(answer) => {
+                            for row in answer.results {
+                                let status = match row.status {
+                                    BulkRowStatus::Created => "invitation envoyée",
+                                    BulkRowStatus::AlreadyInvited => "déjà invité(e)",
+                                    BulkRowStatus::Error => "erreur",
+                                };
+                                let why = row
+                                    .errors
+                                    .iter()
+                                    .map(|e| e.message.clone())
+                                    .collect::<Vec<_>>()
+                                    .join(" ; ");
+                                lines_out.push((
+                                    index * 500 + row.row,
+                                    row.email.clone(),
+                                    status.to_owned(),
+                                    why,
+                                ));
+                            }
+                        }
+                        Err(problem) => {
+                            notice.set(Some(Notice::problem(&problem)));
+                            break;
+                        }
+                    }
+                    done += slice.len();
+                    progress.set(Some((done, total)));
+                    report.set(lines_out.clone());
+                }
+                on_done.emit(());
+            });
+        })
+    };
+    html! {
+        <section class="carte" aria-labelledby="titre-import">
+            <h2 id="titre-import">{ "Inviter plusieurs alternants (fichier CSV)" }</h2>
+            <p class="aide" id="import-aide">{ "Une ligne d'en-tête : courriel;prénom;nom;code d'accès (séparateur « ; », « , » ou tabulation). Chaque alternant reçoit ses identifiants par courriel." }</p>
+            <label for="import-csv">{ "Fichier CSV" }</label>
+            <input id="import-csv" type="file" accept=".csv,text/csv" onchange={onchange} aria-describedby="import-aide" data-testid="bulk-file" />
+            <NoticeArea notice={(*notice).clone()} />
+            if let Some((done, total)) = *progress {
+                <label for="import-progression">{ format!("Progression : {done} / {total}") }</label>
+                <progress id="import-progression" max={total.max(1).to_string()} value={done.to_string()} data-testid="bulk-progress" />
+            }
+            if !report.is_empty() {
+                <table data-testid="bulk-report">
+                    <caption>{ "Compte rendu, ligne par ligne" }</caption>
+                    <thead><tr><th scope="col">{ "Ligne" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Résultat" }</th><th scope="col">{ "Détail" }</th></tr></thead>
+                    <tbody>
+                        { for report.iter().map(|(row, email, status, why)| html! {
+                            <tr data-testid="bulk-row"><td>{ row }</td><td>{ email }</td><td>{ status }</td><td>{ why }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </section>
+    }
+}

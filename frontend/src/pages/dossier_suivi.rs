@@ -1,0 +1,407 @@
+//! « Suivi – Info » (user guides A.14–A.16, B.14–B.16): the status and its timeline, the
+//! workflow buttons the caller is offered — « Demande de validation » only once the dossier is
+//! complete, saying what is missing otherwise —, the return comment, the documents with their
+//! availability, the contacts, the economic elements (staff) and the history.
+
+use api_types::dossiers::{DossierBody, HistoryEntryBody, SuiviBody};
+use domain::{Role, economics::OPCOS};
+use gloo_net::http::Method;
+use serde_json::{Value as Json, json};
+use yew::prelude::*;
+
+use crate::{
+    api::{self, Call},
+    components::{
+        checked_of,
+        notice::{Notice, NoticeArea},
+        value_of,
+    },
+    state::dossier::DossierState,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct SuiviProps {
+    pub state: DossierState,
+    pub token: String,
+    pub role: Role,
+    /// After an action: the message to show, and the dossier reloads.
+    pub on_done: Callback<Option<Notice>>,
+}
+
+/// The endpoint of each workflow action the API offers.
+fn endpoint(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "validate_base" => "base-validation",
+        "request_validation" => "validation-request",
+        "validate" => "validation",
+        "return" => "return",
+        "validate_economics" => "economics-validation",
+        "reopen" => "reopen",
+        _ => return None,
+    })
+}
+
+#[component]
+pub fn Suivi(props: &SuiviProps) -> Html {
+    let suivi = use_state(|| None::<SuiviBody>);
+    let history = use_state(Vec::<HistoryEntryBody>::new);
+    let notice = use_state(|| None::<Notice>);
+    let id = props.state.saved.id.clone();
+    let version = props.state.saved.version;
+    {
+        let (suivi, history, notice, token, id) = (
+            suivi.clone(),
+            history.clone(),
+            notice.clone(),
+            props.token.clone(),
+            id.clone(),
+        );
+        use_effect_with(version, move |_| {
+            yew::platform::spawn_local(async move {
+                let path = format!("/api/v1/dossiers/{id}/suivi");
+                match api::fetch::<SuiviBody>(Call::new(Method::GET, path, Some(&token))).await {
+                    Ok(body) => suivi.set(Some(body)),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+                let path = format!("/api/v1/dossiers/{id}/history");
+                if let Ok(entries) =
+                    api::fetch::<Vec<HistoryEntryBody>>(Call::new(Method::GET, path, Some(&token)))
+                        .await
+                {
+                    history.set(entries);
+                }
+            });
+        });
+    }
+    let Some(info) = (*suivi).clone() else {
+        return html! { <><NoticeArea notice={(*notice).clone()} /><p aria-busy="true">{ "Chargement…" }</p></> };
+    };
+    let unsaved = props.state.has_changes();
+    html! {
+        <div class="suivi" data-testid="panel-suivi">
+            <h2>{ "Suivi – Info" }</h2>
+            <NoticeArea notice={(*notice).clone()} />
+            <p data-testid="suivi-status">{ format!("Statut : {}", info.status_label) }</p>
+            if let Some(comment) = &info.return_comment {
+                <div class="message info" data-testid="return-comment">
+                    <p>{ "Dossier renvoyé pour correction, avec ce commentaire :" }</p>
+                    <blockquote>{ comment }</blockquote>
+                </div>
+            }
+            if !info.complete {
+                <p class="message info" data-testid="incomplete-tabs">
+                    { format!("Pour demander la validation, complétez d'abord : {}.", info.incomplete_tabs.join(", ")) }
+                </p>
+            }
+            <section aria-labelledby="titre-actions">
+                <h3 id="titre-actions">{ "Actions" }</h3>
+                if unsaved {
+                    <p class="aide">{ "Enregistrez d'abord vos modifications en cours." }</p>
+                }
+                if info.actions.iter().all(|a| endpoint(&a.key).is_none()) {
+                    <p>{ "Aucune action possible pour vous à ce stade." }</p>
+                }
+                { for info.actions.iter().filter(|a| endpoint(&a.key).is_some()).map(|action| html! {
+                    <ActionButton
+                        action={action.key.clone()} label={action.label.clone()} needs_comment={action.needs_comment}
+                        disabled={unsaved || (action.key == "request_validation" && !info.complete)}
+                        id={id.clone()} token={props.token.clone()} on_done={props.on_done.clone()} />
+                }) }
+            </section>
+            if let Some(economics) = &props.state.saved.economics {
+                <Economics state={props.state.clone()} token={props.token.clone()}
+                    editable={props.state.saved.permissions.edit_economics}
+                    values={economics.values.clone().unwrap_or(Json::Null)}
+                    on_done={props.on_done.clone()} />
+            }
+            <section aria-labelledby="titre-documents">
+                <h3 id="titre-documents">{ "Documents" }</h3>
+                <ul class="documents" data-testid="documents">
+                    { for info.documents.iter().map(|doc| html! {
+                        <li data-testid={format!("document-{}", doc.kind)} data-available={doc.available.to_string()}>
+                            <strong>{ &doc.label }</strong>
+                            { " — " }
+                            if doc.available {
+                                { "disponible (le téléchargement arrive avec la génération des PDF)" }
+                            } else {
+                                { doc.reason.clone().unwrap_or_default() }
+                            }
+                        </li>
+                    }) }
+                </ul>
+            </section>
+            <section aria-labelledby="titre-contacts">
+                <h3 id="titre-contacts">{ "Contacts" }</h3>
+                <ul data-testid="contacts">
+                    { for info.contacts.iter().map(|c| html! {
+                        <li>
+                            <strong>{ &c.role }</strong>{ " : " }{ &c.name }{ " — " }
+                            <a href={format!("mailto:{}", c.email)}>{ &c.email }</a>
+                            if let Some(phone) = &c.phone { { format!(" — {phone}") } }
+                        </li>
+                    }) }
+                </ul>
+            </section>
+            <section aria-labelledby="titre-chronologie">
+                <h3 id="titre-chronologie">{ "Chronologie" }</h3>
+                <ol data-testid="timeline">
+                    { for info.timeline.iter().map(|t| html! {
+                        <li>
+                            { format!("{} — {}", t.at.format("%d/%m/%Y %H:%M"), t.action_label) }
+                            if let Some(author) = &t.author { { format!(" ({})", author.name) } }
+                            if let Some(comment) = &t.comment { { format!(" : « {comment} »") } }
+                        </li>
+                    }) }
+                </ol>
+            </section>
+            <section aria-labelledby="titre-historique">
+                <h3 id="titre-historique">{ "Historique des modifications" }</h3>
+                if history.is_empty() {
+                    <p>{ "Aucune modification enregistrée." }</p>
+                } else {
+                    <table data-testid="history">
+                        <thead><tr>
+                            <th scope="col">{ "Quand" }</th><th scope="col">{ "Qui" }</th>
+                            <th scope="col">{ "Champ" }</th><th scope="col">{ "Avant" }</th><th scope="col">{ "Après" }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for history.iter().rev().take(200).map(|h| html! {
+                                <tr>
+                                    <td>{ h.at.format("%d/%m/%Y %H:%M").to_string() }</td>
+                                    <td>{ h.author.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Opuntia".into()) }</td>
+                                    <td>{ domain::FieldDef::by_key(&h.field).map_or(h.field.clone(), |f| f.label.to_owned()) }</td>
+                                    <td>{ short(&h.old) }</td>
+                                    <td>{ short(&h.new) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            </section>
+        </div>
+    }
+}
+
+fn short(value: &Option<Json>) -> String {
+    match value {
+        None | Some(Json::Null) => "—".into(),
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Bool(true)) => "Oui".into(),
+        Some(Json::Bool(false)) => "Non".into(),
+        Some(other) => other.to_string(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ActionProps {
+    action: String,
+    label: String,
+    needs_comment: bool,
+    disabled: bool,
+    id: String,
+    token: String,
+    on_done: Callback<Option<Notice>>,
+}
+
+/// One workflow button; those that need a comment or a reason open a field for it first.
+#[component]
+fn ActionButton(props: &ActionProps) -> Html {
+    let open = use_state(|| false);
+    let comment = use_state(String::new);
+    let notice = use_state(|| None::<Notice>);
+    let send = {
+        let (comment, notice) = (comment.clone(), notice.clone());
+        let (action, id, token, on_done) = (
+            props.action.clone(),
+            props.id.clone(),
+            props.token.clone(),
+            props.on_done.clone(),
+        );
+        let needs_comment = props.needs_comment;
+        Callback::from(move |_: MouseEvent| {
+            let Some(path) = endpoint(&action) else {
+                return;
+            };
+            let body = if needs_comment {
+                json!({"comment": (*comment).clone()})
+            } else {
+                json!({})
+            };
+            let (notice, token, on_done) = (notice.clone(), token.clone(), on_done.clone());
+            let url = format!("/api/v1/dossiers/{id}/{path}");
+            yew::platform::spawn_local(async move {
+                match api::fetch::<DossierBody>(
+                    Call::new(Method::POST, url, Some(&token)).json(&body),
+                )
+                .await
+                {
+                    Ok(body) => on_done.emit(Some(Notice::Success(format!(
+                        "C'est fait : le dossier est maintenant « {} ».",
+                        domain::Status::from_key(&body.status)
+                            .map_or(body.status.clone(), |s| s.label().to_owned())
+                    )))),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    let field_id = format!("commentaire-{}", props.action);
+    html! {
+        <div class="action">
+            if props.needs_comment && *open {
+                <div class="champ">
+                    <label for={field_id.clone()}>{ "Commentaire (transmis aux parties et gardé dans l'historique)" }<span class="obligatoire" aria-hidden="true">{ " *" }</span></label>
+                    <textarea id={field_id.clone()} rows="3" value={(*comment).clone()}
+                        oninput={{ let comment = comment.clone(); Callback::from(move |e: InputEvent| comment.set(value_of(&e))) }}
+                        data-testid={format!("comment-{}", props.action)} />
+                </div>
+                <button type="button" onclick={send} disabled={props.disabled} data-testid={format!("confirm-{}", props.action)}>
+                    { format!("Confirmer : {}", props.label) }
+                </button>
+            } else if props.needs_comment {
+                <button type="button" onclick={{ let open = open.clone(); Callback::from(move |_: MouseEvent| open.set(true)) }}
+                    disabled={props.disabled} data-testid={format!("action-{}", props.action)}>{ &props.label }</button>
+            } else {
+                <button type="button" onclick={send} disabled={props.disabled} data-testid={format!("action-{}", props.action)}>{ &props.label }</button>
+            }
+            <NoticeArea notice={(*notice).clone()} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EconomicsProps {
+    state: DossierState,
+    token: String,
+    editable: bool,
+    values: Json,
+    on_done: Callback<Option<Notice>>,
+}
+
+/// The economic elements: entered by CFA staff, read by formation staff.
+#[component]
+fn Economics(props: &EconomicsProps) -> Html {
+    let draft = use_state(|| props.values.clone());
+    let notice = use_state(|| None::<Notice>);
+    let economics = props.state.saved.economics.clone();
+    let member = |key: &str| -> String {
+        match draft.get(key) {
+            Some(Json::String(s)) => s.clone(),
+            Some(Json::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let set = |key: &'static str, kind: u8| {
+        let draft = draft.clone();
+        Callback::from(move |event: Event| {
+            let mut next = if draft.is_object() {
+                (*draft).clone()
+            } else {
+                json!({})
+            };
+            let value = match kind {
+                0 => {
+                    let text = value_of(&event);
+                    if text.trim().is_empty() {
+                        Json::Null
+                    } else {
+                        Json::String(text)
+                    }
+                }
+                _ => Json::Bool(checked_of(&event)),
+            };
+            next[key] = value;
+            draft.set(next);
+        })
+    };
+    let save = {
+        let (draft, notice) = (draft.clone(), notice.clone());
+        let (id, version, token, on_done) = (
+            props.state.saved.id.clone(),
+            props.state.saved.version,
+            props.token.clone(),
+            props.on_done.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let body = (*draft).clone();
+            let (notice, token, on_done) = (notice.clone(), token.clone(), on_done.clone());
+            let url = format!("/api/v1/dossiers/{id}/economics");
+            yew::platform::spawn_local(async move {
+                let mut call = Call::new(Method::PUT, url, Some(&token)).json(&body);
+                call.if_match = Some(format!("\"v{version}\""));
+                match api::fetch::<DossierBody>(call).await {
+                    Ok(_) => on_done.emit(Some(Notice::Success(
+                        "Éléments économiques enregistrés.".into(),
+                    ))),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    let amount = |key: &'static str, label: &'static str, help: &'static str| {
+        let id = format!("eco-{key}");
+        html! {
+            <div class="champ">
+                <label for={id.clone()}>{ label }</label>
+                <input id={id.clone()} type="text" inputmode="decimal" value={member(key)} onchange={set(key, 0)}
+                    disabled={!props.editable} data-testid={id.clone()} aria-describedby={format!("{id}-aide")} />
+                <p class="aide" id={format!("{id}-aide")}>{ help }</p>
+            </div>
+        }
+    };
+    let tick = |key: &'static str, label: &'static str| {
+        let id = format!("eco-{key}");
+        html! {
+            <div class="champ case">
+                <input id={id.clone()} type="checkbox" checked={draft.get(key).and_then(Json::as_bool) == Some(true)}
+                    onchange={set(key, 1)} disabled={!props.editable} data-testid={id.clone()} />
+                <label for={id}>{ label }</label>
+            </div>
+        }
+    };
+    html! {
+        <section aria-labelledby="titre-economie" data-testid="economics">
+            <h3 id="titre-economie">{ "Éléments économiques" }</h3>
+            <form onsubmit={save}>
+                <div class="champ">
+                    <label for="eco-opco">{ "OPCO de l'employeur" }</label>
+                    <select id="eco-opco" onchange={set("opco", 0)} disabled={!props.editable} data-testid="eco-opco">
+                        <option value="" selected={member("opco").is_empty()}>{ "— Aucun (employeur public) —" }</option>
+                        { for OPCOS.iter().map(|o| html! { <option value={o.key} selected={member("opco") == o.key}>{ o.label }</option> }) }
+                    </select>
+                </div>
+                { amount("npecAnnuel", "NPEC annuel (€)", "Niveau de prise en charge du contrat par l'OPCO.") }
+                { tick("valeurAmorcage", "NPEC à la valeur d'amorçage") }
+                { amount("majorationRqth", "Majoration handicap annuelle (€)", "Jusqu'à 4 000 €, pour un(e) apprenti(e) avec RQTH.") }
+                { amount("repas", "Nombre de repas pris en charge", "3 € par repas au plus.") }
+                { amount("nuitees", "Nombre de nuitées prises en charge", "6 € par nuitée au plus.") }
+                { amount("premierEquipement", "Premier équipement (€)", "500 € au plus.") }
+                { tick("mobiliteInternationale", "Mobilité internationale prévue") }
+                { amount("resteACharge", "Reste à charge de l'employeur (€)", "Au-delà des financements, inscrit dans la convention.") }
+                { tick("mandatEmployeur", "L'employeur mandate le CFA pour transmettre le contrat") }
+                <NoticeArea notice={(*notice).clone()} />
+                if props.editable {
+                    <button type="submit" data-testid="economics-save">{ "Enregistrer les éléments économiques" }</button>
+                }
+            </form>
+            if let Some(economics) = economics {
+                if !economics.issues.is_empty() {
+                    <div class="message erreur" role="alert">
+                        <p>{ "Ces éléments ne correspondent plus au dossier :" }</p>
+                        <ul>{ for economics.issues.iter().map(|i| html! { <li>{ format!("{} : {}", i.field, i.message) }</li> }) }</ul>
+                    </div>
+                }
+                if let Some(summary) = economics.summary {
+                    <dl class="synthese" data-testid="economics-summary">
+                        <dt>{ "OPCO" }</dt><dd>{ summary.opco_label.unwrap_or_else(|| "—".into()) }</dd>
+                        <dt>{ "NPEC retenu" }</dt><dd>{ format!("{:.2} €", summary.npec_retenu) }{ if summary.minoration_distanciel { " (minoré de 20 % : formation à distance)" } else { "" } }</dd>
+                        <dt>{ "Frais annexes" }</dt><dd>{ format!("{:.2} €", summary.frais_annexes) }</dd>
+                        <dt>{ "Participation de l'employeur" }</dt>
+                        <dd>{ summary.participation_employeur.map(|p| format!("{p:.2} € — ")).unwrap_or_default() }{ summary.participation_motif }</dd>
+                    </dl>
+                }
+            }
+        </section>
+    }
+}

@@ -1,0 +1,321 @@
+//! Formations for CFA staff: each with its settings, variants and access codes (open or
+//! closed); a new formation; a new variant with its own code.
+
+use api_types::formations::{
+    FormationBody, FormationContactsBody, FormationRequest, VariantPatch, VariantRequest,
+};
+use chrono::NaiveDate;
+use domain::{ContractType, MissionMode, Role, workflow::ValidationMode};
+use gloo_net::http::Method;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::{
+    api::{self, Call, to_json},
+    app::Route,
+    components::{
+        TextInput,
+        notice::{Notice, NoticeArea},
+        value_of,
+    },
+    state::session::SessionHandle,
+};
+
+#[component]
+pub fn Formations() -> Html {
+    let session = use_context::<SessionHandle>();
+    let token = session.as_ref().and_then(|s| s.token.clone());
+    let role = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref().map(|u| u.role));
+    let formations = use_state(|| None::<Vec<FormationBody>>);
+    let notice = use_state(|| None::<Notice>);
+    let refreshed = use_state(|| 0_u32);
+    {
+        let (formations, notice, token) = (formations.clone(), notice.clone(), token.clone());
+        use_effect_with((*refreshed, token.clone()), move |_| {
+            yew::platform::spawn_local(async move {
+                let Some(token) = token else { return };
+                match api::fetch::<Vec<FormationBody>>(Call::new(
+                    Method::GET,
+                    "/api/v1/formations",
+                    Some(&token),
+                ))
+                .await
+                {
+                    Ok(found) => formations.set(Some(found)),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        });
+    }
+    let Some(token) = token else {
+        return html! { <Redirect<Route> to={Route::Home} /> };
+    };
+    if role != Some(Role::Cfa) {
+        return html! { <main id="contenu" class="page"><h1>{ "Formations" }</h1><p>{ "Réservé au personnel du CFA." }</p></main> };
+    }
+    let changed = {
+        let (refreshed, notice) = (refreshed.clone(), notice.clone());
+        Callback::from(move |message: Notice| {
+            notice.set(Some(message));
+            refreshed.set(*refreshed + 1);
+        })
+    };
+    html! {
+        <main id="contenu" class="page">
+            <h1>{ "Formations et codes d'accès" }</h1>
+            <NoticeArea notice={(*notice).clone()} />
+            {
+                match &*formations {
+                    None => html! { <p aria-busy="true">{ "Chargement…" }</p> },
+                    Some(list) => html! {
+                        <ul class="cartes" data-testid="formations">
+                            { for list.iter().map(|f| html! {
+                                <FormationCard formation={f.clone()} token={token.clone()} on_change={changed.clone()} />
+                            }) }
+                        </ul>
+                    },
+                }
+            }
+            <NewFormation token={token.clone()} on_change={changed} />
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    formation: FormationBody,
+    token: String,
+    on_change: Callback<Notice>,
+}
+
+#[component]
+fn FormationCard(props: &CardProps) -> Html {
+    let f = &props.formation;
+    let code = use_state(String::new);
+    let label = use_state(String::new);
+    let notice = use_state(|| None::<Notice>);
+    let toggle = |variant_id: String, open: bool| {
+        let (token, formation_id, on_change, notice) = (
+            props.token.clone(),
+            f.id.clone(),
+            props.on_change.clone(),
+            notice.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let body = to_json(&VariantPatch {
+                open: Some(!open),
+                ..Default::default()
+            });
+            let url = format!("/api/v1/formations/{formation_id}/variants/{variant_id}");
+            let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
+            yew::platform::spawn_local(async move {
+                match api::fetch::<serde_json::Value>(
+                    Call::new(Method::PATCH, url, Some(&token)).json(&body),
+                )
+                .await
+                {
+                    Ok(_) => on_change.emit(Notice::Success(if open {
+                        "Code d'accès fermé.".into()
+                    } else {
+                        "Code d'accès ouvert.".into()
+                    })),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    let add_variant = {
+        let (code, label, notice) = (code.clone(), label.clone(), notice.clone());
+        let (token, formation_id, on_change) =
+            (props.token.clone(), f.id.clone(), props.on_change.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let body = to_json(&VariantRequest {
+                access_code: code.trim().to_owned(),
+                label: label.trim().to_owned(),
+                start_date: None,
+                end_date: None,
+                open: true,
+            });
+            let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
+            let url = format!("/api/v1/formations/{formation_id}/variants");
+            yew::platform::spawn_local(async move {
+                match api::fetch::<serde_json::Value>(
+                    Call::new(Method::POST, url, Some(&token)).json(&body),
+                )
+                .await
+                {
+                    Ok(_) => on_change.emit(Notice::Success("Variante créée.".into())),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    let prefix = format!("variante-{}", f.id);
+    html! {
+        <li class="carte" data-testid="formation">
+            <h2>{ &f.settings.title }</h2>
+            <p>{ format!("{} · du {} au {} · validation {} · mission {}",
+                f.settings.school,
+                f.settings.start_date.format("%d/%m/%Y"), f.settings.end_date.format("%d/%m/%Y"),
+                if f.settings.validation_mode == ValidationMode::Automatic { "automatique" } else { "par le responsable" },
+                match f.settings.mission { MissionMode::Hidden => "masquée", MissionMode::Optional => "facultative", MissionMode::Required => "obligatoire" }) }</p>
+            <p>{ format!("Responsables : {}", if f.responsables.is_empty() { "aucun".to_owned() } else {
+                f.responsables.iter().map(|r| format!("{} {}", r.first_name, r.last_name)).collect::<Vec<_>>().join(", ") }) }</p>
+            <table>
+                <caption>{ "Codes d'accès" }</caption>
+                <thead><tr><th scope="col">{ "Code" }</th><th scope="col">{ "Variante" }</th><th scope="col">{ "État" }</th><th scope="col">{ "Action" }</th></tr></thead>
+                <tbody>
+                    { for f.variants.iter().map(|v| html! {
+                        <tr data-testid={format!("variant-{}", v.access_code)}>
+                            <td>{ &v.access_code }</td>
+                            <td>{ &v.label }</td>
+                            <td>{ if v.open { "ouvert" } else { "fermé" } }</td>
+                            <td><button type="button" class="secondaire" onclick={toggle(v.id.clone(), v.open)}>
+                                { if v.open { "Fermer" } else { "Ouvrir" } }
+                            </button></td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <form onsubmit={add_variant} novalidate=true aria-label={format!("Nouvelle variante de {}", f.settings.title)}>
+                <TextInput id={format!("{prefix}-code")} label="Code d'accès de la variante" value={code} required=true help="Par exemple F724-3." />
+                <TextInput id={format!("{prefix}-libelle")} label="Libellé" value={label} required=true help="Par exemple « 3e année »." />
+                <NoticeArea notice={(*notice).clone()} />
+                <button type="submit">{ "Ajouter la variante" }</button>
+            </form>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NewProps {
+    token: String,
+    on_change: Callback<Notice>,
+}
+
+#[component]
+fn NewFormation(props: &NewProps) -> Html {
+    let title = use_state(String::new);
+    let school = use_state(String::new);
+    let diploma = use_state(String::new);
+    let rncp = use_state(String::new);
+    let start = use_state(String::new);
+    let end = use_state(String::new);
+    let hours = use_state(String::new);
+    let code = use_state(String::new);
+    let automatic = use_state(|| false);
+    let mission = use_state(|| MissionMode::Optional);
+    let notice = use_state(|| None::<Notice>);
+    let onsubmit = {
+        let states = (
+            title.clone(),
+            school.clone(),
+            diploma.clone(),
+            rncp.clone(),
+            start.clone(),
+            end.clone(),
+            hours.clone(),
+            code.clone(),
+        );
+        let (automatic, mission, notice) = (automatic.clone(), mission.clone(), notice.clone());
+        let (token, on_change) = (props.token.clone(), props.on_change.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (title, school, diploma, rncp, start, end, hours, code) = states.clone();
+            let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            let (Some(start_date), Some(end_date)) = (date(&start), date(&end)) else {
+                return notice.set(Some(Notice::Error(
+                    "Saisissez les dates de début et de fin de la formation.".into(),
+                    Vec::new(),
+                )));
+            };
+            let request = FormationRequest {
+                title: title.trim().to_owned(),
+                school: school.trim().to_owned(),
+                diploma_code: diploma.trim().to_owned(),
+                rncp: rncp.trim().to_owned(),
+                start_date,
+                end_date,
+                hours: hours.trim().parse().unwrap_or(0),
+                contract_types: vec![ContractType::Apprentissage],
+                validation_mode: if *automatic {
+                    ValidationMode::Automatic
+                } else {
+                    ValidationMode::Manual
+                },
+                mission: *mission,
+                responsable_ids: Vec::new(),
+                contacts: FormationContactsBody::default(),
+                calendrier_available: false,
+                programme_available: false,
+            };
+            let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
+            let code = code.trim().to_owned();
+            yew::platform::spawn_local(async move {
+                let body = to_json(&request);
+                let created = api::fetch::<FormationBody>(
+                    Call::new(Method::POST, "/api/v1/formations", Some(&token)).json(&body),
+                )
+                .await;
+                let created = match created {
+                    Ok(created) => created,
+                    Err(problem) => return notice.set(Some(Notice::problem(&problem))),
+                };
+                if !code.is_empty() {
+                    let body = to_json(&VariantRequest {
+                        access_code: code,
+                        label: "Formation".into(),
+                        start_date: None,
+                        end_date: None,
+                        open: true,
+                    });
+                    let url = format!("/api/v1/formations/{}/variants", created.id);
+                    if let Err(problem) = api::fetch::<serde_json::Value>(
+                        Call::new(Method::POST, url, Some(&token)).json(&body),
+                    )
+                    .await
+                    {
+                        return notice.set(Some(Notice::problem(&problem)));
+                    }
+                }
+                on_change.emit(Notice::Success(format!(
+                    "Formation « {} » créée.",
+                    created.settings.title
+                )));
+            });
+        })
+    };
+    html! {
+        <section class="carte" aria-labelledby="titre-nouvelle">
+            <h2 id="titre-nouvelle">{ "Nouvelle formation" }</h2>
+            <form onsubmit={onsubmit} novalidate=true>
+                <TextInput id="formation-title" label="Intitulé" value={title} required=true />
+                <TextInput id="formation-school" label="École" value={school} required=true />
+                <TextInput id="formation-diploma" label="Code diplôme" value={diploma} required=true />
+                <TextInput id="formation-rncp" label="Code RNCP" value={rncp} required=true />
+                <TextInput id="formation-start" label="Début de la formation" kind="date" value={start} required=true />
+                <TextInput id="formation-end" label="Fin de la formation" kind="date" value={end} required=true />
+                <TextInput id="formation-hours" label="Durée (heures)" value={hours} required=true />
+                <TextInput id="formation-code" label="Code d'accès" value={code} help="Par exemple F730 ; d'autres variantes peuvent être ajoutées ensuite." />
+                <div class="champ">
+                    <label for="formation-mission">{ "Onglet « La mission »" }</label>
+                    <select id="formation-mission" onchange={{ let mission = mission.clone(); Callback::from(move |e: Event| mission.set(match value_of(&e).as_str() { "hidden" => MissionMode::Hidden, "required" => MissionMode::Required, _ => MissionMode::Optional })) }}>
+                        <option value="optional">{ "Facultatif" }</option>
+                        <option value="required">{ "Obligatoire" }</option>
+                        <option value="hidden">{ "Masqué" }</option>
+                    </select>
+                </div>
+                <div class="champ case">
+                    <input id="formation-auto" type="checkbox" checked={*automatic}
+                        onchange={{ let automatic = automatic.clone(); Callback::from(move |e: Event| automatic.set(crate::components::checked_of(&e))) }} />
+                    <label for="formation-auto">{ "La demande de validation valide le dossier immédiatement" }</label>
+                </div>
+                <NoticeArea notice={(*notice).clone()} />
+                <button type="submit" data-testid="formation-create">{ "Créer la formation" }</button>
+            </form>
+        </section>
+    }
+}

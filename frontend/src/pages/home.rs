@@ -1,0 +1,312 @@
+//! Home (user guides A.2, B.2–B.4): log in on the left, register with an access code on the
+//! right, « Mot de passe oublié ».
+
+use api_types::{
+    Problem,
+    account::{ForgotPasswordRequest, LoginRequest, LoginResponse},
+    formations::{AccessCodeBody, RegistrationRequest, RegistrationResponse},
+};
+use gloo_net::http::Method;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::{
+    api::{self, Call, to_json},
+    app::{Route, landing},
+    components::{
+        TextInput,
+        notice::{Notice, NoticeArea},
+    },
+    state::session::{SessionAction, SessionHandle},
+};
+
+async fn login(email: &str, password: &str) -> Result<LoginResponse, Problem> {
+    let body = to_json(&LoginRequest {
+        email: email.trim().to_owned(),
+        password: password.to_owned(),
+    });
+    api::fetch(Call::new(Method::POST, "/api/v1/auth/login", None).json(&body)).await
+}
+
+#[component]
+pub fn Home() -> Html {
+    let session = use_context::<SessionHandle>();
+    let navigator = use_navigator();
+    if let (Some(session), Some(navigator)) = (&session, &navigator)
+        && let Some(user) = &session.user
+    {
+        navigator.replace(&landing(user.role));
+    }
+    html! {
+        <main id="contenu" class="page accueil">
+            <h1>{ "Vos contrats d'apprentissage et de professionnalisation" }</h1>
+            <div class="colonnes">
+                <LoginForm />
+                <RegistrationForm />
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn LoginForm() -> Html {
+    let session = use_context::<SessionHandle>();
+    let navigator = use_navigator();
+    let email = use_state(String::new);
+    let password = use_state(String::new);
+    let notice = use_state(|| None::<Notice>);
+    let busy = use_state(|| false);
+    let forgot_open = use_state(|| false);
+
+    let onsubmit = {
+        let (email, password, notice, busy) = (
+            email.clone(),
+            password.clone(),
+            notice.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (email, password, notice, busy) = (
+                email.clone(),
+                password.clone(),
+                notice.clone(),
+                busy.clone(),
+            );
+            let (session, navigator) = (session.clone(), navigator.clone());
+            busy.set(true);
+            yew::platform::spawn_local(async move {
+                match login(&email, &password).await {
+                    Ok(answer) => {
+                        let role = answer.user.role;
+                        let must_choose = answer.user.password_change_required;
+                        if let Some(session) = &session {
+                            session.dispatch(SessionAction::SignedIn(answer));
+                        }
+                        if let Some(navigator) = &navigator {
+                            navigator.push(&if must_choose {
+                                Route::ChangePassword
+                            } else {
+                                landing(role)
+                            });
+                        }
+                    }
+                    Err(problem) => {
+                        notice.set(Some(login_notice(&problem)));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    let toggle_forgot = {
+        let forgot_open = forgot_open.clone();
+        Callback::from(move |_: MouseEvent| forgot_open.set(!*forgot_open))
+    };
+    html! {
+        <section class="carte" aria-labelledby="titre-connexion">
+            <h2 id="titre-connexion">{ "Se connecter" }</h2>
+            <form onsubmit={onsubmit} novalidate=true>
+                <TextInput id="login-email" label="Adresse électronique" kind="email" value={email} autocomplete="username" required=true />
+                <TextInput id="login-password" label="Mot de passe" kind="password" value={password} autocomplete="current-password" required=true
+                    help="Première connexion : le mot de passe reçu par courriel, valable une heure." />
+                <NoticeArea notice={(*notice).clone()} />
+                <button type="submit" disabled={*busy} data-testid="login-submit">{ "Se connecter" }</button>
+            </form>
+            <button type="button" class="lien" aria-expanded={(*forgot_open).to_string()} onclick={toggle_forgot} data-testid="forgot-toggle">
+                { "Mot de passe oublié ?" }
+            </button>
+            if *forgot_open { <ForgotPassword /> }
+        </section>
+    }
+}
+
+fn login_notice(problem: &Problem) -> Notice {
+    match problem.code.as_str() {
+        "generated_password_expired" => Notice::Error(
+            "Le mot de passe reçu par courriel n'est valable qu'une heure, et ce délai est passé. Cliquez sur « Mot de passe oublié ? » ci-dessous pour en recevoir un nouveau lien.".into(),
+            Vec::new(),
+        ),
+        _ => Notice::problem(problem),
+    }
+}
+
+#[component]
+fn ForgotPassword() -> Html {
+    let email = use_state(String::new);
+    let notice = use_state(|| None::<Notice>);
+    let onsubmit = {
+        let (email, notice) = (email.clone(), notice.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (email, notice) = (email.clone(), notice.clone());
+            yew::platform::spawn_local(async move {
+                let body = to_json(&ForgotPasswordRequest {
+                    email: email.trim().to_owned(),
+                });
+                let sent = api::fetch::<serde_json::Value>(
+                    Call::new(Method::POST, "/api/v1/auth/password/forgot", None).json(&body),
+                )
+                .await;
+                notice.set(Some(match sent {
+                    Ok(_) => Notice::Success(
+                        "Si un compte existe à cette adresse, un courriel vient d'y être envoyé avec un lien pour choisir un nouveau mot de passe (valable une heure).".into(),
+                    ),
+                    Err(problem) => Notice::problem(&problem),
+                }));
+            });
+        })
+    };
+    html! {
+        <form class="encadre" onsubmit={onsubmit} novalidate=true aria-label="Mot de passe oublié">
+            <TextInput id="forgot-email" label="Adresse électronique du compte" kind="email" value={email} autocomplete="username" required=true />
+            <NoticeArea notice={(*notice).clone()} />
+            <button type="submit" data-testid="forgot-submit">{ "Recevoir un lien" }</button>
+        </form>
+    }
+}
+
+/// What the access code typed so far opens.
+#[derive(Clone, PartialEq)]
+enum CodeCheck {
+    Empty,
+    Checking,
+    Found(AccessCodeBody),
+    Refused(String),
+}
+
+#[component]
+fn RegistrationForm() -> Html {
+    let session = use_context::<SessionHandle>();
+    let navigator = use_navigator();
+    let code = use_state(String::new);
+    let check = use_state(|| CodeCheck::Empty);
+    let first_name = use_state(String::new);
+    let last_name = use_state(String::new);
+    let email = use_state(String::new);
+    let password = use_state(String::new);
+    let notice = use_state(|| None::<Notice>);
+
+    {
+        // The code is checked as it is typed, once typing pauses.
+        let check = check.clone();
+        use_effect_with((*code).clone(), move |typed: &String| {
+            let typed = typed.trim().to_owned();
+            let empty = typed.is_empty();
+            if empty {
+                check.set(CodeCheck::Empty);
+            }
+            let timeout = (!empty).then(|| {
+                check.set(CodeCheck::Checking);
+                let check = check.clone();
+                gloo_timers::callback::Timeout::new(300, move || {
+                    yew::platform::spawn_local(async move {
+                        let path = format!("/api/v1/access-codes/{}", encode(&typed));
+                        check.set(
+                            match api::fetch::<AccessCodeBody>(Call::new(Method::GET, path, None))
+                                .await
+                            {
+                                Ok(found) => CodeCheck::Found(found),
+                                Err(problem) => CodeCheck::Refused(api::explain(&problem)),
+                            },
+                        );
+                    });
+                })
+            });
+            move || drop(timeout)
+        });
+    }
+
+    let onsubmit = {
+        let (code, first_name, last_name, email, password, notice) = (
+            code.clone(),
+            first_name.clone(),
+            last_name.clone(),
+            email.clone(),
+            password.clone(),
+            notice.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let request = RegistrationRequest {
+                access_code: (*code).clone(),
+                email: email.trim().to_owned(),
+                password: (*password).clone(),
+                first_name: first_name.trim().to_owned(),
+                last_name: last_name.trim().to_owned(),
+            };
+            let (notice, session, navigator) = (notice.clone(), session.clone(), navigator.clone());
+            yew::platform::spawn_local(async move {
+                let body = to_json(&request);
+                let registered = api::fetch::<RegistrationResponse>(
+                    Call::new(Method::POST, "/api/v1/registrations", None).json(&body),
+                )
+                .await;
+                let registered = match registered {
+                    Ok(registered) => registered,
+                    Err(problem) => return notice.set(Some(Notice::problem(&problem))),
+                };
+                match login(&request.email, &request.password).await {
+                    Ok(answer) => {
+                        if let Some(session) = &session {
+                            session.dispatch(SessionAction::SignedIn(answer));
+                        }
+                        if let Some(navigator) = &navigator {
+                            navigator.push(&Route::Dossier {
+                                id: registered.dossier_id,
+                            });
+                        }
+                    }
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+
+    let found = match &*check {
+        CodeCheck::Found(found) => Some(found.clone()),
+        _ => None,
+    };
+    html! {
+        <section class="carte" aria-labelledby="titre-inscription">
+            <h2 id="titre-inscription">{ "Créer mon compte avec un code d'accès" }</h2>
+            <p>{ "Votre formation vous a communiqué un code d'accès (par exemple F728 ou F724-2)." }</p>
+            <form onsubmit={onsubmit} novalidate=true>
+                <TextInput id="register-code" label="Code d'accès" value={code.clone()} required=true />
+                <div aria-live="polite" data-testid="access-code-result">
+                    {
+                        match &*check {
+                            CodeCheck::Empty => Html::default(),
+                            CodeCheck::Checking => html! { <p class="aide">{ "Vérification du code…" }</p> },
+                            CodeCheck::Found(found) => html! {
+                                <p class="code-ok">
+                                    { format!("✓ {} — {} (du {} au {})",
+                                        found.formation.title,
+                                        found.variant_label,
+                                        found.formation.start_date.format("%d/%m/%Y"),
+                                        found.formation.end_date.format("%d/%m/%Y")) }
+                                </p>
+                            },
+                            CodeCheck::Refused(why) => html! { <p class="code-refuse">{ why.clone() }</p> },
+                        }
+                    }
+                </div>
+                if found.is_some() {
+                    <TextInput id="register-first-name" label="Prénom" value={first_name} autocomplete="given-name" required=true />
+                    <TextInput id="register-last-name" label="Nom" value={last_name} autocomplete="family-name" required=true />
+                    <TextInput id="register-email" label="Adresse électronique" kind="email" value={email} autocomplete="email" required=true
+                        help="Elle sera votre identifiant." />
+                    <TextInput id="register-password" label="Mot de passe" kind="password" value={password} autocomplete="new-password" required=true
+                        help="10 caractères au moins." />
+                    <NoticeArea notice={(*notice).clone()} />
+                    <button type="submit" data-testid="register-submit">{ "Créer mon compte" }</button>
+                }
+            </form>
+        </section>
+    }
+}
+
+/// A path segment, percent-encoded.
+pub fn encode(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}

@@ -1,0 +1,9 @@
+//! One module a page.
+
+pub mod dashboard;
+pub mod dossier;
+pub mod dossier_suivi;
+pub mod formations;
+pub mod home;
+pub mod my_dossiers;
+pub mod password;

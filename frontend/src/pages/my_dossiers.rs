@@ -1,0 +1,106 @@
+//! « Mes dossiers » of an apprentice or a company contact (one employer contact may follow many
+//! apprentices). An apprentice with one dossier goes straight to it.
+
+use api_types::{account::MeBody, dossiers::DossierBody};
+use domain::{Role, Status};
+use gloo_net::http::Method;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::{
+    api::{self, Call},
+    app::Route,
+    components::notice::{Notice, NoticeArea},
+    state::session::SessionHandle,
+};
+
+#[component]
+pub fn MyDossiers() -> Html {
+    let session = use_context::<SessionHandle>();
+    let navigator = use_navigator();
+    let dossiers = use_state(|| None::<Vec<DossierBody>>);
+    let notice = use_state(|| None::<Notice>);
+    let token = session.as_ref().and_then(|s| s.token.clone());
+    let role = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref().map(|u| u.role));
+    {
+        let (dossiers, notice) = (dossiers.clone(), notice.clone());
+        use_effect_with(token.clone(), move |token| {
+            let token = token.clone();
+            yew::platform::spawn_local(async move {
+                let Some(token) = token else { return };
+                let me =
+                    match api::fetch::<MeBody>(Call::new(Method::GET, "/api/v1/me", Some(&token)))
+                        .await
+                    {
+                        Ok(me) => me,
+                        Err(problem) => return notice.set(Some(Notice::problem(&problem))),
+                    };
+                let mut loaded = Vec::new();
+                for id in &me.dossier_ids {
+                    let path = format!("/api/v1/dossiers/{id}");
+                    match api::fetch::<DossierBody>(Call::new(Method::GET, path, Some(&token)))
+                        .await
+                    {
+                        Ok(body) => loaded.push(body),
+                        Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                    }
+                }
+                if me.user.role == Role::Alternant
+                    && loaded.len() == 1
+                    && let Some(navigator) = navigator
+                {
+                    navigator.replace(&Route::Dossier {
+                        id: loaded[0].id.clone(),
+                    });
+                    return;
+                }
+                dossiers.set(Some(loaded));
+            });
+        });
+    }
+    if token.is_none() {
+        return html! { <Redirect<Route> to={Route::Home} /> };
+    }
+    html! {
+        <main id="contenu" class="page">
+            <h1>{ if role == Some(Role::Employeur) { "Les dossiers de vos apprentis" } else { "Mes dossiers" } }</h1>
+            <NoticeArea notice={(*notice).clone()} />
+            {
+                match &*dossiers {
+                    None => html! { <p aria-busy="true">{ "Chargement…" }</p> },
+                    Some(list) if list.is_empty() => html! { <p>{ "Aucun dossier pour l'instant." }</p> },
+                    Some(list) => html! {
+                        <ul class="cartes" data-testid="my-dossiers">
+                            { for list.iter().map(summary) }
+                        </ul>
+                    },
+                }
+            }
+        </main>
+    }
+}
+
+fn summary(dossier: &DossierBody) -> Html {
+    let name = |key: &str| {
+        domain::evaluation::lookup(&serde_json::Value::Object(dossier.content.clone()), key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let status =
+        Status::from_key(&dossier.status).map_or(dossier.status.clone(), |s| s.label().to_owned());
+    html! {
+        <li class="carte">
+            <h2>
+                <Link<Route> to={Route::Dossier { id: dossier.id.clone() }}>
+                    { format!("{} {}", name("apprenti.prenom"), name("apprenti.nom")) }
+                </Link<Route>>
+            </h2>
+            <p>{ format!("{} — {}", dossier.formation.title, dossier.formation.variant_label) }</p>
+            <p>{ format!("Statut : {status}") }</p>
+            <p>{ if dossier.evaluation.complete { "Dossier complet" } else { "Dossier à compléter" } }</p>
+        </li>
+    }
+}

@@ -1,0 +1,4 @@
+//! State that changes through actions and pure reducers, testable without a browser.
+
+pub mod dossier;
+pub mod session;

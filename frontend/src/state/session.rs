@@ -1,0 +1,57 @@
+//! Who is signed in. The access token lives in memory only; the refresh cookie (httpOnly) brings
+//! the session back after a reload.
+
+use std::rc::Rc;
+
+use api_types::account::{LoginResponse, UserBody};
+use yew::Reducible;
+
+/// The session.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Session {
+    /// Whether the first refresh attempt is over (until then, nothing is drawn).
+    pub ready: bool,
+    /// The bearer token.
+    pub token: Option<String>,
+    /// The signed-in user.
+    pub user: Option<UserBody>,
+}
+
+/// What changes the session.
+pub enum SessionAction {
+    /// Signed in (or refreshed).
+    SignedIn(LoginResponse),
+    /// Signed out, or the refresh failed.
+    SignedOut,
+    /// The user chose a password: no longer a generated one.
+    PasswordChosen,
+}
+
+impl Reducible for Session {
+    type Action = SessionAction;
+
+    fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
+        Rc::new(match action {
+            SessionAction::SignedIn(login) => Session {
+                ready: true,
+                token: Some(login.access_token),
+                user: Some(login.user),
+            },
+            SessionAction::SignedOut => Session {
+                ready: true,
+                token: None,
+                user: None,
+            },
+            SessionAction::PasswordChosen => {
+                let mut session = (*self).clone();
+                if let Some(user) = &mut session.user {
+                    user.password_change_required = false;
+                }
+                session
+            }
+        })
+    }
+}
+
+/// The session as components receive it.
+pub type SessionHandle = yew::UseReducerHandle<Session>;
