@@ -37,6 +37,7 @@ export async function login(page, email, password) {
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }
 
 export async function logout(page) {

@@ -1,7 +1,7 @@
 //! Passwords: a new one from the link of « Mot de passe oublié », or one's own instead of the
 //! generated password of the invitation (user guide A.2).
 
-use api_types::account::{ChangePasswordRequest, ResetPasswordRequest};
+use api_types::account::{ChangePasswordRequest, LoginResponse, ResetPasswordRequest};
 use gloo_net::http::Method;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -100,13 +100,14 @@ pub fn ChangePassword() -> Html {
             let role = user.role;
             yew::platform::spawn_local(async move {
                 let token = session.token.clone();
-                match api::fetch::<serde_json::Value>(
+                match api::fetch::<LoginResponse>(
                     Call::new(Method::POST, "/api/v1/auth/password", token.as_deref()).json(&body),
                 )
                 .await
                 {
-                    Ok(_) => {
-                        session.dispatch(SessionAction::PasswordChosen);
+                    // The other sessions are closed; this one goes on with new tokens.
+                    Ok(renewed) => {
+                        session.dispatch(SessionAction::SignedIn(renewed));
                         if let Some(navigator) = navigator {
                             navigator.push(&landing(role));
                         }

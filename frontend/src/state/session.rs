@@ -23,8 +23,6 @@ pub enum SessionAction {
     SignedIn(LoginResponse),
     /// Signed out, or the refresh failed.
     SignedOut,
-    /// The user chose a password: no longer a generated one.
-    PasswordChosen,
 }
 
 impl Reducible for Session {
@@ -42,13 +40,6 @@ impl Reducible for Session {
                 token: None,
                 user: None,
             },
-            SessionAction::PasswordChosen => {
-                let mut session = (*self).clone();
-                if let Some(user) = &mut session.user {
-                    user.password_change_required = false;
-                }
-                session
-            }
         })
     }
 }

@@ -402,12 +402,13 @@ pub async fn reset_password(
 /// Change one's password.
 ///
 /// For a signed-in user: the current password (or the generated one, within its hour) and the
-/// new one. Other sessions are closed; sign in again with the new password.
+/// new one. Every other session is closed; this one goes on with a new refresh cookie and
+/// access token, in the same body as a login's.
 #[utoipa::path(
     tag = "auth",
     request_body = ChangePasswordRequest,
     responses(
-        (status = 204, description = "Password changed"),
+        (status = 200, description = "Password changed; this session goes on with these tokens", body = LoginResponse),
         (status = 401, description = "Not signed in, or `invalid_credentials`: wrong current password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "New password too short or too long", body = Problem, content_type = "application/problem+json"),
     ),
@@ -436,5 +437,9 @@ pub async fn change_password(
         PasswordCheck::Wrong => return Err(ApiError::InvalidCredentials),
     }
     set_password(&state, user, body.new_password.clone()).await?;
-    Ok(HttpResponse::NoContent().finish())
+    // Read back: the account no longer holds a generated password.
+    let user = db::queries::users::by_id(&state.db, &caller.user_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    open_session(&state, &user).await
 }

@@ -265,7 +265,11 @@ async fn changing_a_password_needs_the_current_one(backend: Backend) {
             &change("opuntia-demo", "un mot de passe neuf"),
         )
         .await;
-    assert_eq!(ok.status(), 204);
+    assert_eq!(ok.status(), 200);
+    let session: Value = ok.json().await.unwrap();
+    assert_eq!(session["user"]["password_change_required"], false);
+    let renewed = session["access_token"].as_str().unwrap();
+    assert_eq!(app.get_as(renewed, "/api/v1/me").await.status(), 200);
     assert_eq!(
         app.try_login(demo("employeur"), "opuntia-demo")
             .await

@@ -44,7 +44,7 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
             &json!({"current_password": password, "new_password": "camille choisit le sien"}),
         )
         .await;
-    assert_eq!(chosen.status(), 204);
+    assert_eq!(chosen.status(), 200);
     let apprentice = app
         .login("camille@example.fr", "camille choisit le sien")
         .await;

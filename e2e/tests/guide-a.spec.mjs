@@ -1,0 +1,139 @@
+// User guide A and the staff's side: the formation manager invites an apprentice from the
+// dashboard; the apprentice signs in with the password of the e-mail and chooses their own;
+// Données de base invites the company contact; both fill their tabs; the request goes to the
+// responsable, who returns it with a comment, then validates it (frozen); the CFA enters and
+// validates the economic elements (the convention appears) and reopens it with a reason.
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openTab, save, unique } from '../support/app.mjs';
+import { mailTo, passwordIn } from '../support/mail.mjs';
+
+// A.10: the contract dates are the formation's, shown beside its name (F724: three years).
+const F724_DATES = {
+  'contrat.dateDebutContrat': '2026-09-01',
+  'contrat.dateDebutFormationPratique': '2026-09-01',
+  'contrat.dateFinContrat': '2029-08-31',
+  'formation.dateDebutFormation': '2026-09-01',
+  'formation.dateFinFormation': '2029-07-15',
+};
+
+async function signInWithMailedPassword(page, email, chosen) {
+  const mail = await mailTo(email, 'Bienvenue sur Opuntia');
+  const generated = passwordIn(mail.text);
+  await login(page, email, generated);
+  await expect(page).toHaveURL(/\/mot-de-passe$/);
+  await page.getByTestId('current-password').fill(generated);
+  await page.getByTestId('new-password').fill(chosen);
+  await page.getByTestId('change-password-submit').click();
+}
+
+async function openDossierFromDashboard(page, words) {
+  await page.goto('/tableau-de-bord');
+  await page.getByTestId('filter-words').fill(words);
+  await expect(page.getByTestId('dossier-row')).toHaveCount(1);
+  await page.getByTestId('dossier-row').getByRole('link').click();
+  await expect(page.getByTestId('dossier')).toBeVisible();
+}
+
+test('an invited apprentice, their employer, the formation and the CFA take a dossier from invitation to the convention', async ({ browser }) => {
+  const apprenticeEmail = unique('camille');
+  const contactEmail = unique('drh');
+  const fields = completeFields();
+
+  // The formation manager invites from the dashboard.
+  const manager = await (await browser.newContext()).newPage();
+  await login(manager, 'formation@demo.opuntia.test', DEMO_PASSWORD);
+  await expect(manager.getByTestId('counts')).toBeVisible();
+  await checkA11y(manager, 'tableau de bord');
+  await manager.getByTestId('invite-first-name').fill('Camille');
+  await manager.getByTestId('invite-last-name').fill('Leroy');
+  await manager.getByTestId('invite-email').fill(apprenticeEmail);
+  await manager.getByTestId('invite-code').fill('F724');
+  await manager.getByTestId('invite-submit').click();
+  await expect(manager.getByTestId('notice-success')).toContainText(apprenticeEmail);
+
+  // A.2: the apprentice signs in with the one-hour password, then chooses their own.
+  const apprentice = await (await browser.newContext()).newPage();
+  await signInWithMailedPassword(apprentice, apprenticeEmail, 'mon propre mot de passe');
+  await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'draft');
+  await fillTab(apprentice, 'base', fields, { ...F724_DATES, 'apprenti.courriel': apprenticeEmail, 'contactEntreprise.courriel': contactEmail });
+  await expectComplete(apprentice, 'base');
+  await save(apprentice);
+  await apprentice.getByTestId('validate-base').click();
+  await expect(apprentice.getByTestId('tab-alternant')).toBeVisible();
+  await openTab(apprentice, 'alternant');
+  await fillTab(apprentice, 'alternant', fields, { 'apprenti.courriel': apprenticeEmail });
+  await expectComplete(apprentice, 'alternant');
+  await save(apprentice);
+
+  // The company contact fills L'employeur and Les données du contrat.
+  const employer = await (await browser.newContext()).newPage();
+  await signInWithMailedPassword(employer, contactEmail, 'mot de passe de la DRH');
+  await employer.getByTestId('my-dossiers').getByRole('link').first().click();
+  await openTab(employer, 'employeur');
+  await fillTab(employer, 'employeur', fields, { 'contactEntreprise.courriel': contactEmail });
+  await save(employer);
+  await openTab(employer, 'contrat');
+  await fillTab(employer, 'contrat', fields, F724_DATES);
+  await employer.getByTestId('remuneration-minimums').click();
+  await expectComplete(employer, 'employeur');
+  await expectComplete(employer, 'contrat');
+  await save(employer);
+
+  // A.14: « Demande de validation » in Suivi – Info; the responsable is e-mailed.
+  await apprentice.reload();
+  await openTab(apprentice, 'suivi');
+  await apprentice.getByTestId('action-request_validation').click();
+  await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validation_requested');
+  await mailTo('formation@demo.opuntia.test', 'demande de validation du dossier de');
+
+  // The responsable returns it with a comment, which the apprentice sees and receives.
+  await openDossierFromDashboard(manager, apprenticeEmail);
+  await openTab(manager, 'suivi');
+  await checkA11y(manager, 'Suivi – Info (responsable)');
+  await manager.getByTestId('action-return').click();
+  await manager.getByTestId('comment-return').fill('Merci de vérifier la date de début du contrat.');
+  await manager.getByTestId('confirm-return').click();
+  await expect(manager.getByTestId('dossier')).toHaveAttribute('data-status', 'returned');
+  await mailTo(apprenticeEmail, 'à corriger');
+  await apprentice.reload();
+  await openTab(apprentice, 'suivi');
+  await expect(apprentice.getByTestId('return-comment')).toContainText('Merci de vérifier la date de début du contrat.');
+  await apprentice.getByTestId('action-request_validation').click();
+  await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validation_requested');
+
+  // Validation freezes the form.
+  await manager.reload();
+  await openTab(manager, 'suivi');
+  await manager.getByTestId('action-validate').click();
+  await expect(manager.getByTestId('dossier')).toHaveAttribute('data-status', 'validated');
+  await apprentice.reload();
+  await openTab(apprentice, 'alternant');
+  await expect(apprentice.getByTestId('apprenti.nomUsage')).toBeDisabled();
+  await expect(apprentice.getByTestId('save')).toHaveCount(0);
+
+  // The CFA enters the economic elements and validates them: the convention becomes available.
+  const cfa = await (await browser.newContext()).newPage();
+  await login(cfa, 'cfa@demo.opuntia.test', DEMO_PASSWORD);
+  await openDossierFromDashboard(cfa, apprenticeEmail);
+  await openTab(cfa, 'suivi');
+  await expect(cfa.getByTestId('document-convention')).toHaveAttribute('data-available', 'false');
+  await cfa.getByTestId('eco-opco').selectOption('atlas');
+  await cfa.getByTestId('eco-npecAnnuel').fill('9000');
+  await cfa.getByTestId('eco-npecAnnuel').blur();
+  await cfa.getByTestId('eco-premierEquipement').fill('300');
+  await cfa.getByTestId('eco-premierEquipement').blur();
+  await cfa.getByTestId('economics-save').click();
+  await expect(cfa.getByTestId('economics-summary')).toContainText('750');
+  await checkA11y(cfa, 'éléments économiques');
+  await cfa.getByTestId('action-validate_economics').click();
+  await expect(cfa.getByTestId('dossier')).toHaveAttribute('data-status', 'economics_validated');
+  await expect(cfa.getByTestId('document-convention')).toHaveAttribute('data-available', 'true');
+
+  // Reopening needs a reason, which the parties receive.
+  await cfa.getByTestId('action-reopen').click();
+  await cfa.getByTestId('comment-reopen').fill('Erreur sur le SIRET de l’établissement.');
+  await cfa.getByTestId('confirm-reopen').click();
+  await expect(cfa.getByTestId('dossier')).toHaveAttribute('data-status', 'in_progress');
+  await mailTo(apprenticeEmail, 'rouvert');
+  await expect(cfa.getByTestId('timeline')).toContainText('Erreur sur le SIRET');
+});
