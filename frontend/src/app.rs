@@ -28,6 +28,8 @@ pub enum Route {
     Dashboard,
     #[at("/formations")]
     Formations,
+    #[at("/comptes")]
+    Users,
     #[not_found]
     #[at("/introuvable")]
     NotFound,
@@ -50,6 +52,7 @@ fn switch(route: Route) -> Html {
         Route::Dossier { id } => html! { <pages::dossier::DossierPage id={id} /> },
         Route::Dashboard => html! { <pages::dashboard::Dashboard /> },
         Route::Formations => html! { <pages::formations::Formations /> },
+        Route::Users => html! { <pages::users::Users /> },
         Route::NotFound => html! {
             <main id="contenu" class="page">
                 <h1>{ "Page introuvable" }</h1>
@@ -155,6 +158,7 @@ fn Header() -> Html {
                                     <>
                                         <li><Link<Route> to={Route::Dashboard}>{ "Tableau de bord" }</Link<Route>></li>
                                         <li><Link<Route> to={Route::Formations}>{ "Formations" }</Link<Route>></li>
+                                        <li><Link<Route> to={Route::Users}>{ "Comptes" }</Link<Route>></li>
                                     </>
                                 },
                             }

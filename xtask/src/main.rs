@@ -2,9 +2,13 @@
 //!
 //! - `cargo xtask test`: every check CI runs — formatting, clippy, all tests (the server's on
 //!   SQLite, and on PostgreSQL when one answers on 127.0.0.1:5432), the WebAssembly build of the
-//!   shared crates, and the rule that those crates pull no server code. Installs the SMTP sink
-//!   the mail tests talk to (Python's aiosmtpd) when it is missing.
-//! - `cargo xtask run`: the product with demo data on SQLite, at http://127.0.0.1:8000.
+//!   shared crates and the app, the rule that those crates pull no server code, then the browser
+//!   journeys in Chromium. Installs what is missing: the SMTP sink of the mail tests (Python's
+//!   aiosmtpd), the app's build tools, Chromium and Playwright.
+//! - `cargo xtask run`: builds the browser app, then serves the product with demo data on
+//!   SQLite at http://127.0.0.1:8000.
+
+mod browser;
 
 use std::{
     env,
@@ -28,7 +32,7 @@ fn main() -> ExitCode {
         "test" => test(),
         "run" => run_product(),
         _ => Err(format!(
-            "unknown task {task:?}\n\nusage:\n  cargo xtask test    run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build)\n  cargo xtask run     serve the product with demo data at http://127.0.0.1:8000"
+            "unknown task {task:?}\n\nusage:\n  cargo xtask test    run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask run     serve the product with demo data at http://127.0.0.1:8000"
         )),
     };
     match result {
@@ -40,11 +44,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn run(step: &str, command: &mut Command) -> Result<(), String> {
+pub(crate) fn run(step: &str, command: &mut Command) -> Result<(), String> {
     eprintln!("\n==> {step}");
     let status = command
         .status()
@@ -56,7 +60,7 @@ fn run(step: &str, command: &mut Command) -> Result<(), String> {
     }
 }
 
-fn output(command: &mut Command) -> Result<String, String> {
+pub(crate) fn output(command: &mut Command) -> Result<String, String> {
     let out = command
         .output()
         .map_err(|e| format!("could not start: {e}"))?;
@@ -106,11 +110,13 @@ fn test() -> Result<(), String> {
     }
     run("cargo check --target wasm32-unknown-unknown", &mut check)?;
     check_no_server_dependencies()?;
+    browser::run_journeys()?;
     eprintln!("\nAll checks passed.");
     Ok(())
 }
 
 fn run_product() -> Result<(), String> {
+    browser::build_frontend()?;
     run(
         "cargo run --bin opuntia",
         cargo().args(["run", "--package", "opuntia-server", "--bin", "opuntia"]),
@@ -151,7 +157,7 @@ fn ensure_smtp_sink() -> Result<(), String> {
     }
 }
 
-fn ensure_wasm_target() -> Result<(), String> {
+pub(crate) fn ensure_wasm_target() -> Result<(), String> {
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
         .map_err(|e| format!("rustup target list: {e}"))?;
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
@@ -166,8 +172,19 @@ fn ensure_wasm_target() -> Result<(), String> {
 fn check_no_server_dependencies() -> Result<(), String> {
     eprintln!("\n==> shared crates depend on no server crate");
     for krate in WASM_CRATES {
-        let tree = output(cargo().args(["tree", "-p", krate, "-e", "normal", "--prefix", "none"]))
-            .map_err(|e| format!("cargo tree -p {krate}: {e}"))?;
+        // For the browser's target: natively, Yew runs on tokio, which is fine for host tests.
+        let tree = output(cargo().args([
+            "tree",
+            "-p",
+            krate,
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--target",
+            WASM_TARGET,
+        ]))
+        .map_err(|e| format!("cargo tree -p {krate}: {e}"))?;
         for line in tree.lines() {
             let name = line.split_whitespace().next().unwrap_or_default();
             if SERVER_ONLY.contains(&name) {

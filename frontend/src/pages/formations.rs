@@ -1,8 +1,12 @@
 //! Formations for CFA staff: each with its settings, variants and access codes (open or
 //! closed); a new formation; a new variant with its own code.
 
-use api_types::formations::{
-    FormationBody, FormationContactsBody, FormationRequest, VariantPatch, VariantRequest,
+use api_types::{
+    account::UserBody,
+    formations::{
+        ContactBody, FormationBody, FormationContactsBody, FormationRequest, VariantPatch,
+        VariantRequest,
+    },
 };
 use chrono::NaiveDate;
 use domain::{ContractType, MissionMode, Role, workflow::ValidationMode};
@@ -29,13 +33,33 @@ pub fn Formations() -> Html {
         .as_ref()
         .and_then(|s| s.user.as_ref().map(|u| u.role));
     let formations = use_state(|| None::<Vec<FormationBody>>);
+    let managers = use_state(Vec::<UserBody>::new);
     let notice = use_state(|| None::<Notice>);
     let refreshed = use_state(|| 0_u32);
     {
-        let (formations, notice, token) = (formations.clone(), notice.clone(), token.clone());
+        let (formations, managers, notice, token) = (
+            formations.clone(),
+            managers.clone(),
+            notice.clone(),
+            token.clone(),
+        );
         use_effect_with((*refreshed, token.clone()), move |_| {
             yew::platform::spawn_local(async move {
                 let Some(token) = token else { return };
+                if let Ok(users) = api::fetch::<Vec<UserBody>>(Call::new(
+                    Method::GET,
+                    "/api/v1/users",
+                    Some(&token),
+                ))
+                .await
+                {
+                    managers.set(
+                        users
+                            .into_iter()
+                            .filter(|u| u.role == Role::Formation)
+                            .collect(),
+                    );
+                }
                 match api::fetch::<Vec<FormationBody>>(Call::new(
                     Method::GET,
                     "/api/v1/formations",
@@ -72,7 +96,7 @@ pub fn Formations() -> Html {
                     Some(list) => html! {
                         <ul class="cartes" data-testid="formations">
                             { for list.iter().map(|f| html! {
-                                <FormationCard formation={f.clone()} token={token.clone()} on_change={changed.clone()} />
+                                <FormationCard formation={f.clone()} managers={(*managers).clone()} token={token.clone()} on_change={changed.clone()} />
                             }) }
                         </ul>
                     },
@@ -86,6 +110,7 @@ pub fn Formations() -> Html {
 #[derive(Properties, PartialEq)]
 struct CardProps {
     formation: FormationBody,
+    managers: Vec<UserBody>,
     token: String,
     on_change: Callback<Notice>,
 }
@@ -180,6 +205,7 @@ fn FormationCard(props: &CardProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            <PeopleForm formation={f.clone()} managers={props.managers.clone()} token={props.token.clone()} on_change={props.on_change.clone()} />
             <form onsubmit={add_variant} novalidate=true aria-label={format!("Nouvelle variante de {}", f.settings.title)}>
                 <TextInput id={format!("{prefix}-code")} label="Code d'accès de la variante" value={code} required=true help="Par exemple F724-3." />
                 <TextInput id={format!("{prefix}-libelle")} label="Libellé" value={label} required=true help="Par exemple « 3e année »." />
@@ -317,5 +343,144 @@ fn NewFormation(props: &NewProps) -> Html {
                 <button type="submit" data-testid="formation-create">{ "Créer la formation" }</button>
             </form>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PeopleProps {
+    formation: FormationBody,
+    managers: Vec<UserBody>,
+    token: String,
+    on_change: Callback<Notice>,
+}
+
+/// The formation's responsables (who validate, and are e-mailed the requests) and the contacts
+/// its dossiers show (user guide A.15).
+#[component]
+fn PeopleForm(props: &PeopleProps) -> Html {
+    let settings = &props.formation.settings;
+    let chosen = use_state(|| settings.responsable_ids.clone());
+    let contact = |c: &Option<ContactBody>| {
+        let c = c.clone().unwrap_or(ContactBody {
+            name: String::new(),
+            email: String::new(),
+            phone: None,
+        });
+        (c.name, c.email, c.phone.unwrap_or_default())
+    };
+    let initial = [
+        contact(&settings.contacts.apprentissage),
+        contact(&settings.contacts.professionnalisation),
+        contact(&settings.contacts.school),
+    ];
+    let contacts = use_state(|| initial);
+    let notice = use_state(|| None::<Notice>);
+    let id = props.formation.id.clone();
+    let toggle = |user_id: String| {
+        let chosen = chosen.clone();
+        Callback::from(move |event: Event| {
+            let mut next = (*chosen).clone();
+            next.retain(|c| *c != user_id);
+            if crate::components::checked_of(&event) {
+                next.push(user_id.clone());
+            }
+            chosen.set(next);
+        })
+    };
+    let edit = |which: usize, part: usize| {
+        let contacts = contacts.clone();
+        Callback::from(move |event: InputEvent| {
+            let mut next = (*contacts).clone();
+            let value = crate::components::value_of(&event);
+            match part {
+                0 => next[which].0 = value,
+                1 => next[which].1 = value,
+                _ => next[which].2 = value,
+            }
+            contacts.set(next);
+        })
+    };
+    let onsubmit = {
+        let (chosen, contacts, notice) = (chosen.clone(), contacts.clone(), notice.clone());
+        let (settings, token, on_change, id) = (
+            settings.clone(),
+            props.token.clone(),
+            props.on_change.clone(),
+            id.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let to_contact = |(name, email, phone): &(String, String, String)| {
+                (!name.trim().is_empty() || !email.trim().is_empty()).then(|| ContactBody {
+                    name: name.trim().to_owned(),
+                    email: email.trim().to_owned(),
+                    phone: (!phone.trim().is_empty()).then(|| phone.trim().to_owned()),
+                })
+            };
+            let request = FormationRequest {
+                responsable_ids: (*chosen).clone(),
+                contacts: FormationContactsBody {
+                    apprentissage: to_contact(&contacts[0]),
+                    professionnalisation: to_contact(&contacts[1]),
+                    school: to_contact(&contacts[2]),
+                },
+                ..settings.clone()
+            };
+            let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
+            let url = format!("/api/v1/formations/{id}");
+            yew::platform::spawn_local(async move {
+                let body = to_json(&request);
+                match api::fetch::<FormationBody>(
+                    Call::new(Method::PUT, url, Some(&token)).json(&body),
+                )
+                .await
+                {
+                    Ok(_) => on_change.emit(Notice::Success(
+                        "Responsables et contacts enregistrés.".into(),
+                    )),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    let labels = [
+        "Contact CFA – contrats d'apprentissage",
+        "Contact CFA – contrats de professionnalisation",
+        "Contact de l'école",
+    ];
+    html! {
+        <form onsubmit={onsubmit} novalidate=true aria-label={format!("Responsables et contacts de {}", settings.title)}>
+            <fieldset>
+                <legend>{ "Responsables de la formation" }</legend>
+                if props.managers.is_empty() {
+                    <p class="aide">{ "Aucun compte « responsable de formation » : créez-en un dans « Comptes »." }</p>
+                }
+                { for props.managers.iter().map(|m| {
+                    let box_id = format!("resp-{id}-{}", m.id);
+                    html! {
+                        <div class="champ case">
+                            <input id={box_id.clone()} type="checkbox" checked={chosen.contains(&m.id)} onchange={toggle(m.id.clone())} />
+                            <label for={box_id}>{ format!("{} {} ({})", m.first_name, m.last_name, m.email) }</label>
+                        </div>
+                    }
+                }) }
+            </fieldset>
+            { for labels.iter().enumerate().map(|(which, label)| {
+                let prefix = format!("contact-{id}-{which}");
+                html! {
+                    <fieldset>
+                        <legend>{ *label }</legend>
+                        <div class="champ"><label for={format!("{prefix}-nom")}>{ "Nom" }</label>
+                            <input id={format!("{prefix}-nom")} value={contacts[which].0.clone()} oninput={edit(which, 0)} /></div>
+                        <div class="champ"><label for={format!("{prefix}-courriel")}>{ "Courriel" }</label>
+                            <input id={format!("{prefix}-courriel")} type="email" value={contacts[which].1.clone()} oninput={edit(which, 1)} /></div>
+                        <div class="champ"><label for={format!("{prefix}-tel")}>{ "Téléphone" }</label>
+                            <input id={format!("{prefix}-tel")} type="tel" value={contacts[which].2.clone()} oninput={edit(which, 2)} /></div>
+                    </fieldset>
+                }
+            }) }
+            <NoticeArea notice={(*notice).clone()} />
+            <button type="submit" class="secondaire">{ "Enregistrer responsables et contacts" }</button>
+        </form>
     }
 }

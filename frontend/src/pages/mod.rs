@@ -7,3 +7,4 @@ pub mod formations;
 pub mod home;
 pub mod my_dossiers;
 pub mod password;
+pub mod users;

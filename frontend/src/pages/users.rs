@@ -1,0 +1,137 @@
+//! Accounts, for CFA staff: everyone by role, and a new account (invited by e-mail with a
+//! one-hour password) — a responsable de formation, a colleague of the CFA, a company contact.
+
+use api_types::account::{NewUserRequest, UserBody};
+use domain::Role;
+use gloo_net::http::Method;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::{
+    api::{self, Call, to_json},
+    app::Route,
+    components::{
+        TextInput,
+        notice::{Notice, NoticeArea},
+        value_of,
+    },
+    state::session::SessionHandle,
+};
+
+#[component]
+pub fn Users() -> Html {
+    let session = use_context::<SessionHandle>();
+    let token = session.as_ref().and_then(|s| s.token.clone());
+    let role = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref().map(|u| u.role));
+    let users = use_state(Vec::<UserBody>::new);
+    let refreshed = use_state(|| 0_u32);
+    let email = use_state(String::new);
+    let first_name = use_state(String::new);
+    let last_name = use_state(String::new);
+    let new_role = use_state(|| Role::Formation);
+    let notice = use_state(|| None::<Notice>);
+    {
+        let (users, token) = (users.clone(), token.clone());
+        use_effect_with((*refreshed, token.clone()), move |_| {
+            yew::platform::spawn_local(async move {
+                let Some(token) = token else { return };
+                if let Ok(found) = api::fetch::<Vec<UserBody>>(Call::new(
+                    Method::GET,
+                    "/api/v1/users",
+                    Some(&token),
+                ))
+                .await
+                {
+                    users.set(found);
+                }
+            });
+        });
+    }
+    let Some(token) = token else {
+        return html! { <Redirect<Route> to={Route::Home} /> };
+    };
+    if role != Some(Role::Cfa) {
+        return html! { <main id="contenu" class="page"><h1>{ "Comptes" }</h1><p>{ "Réservé au personnel du CFA." }</p></main> };
+    }
+    let onsubmit = {
+        let (email, first_name, last_name, new_role, notice, refreshed) = (
+            email.clone(),
+            first_name.clone(),
+            last_name.clone(),
+            new_role.clone(),
+            notice.clone(),
+            refreshed.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let body = to_json(&NewUserRequest {
+                email: email.trim().to_owned(),
+                first_name: first_name.trim().to_owned(),
+                last_name: last_name.trim().to_owned(),
+                role: *new_role,
+            });
+            let (notice, refreshed, token) = (notice.clone(), refreshed.clone(), token.clone());
+            yew::platform::spawn_local(async move {
+                match api::fetch::<UserBody>(
+                    Call::new(Method::POST, "/api/v1/users", Some(&token)).json(&body),
+                )
+                .await
+                {
+                    Ok(user) => {
+                        notice.set(Some(Notice::Success(format!(
+                            "Compte créé : {} a reçu ses identifiants par courriel.",
+                            user.email
+                        ))));
+                        refreshed.set(*refreshed + 1);
+                    }
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    let on_role = {
+        let new_role = new_role.clone();
+        Callback::from(move |event: Event| {
+            new_role.set(match value_of(&event).as_str() {
+                "cfa" => Role::Cfa,
+                "employeur" => Role::Employeur,
+                _ => Role::Formation,
+            })
+        })
+    };
+    html! {
+        <main id="contenu" class="page">
+            <h1>{ "Comptes" }</h1>
+            <table data-testid="users">
+                <caption class="visuellement-cache">{ "Tous les comptes" }</caption>
+                <thead><tr><th scope="col">{ "Nom" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Rôle" }</th></tr></thead>
+                <tbody>
+                    { for users.iter().map(|u| html! {
+                        <tr data-testid="user-row"><td>{ format!("{} {}", u.first_name, u.last_name) }</td><td>{ &u.email }</td><td>{ u.role.label() }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            <section class="carte" aria-labelledby="titre-nouveau-compte">
+                <h2 id="titre-nouveau-compte">{ "Nouveau compte" }</h2>
+                <form onsubmit={onsubmit} novalidate=true>
+                    <TextInput id="user-first-name" label="Prénom" value={first_name} required=true />
+                    <TextInput id="user-last-name" label="Nom" value={last_name} required=true />
+                    <TextInput id="user-email" label="Adresse électronique" kind="email" value={email} required=true />
+                    <div class="champ">
+                        <label for="user-role">{ "Rôle" }</label>
+                        <select id="user-role" onchange={on_role} data-testid="user-role">
+                            <option value="formation">{ Role::Formation.label() }</option>
+                            <option value="cfa">{ Role::Cfa.label() }</option>
+                            <option value="employeur">{ Role::Employeur.label() }</option>
+                        </select>
+                        <p class="aide">{ "Les alternants s'invitent depuis le tableau de bord, sur leur formation." }</p>
+                    </div>
+                    <NoticeArea notice={(*notice).clone()} />
+                    <button type="submit" data-testid="user-create">{ "Créer et inviter" }</button>
+                </form>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,161 @@
+//! The browser side of `cargo xtask`: the tools that build the app (trunk, wasm-bindgen,
+//! wasm-opt) and those that test it (Debian's Chromium, Playwright), installed once when
+//! missing — nothing is downloaded from outside the package registries —, then the build
+//! itself and the browser journeys.
+
+use std::{
+    env,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use crate::{cargo, output, run};
+
+const TRUNK_VERSION: &str = "0.21.14";
+/// Must equal the `wasm-bindgen` pinned in frontend/Cargo.toml (and Trunk.toml).
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// Debian's binaryen is too old for today's wasm-bindgen output; npm has a recent one.
+const BINARYEN_VERSION: &str = "132";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Where cargo writes: `CARGO_TARGET_DIR`, or the workspace's `target/`.
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Tools installed outside cargo's bin directory (wasm-opt from npm).
+fn tools_dir() -> PathBuf {
+    env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(env::temp_dir)
+        .join(".cache/opuntia/tools")
+}
+
+/// PATH with the npm-installed tools first.
+fn path_with_tools() -> String {
+    let bin = tools_dir().join("node_modules/.bin");
+    match env::var("PATH") {
+        Ok(path) => format!("{}:{path}", bin.display()),
+        Err(_) => bin.display().to_string(),
+    }
+}
+
+fn version_of(program: &str) -> Option<String> {
+    output(
+        Command::new(program)
+            .arg("--version")
+            .env("PATH", path_with_tools()),
+    )
+    .ok()
+}
+
+/// trunk, wasm-bindgen and wasm-opt, at the versions Trunk.toml names.
+pub fn ensure_build_tools() -> Result<(), String> {
+    crate::ensure_wasm_target()?;
+    if !version_of("trunk").is_some_and(|v| v.contains(TRUNK_VERSION)) {
+        run(
+            "installing trunk (once; about 15 minutes)",
+            cargo().args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]),
+        )?;
+    }
+    if !version_of("wasm-bindgen").is_some_and(|v| v.contains(WASM_BINDGEN_VERSION)) {
+        // `--locked` fails: its lockfile wants a crate version the registry no longer has.
+        run(
+            "installing wasm-bindgen-cli (once; about 4 minutes)",
+            cargo().args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                WASM_BINDGEN_VERSION,
+            ]),
+        )?;
+    }
+    if !version_of("wasm-opt").is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}"))) {
+        let dir = tools_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        run(
+            "installing wasm-opt (binaryen, from npm)",
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent"])
+                .arg(format!("binaryen@{BINARYEN_VERSION}"))
+                .current_dir(&dir),
+        )?;
+    }
+    Ok(())
+}
+
+/// Builds the app into frontend/dist, optimised for size.
+pub fn build_frontend() -> Result<(), String> {
+    ensure_build_tools()?;
+    // Trunk's own `cargo metadata` is not offline: fetch first, then build offline.
+    run("cargo fetch", cargo().arg("fetch").current_dir(root()))?;
+    run(
+        "trunk build --release (frontend/dist)",
+        Command::new("trunk")
+            .args(["build", "--release", "--offline"])
+            .env("PATH", path_with_tools())
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .current_dir(root()),
+    )
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    run(
+        "apt-get update",
+        Command::new("apt-get").args(["update", "-q"]),
+    )?;
+    run(
+        &format!("apt-get install {}", packages.join(" ")),
+        Command::new("apt-get")
+            .args(["install", "-y", "-q"])
+            .args(packages),
+    )
+}
+
+/// Debian's Chromium and the e2e suite's npm packages (Playwright, axe-core).
+fn ensure_test_tools() -> Result<(), String> {
+    if !Path::new(CHROMIUM).exists() {
+        apt_install(&["chromium", "chromium-driver"])?;
+    }
+    let e2e = root().join("e2e");
+    if !e2e.join("node_modules/@playwright/test").exists() {
+        // Never `npx playwright install`: it downloads a browser; Debian's is used instead.
+        run(
+            "npm ci (e2e: Playwright, axe-core)",
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&e2e),
+        )?;
+    }
+    Ok(())
+}
+
+/// The browser journeys: the app and the server built, then Playwright drives Chromium against
+/// the real server on a free port with a fresh SQLite database and a real SMTP sink.
+pub fn run_journeys() -> Result<(), String> {
+    build_frontend()?;
+    ensure_test_tools()?;
+    run(
+        "cargo build --bin opuntia",
+        cargo().args(["build", "--package", "opuntia-server", "--bin", "opuntia"]),
+    )?;
+    run(
+        "browser journeys (e2e/, Playwright + Chromium)",
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .env("OPUNTIA_BIN", target_dir().join("debug/opuntia"))
+            .env("OPUNTIA_E2E_RESULTS", target_dir().join("e2e-results"))
+            .env("CHROMIUM", CHROMIUM)
+            .current_dir(root().join("e2e")),
+    )
+}
