@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, checkA11y, login, openTab, unique } from '../support/app.mjs';
+import { DEMO_PASSWORD, checkA11y, login, logout, openTab, unique } from '../support/app.mjs';
 import { mailTo } from '../support/mail.mjs';
 
 test('a formation manager invites several apprentices from a CSV file and reads each row’s fate', async ({ page }) => {
@@ -90,4 +90,46 @@ test('a party whose save comes second is told what the other changed, and keeps 
   await expect(apprentice.getByTestId('apprenti.nomUsage')).toHaveValue('Durand');
   await apprentice.getByTestId('save').click();
   await expect(apprentice.getByTestId('notice-success')).toBeVisible();
+});
+
+test('the CFA creates a responsable, who is invited by e-mail and put in charge of a formation', async ({ page }) => {
+  const email = unique('responsable');
+  await login(page, 'cfa@demo.opuntia.test', DEMO_PASSWORD);
+  await page.goto('/comptes');
+  await expect(page.getByTestId('users')).toBeVisible();
+  await checkA11y(page, 'comptes');
+  await page.getByTestId('user-first-name').fill('Claire');
+  await page.getByTestId('user-last-name').fill('Fabre');
+  await page.getByTestId('user-email').fill(email);
+  await page.getByTestId('user-role').selectOption('formation');
+  await page.getByTestId('user-create').click();
+  await expect(page.getByTestId('notice-success')).toContainText(email);
+  await expect(page.getByTestId('users')).toContainText(email);
+  await mailTo(email, 'Bienvenue sur Opuntia');
+
+  await page.goto('/formations');
+  const card = page.getByTestId('formation').filter({ hasText: 'Master Management des organisations' });
+  await card.getByLabel(new RegExp(email.replace('.', '\\.'))).check();
+  await card.getByLabel('Courriel').last().fill('scolarite@institut.demo.opuntia.test');
+  await card.getByRole('button', { name: 'Enregistrer responsables et contacts' }).click();
+  await expect(page.getByTestId('notice-success').first()).toContainText('Responsables et contacts enregistrés');
+  await expect(card).toContainText('Claire Fabre');
+});
+
+test('the dossier folds down to a phone screen without sideways scrolling', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  await login(page, 'alternant@demo.opuntia.test', DEMO_PASSWORD);
+  await expect(page.getByTestId('dossier')).toBeVisible();
+  for (const tab of ['base', 'alternant', 'contrat', 'suivi']) {
+    await openTab(page, tab);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `onglet ${tab}`).toBeLessThanOrEqual(0);
+  }
+  await checkA11y(page, 'dossier sur téléphone');
+  await logout(page);
+  await login(page, 'formation@demo.opuntia.test', DEMO_PASSWORD);
+  await expect(page.getByTestId('dossier-list')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'tableau de bord').toBeLessThanOrEqual(0);
 });
