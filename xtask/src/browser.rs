@@ -94,7 +94,8 @@ pub fn ensure_build_tools() -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the app into frontend/dist, optimised for size.
+/// Builds the app into frontend/dist, optimised for size, with a gzip copy of each asset that
+/// the server sends to browsers accepting it.
 pub fn build_frontend() -> Result<(), String> {
     ensure_build_tools()?;
     // Trunk's own `cargo metadata` is not offline: fetch first, then build offline.
@@ -106,6 +107,21 @@ pub fn build_frontend() -> Result<(), String> {
             .env("PATH", path_with_tools())
             .env("TRUNK_SKIP_VERSION_CHECK", "true")
             .current_dir(root()),
+    )?;
+    let dist = root().join("frontend/dist");
+    let assets: Vec<PathBuf> = std::fs::read_dir(&dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "wasm" || ext == "js" || ext == "css")
+        })
+        .collect();
+    run(
+        "gzip -9 the assets",
+        Command::new("gzip")
+            .args(["-9", "-k", "-f", "-n"])
+            .args(&assets),
     )
 }
 

@@ -1,7 +1,8 @@
 //! The browser app, served from the same origin as the API: the files Trunk built, and
 //! `index.html` for every other page path, so that deep links — `/dossiers/…`, the reset link
 //! `/mot-de-passe/nouveau?token=…` — open the app. API paths never fall back to it: an unknown
-//! one keeps its problem+json 404.
+//! one keeps its problem+json 404. The build leaves a gzip copy beside each large asset
+//! (`cargo xtask` does it): browsers that accept gzip get it, at no cost per request.
 
 use std::path::Path;
 
@@ -45,6 +46,22 @@ async fn read(dir: &Path, name: &str) -> Option<Vec<u8>> {
     tokio::fs::read(dir.join(name)).await.ok()
 }
 
+fn accepts_gzip(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|part| {
+                let mut pieces = part.split(';');
+                let coding = pieces.next().unwrap_or_default().trim();
+                let refused =
+                    pieces.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+                coding.eq_ignore_ascii_case("gzip") && !refused
+            })
+        })
+}
+
 /// Every request no route took.
 pub async fn serve(
     request: HttpRequest,
@@ -55,14 +72,28 @@ pub async fn serve(
         return crate::error::not_found().await;
     }
     let dir = state.settings.frontend_dir();
-    if let Some(name) = asset_name(path).filter(|name| *name != "index.html")
-        && let Some(bytes) = read(&dir, name).await
-    {
-        // Trunk puts a content hash in every asset's name: it may be kept for good.
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, content_type(name)))
-            .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-            .body(bytes));
+    if let Some(name) = asset_name(path).filter(|name| *name != "index.html") {
+        let gzip = accepts_gzip(&request);
+        let packed = match gzip {
+            true => read(&dir, &format!("{name}.gz")).await,
+            false => None,
+        };
+        let (bytes, encoded) = match packed {
+            Some(bytes) => (Some(bytes), true),
+            None => (read(&dir, name).await, false),
+        };
+        if let Some(bytes) = bytes {
+            // Trunk puts a content hash in every asset's name: it may be kept for good.
+            let mut response = HttpResponse::Ok();
+            response
+                .insert_header((header::CONTENT_TYPE, content_type(name)))
+                .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+                .insert_header((header::VARY, "Accept-Encoding"));
+            if encoded {
+                response.insert_header((header::CONTENT_ENCODING, "gzip"));
+            }
+            return Ok(response.body(bytes));
+        }
     }
     match read(&dir, "index.html").await {
         Some(index) => Ok(HttpResponse::Ok()
@@ -90,6 +121,23 @@ mod tests {
         assert_eq!(asset_name("/dossiers/123"), None);
         assert_eq!(asset_name("/.env"), None);
         assert_eq!(asset_name("/"), None);
+    }
+
+    #[test]
+    fn gzip_is_sent_only_to_browsers_that_accept_it() {
+        use actix_web::test::TestRequest;
+        let with = |value: &str| {
+            accepts_gzip(
+                &TestRequest::default()
+                    .insert_header((header::ACCEPT_ENCODING, value))
+                    .to_http_request(),
+            )
+        };
+        assert!(with("gzip, deflate, br"));
+        assert!(with("br;q=1.0, GZIP;q=0.5"));
+        assert!(!with("br"));
+        assert!(!with("gzip;q=0"));
+        assert!(!accepts_gzip(&TestRequest::default().to_http_request()));
     }
 
     #[test]
