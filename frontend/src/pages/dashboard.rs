@@ -66,6 +66,8 @@ pub fn Dashboard() -> Html {
     let notice = use_state(|| None::<Notice>);
     let refreshed = use_state(|| 0_u32);
 
+    // Answers may come back out of order: only the latest request's are shown.
+    let latest = use_mut_ref(|| 0_u64);
     {
         let (counts, list, formations, notice, token) = (
             counts.clone(),
@@ -74,10 +76,14 @@ pub fn Dashboard() -> Html {
             notice.clone(),
             token.clone(),
         );
+        let latest = latest.clone();
         use_effect_with(
             ((*filters).clone(), *refreshed, token.clone()),
             move |(filters, _, _)| {
                 let filters = filters.clone();
+                *latest.borrow_mut() += 1;
+                let mine = *latest.borrow();
+                let current = move || *latest.borrow() == mine;
                 yew::platform::spawn_local(async move {
                     let Some(token) = token else { return };
                     let scope = if filters.formation_id.is_empty() {
@@ -85,23 +91,29 @@ pub fn Dashboard() -> Html {
                     } else {
                         format!("?formation_id={}", filters.formation_id)
                     };
-                    match api::fetch::<DossierCountsBody>(Call::new(
+                    let found = api::fetch::<DossierCountsBody>(Call::new(
                         Method::GET,
                         format!("/api/v1/dossiers/counts{scope}"),
                         Some(&token),
                     ))
-                    .await
-                    {
+                    .await;
+                    if !current() {
+                        return;
+                    }
+                    match found {
                         Ok(body) => counts.set(Some(body)),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }
-                    match api::fetch::<DossierListBody>(Call::new(
+                    let found = api::fetch::<DossierListBody>(Call::new(
                         Method::GET,
                         format!("/api/v1/dossiers?{}", filters.query()),
                         Some(&token),
                     ))
-                    .await
-                    {
+                    .await;
+                    if !current() {
+                        return;
+                    }
+                    match found {
                         Ok(body) => list.set(Some(body)),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }

@@ -7,6 +7,7 @@ use api_types::{Problem, dossiers::DossierBody};
 use domain::{FIELDS, FieldDef, NiveauSaisie, Role, Status, Tab, workflow::can_write_field};
 use gloo_net::http::Method;
 use serde_json::Value as Json;
+use wasm_bindgen::{JsCast, closure::Closure};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -102,6 +103,32 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
         let reload = reload.clone();
         use_effect_with((props.id.clone(), token.is_some()), move |_| {
             reload.emit(())
+        });
+    }
+    {
+        // Leaving or reloading the page with unsaved edits asks first.
+        let dirty = state.as_ref().is_some_and(DossierState::has_changes);
+        use_effect_with(dirty, move |dirty| {
+            let guard = dirty.then(|| {
+                let closure = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
+                    |event: web_sys::BeforeUnloadEvent| event.prevent_default(),
+                );
+                if let Some(window) = web_sys::window() {
+                    let _ = window.add_event_listener_with_callback(
+                        "beforeunload",
+                        closure.as_ref().unchecked_ref(),
+                    );
+                }
+                closure
+            });
+            move || {
+                if let (Some(closure), Some(window)) = (guard, web_sys::window()) {
+                    let _ = window.remove_event_listener_with_callback(
+                        "beforeunload",
+                        closure.as_ref().unchecked_ref(),
+                    );
+                }
+            }
         });
     }
     if token.is_none() {

@@ -187,11 +187,15 @@ fn RegistrationForm() -> Html {
     let password = use_state(String::new);
     let notice = use_state(|| None::<Notice>);
 
+    // Only the answer about the code as it reads now is shown, whatever order answers come in.
+    let latest = use_mut_ref(String::new);
     {
         // The code is checked as it is typed, once typing pauses.
         let check = check.clone();
+        let latest = latest.clone();
         use_effect_with((*code).clone(), move |typed: &String| {
             let typed = typed.trim().to_owned();
+            latest.borrow_mut().clone_from(&typed);
             let empty = typed.is_empty();
             if empty {
                 check.set(CodeCheck::Empty);
@@ -202,14 +206,15 @@ fn RegistrationForm() -> Html {
                 gloo_timers::callback::Timeout::new(300, move || {
                     yew::platform::spawn_local(async move {
                         let path = format!("/api/v1/access-codes/{}", encode(&typed));
-                        check.set(
-                            match api::fetch::<AccessCodeBody>(Call::new(Method::GET, path, None))
-                                .await
-                            {
-                                Ok(found) => CodeCheck::Found(found),
-                                Err(problem) => CodeCheck::Refused(api::explain(&problem)),
-                            },
-                        );
+                        let found =
+                            api::fetch::<AccessCodeBody>(Call::new(Method::GET, path, None)).await;
+                        if *latest.borrow() != typed {
+                            return;
+                        }
+                        check.set(match found {
+                            Ok(found) => CodeCheck::Found(found),
+                            Err(problem) => CodeCheck::Refused(api::explain(&problem)),
+                        });
                     });
                 })
             });
