@@ -137,3 +137,48 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await mailTo(apprenticeEmail, 'rouvert');
   await expect(cfa.getByTestId('timeline')).toContainText('Erreur sur le SIRET');
 });
+
+// A.8: an apprentice without an employer yet validates « Données de base » all the same, and
+// invites the company contact later, once they tick « J'ai trouvé un employeur ».
+test('an apprentice who finds an employer later invites the contact then', async ({ browser }) => {
+  const apprenticeEmail = unique('lucas');
+  const contactEmail = unique('rh.tardif');
+  const fields = completeFields();
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/');
+  await page.getByTestId('register-code').fill('F724');
+  await expect(page.getByTestId('access-code-result')).toContainText('✓');
+  await page.getByTestId('register-first-name').fill('Lucas');
+  await page.getByTestId('register-last-name').fill('Girard');
+  await page.getByTestId('register-email').fill(apprenticeEmail);
+  await page.getByTestId('register-password').fill('mon mot de passe');
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('dossier')).toHaveAttribute('data-status', 'draft');
+
+  await page.getByTestId('contactEntreprise.employeurTrouve').selectOption('false');
+  await fillTab(page, 'base', fields, {
+    ...F724_DATES,
+    'apprenti.courriel': apprenticeEmail,
+    'contactEntreprise.employeurTrouve': false,
+    'contactEntreprise.courriel': '',
+    'employeur.siret': '',
+  });
+  // Données de base is complete without them: « L'employeur » will need them, not this screen.
+  await expectComplete(page, 'base');
+  await expect(page.getByTestId('contactEntreprise.courriel')).toHaveValue('');
+  await save(page);
+  await page.getByTestId('validate-base').click();
+  await expect(page.getByTestId('dossier')).toHaveAttribute('data-status', 'in_progress');
+
+  // Later: « J'ai trouvé un employeur », the SIRET and the contact's address, then « Valider ».
+  await openTab(page, 'base');
+  await page.getByTestId('contactEntreprise.employeurTrouve').selectOption('true');
+  await expect(page.getByTestId('tab-base')).toHaveAttribute('data-complete', 'false');
+  await page.getByTestId('employeur.siret').fill('73282932000074');
+  await page.getByTestId('contactEntreprise.courriel').fill(contactEmail);
+  await expectComplete(page, 'base');
+  await save(page);
+  await page.getByTestId('validate-base').click();
+  await expect(page.getByTestId('notice-success')).toContainText('contact entreprise');
+  await mailTo(contactEmail, 'Bienvenue sur Opuntia');
+});

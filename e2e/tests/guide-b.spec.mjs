@@ -60,10 +60,12 @@ test('an apprentice with an access code and their employer complete a dossier th
   const employer = await (await browser.newContext()).newPage();
   await login(employer, contactEmail, passwordIn(invitation.text));
   await expect(employer).toHaveURL(/\/mot-de-passe$/);
+  await checkA11y(employer, 'choisir mon mot de passe');
   await employer.getByTestId('current-password').fill(passwordIn(invitation.text));
   await employer.getByTestId('new-password').fill('le mot de passe des RH');
   await employer.getByTestId('change-password-submit').click();
   await expect(employer.getByTestId('my-dossiers')).toBeVisible();
+  await checkA11y(employer, 'les dossiers de vos apprentis');
   await employer.getByTestId('my-dossiers').getByRole('link').first().click();
   await openTab(employer, 'employeur');
   await fillTab(employer, 'employeur', fields, { 'contactEntreprise.courriel': contactEmail });
@@ -80,6 +82,12 @@ test('an apprentice with an access code and their employer complete a dossier th
   await fillTab(employer, 'mission', fields);
   await expectComplete(employer, 'mission');
   await save(employer);
+  await checkA11y(employer, 'onglet La mission');
+  await openTab(employer, 'resume');
+  await expect(employer.getByTestId('panel-resume')).toContainText('Exemple Entreprise SAS');
+  await checkA11y(employer, 'Résumé');
+  await openTab(employer, 'vie');
+  await checkA11y(employer, "Vie de l'étudiant");
 
   // B.14–B.16: « Demande de validation » validates at once here; the data are frozen and the
   // CERFA can be downloaded, the convention waits for the CFA.
