@@ -7,6 +7,14 @@ use gloo_net::http::Method;
 
 pub use client::{Body, Call, fetch, to_json};
 
+/// `GET path` as `token`.
+pub async fn get<T: serde::de::DeserializeOwned>(
+    path: impl Into<String>,
+    token: &str,
+) -> Result<T, Problem> {
+    fetch(Call::new(Method::GET, path, Some(token))).await
+}
+
 /// `POST /api/v1/auth/refresh`: a new access token from the refresh cookie.
 pub async fn refresh() -> Result<LoginResponse, Problem> {
     fetch(Call::new(Method::POST, "/api/v1/auth/refresh", None)).await

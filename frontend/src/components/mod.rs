@@ -38,6 +38,16 @@ pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     Callback::from(move |event: InputEvent| state.set(value_of(&event)))
 }
 
+/// The page a role other than CFA staff gets instead of a staff-only one.
+pub fn cfa_only(title: &'static str) -> Html {
+    html! {
+        <main id="contenu" class="page">
+            <h1>{ title }</h1>
+            <p>{ "Réservé au personnel du CFA." }</p>
+        </main>
+    }
+}
+
 /// A labelled text input bound to a state.
 #[derive(Properties, PartialEq)]
 pub struct TextInputProps {

@@ -91,11 +91,10 @@ pub fn Dashboard() -> Html {
                     } else {
                         format!("?formation_id={}", filters.formation_id)
                     };
-                    let found = api::fetch::<DossierCountsBody>(Call::new(
-                        Method::GET,
+                    let found = api::get::<DossierCountsBody>(
                         format!("/api/v1/dossiers/counts{scope}"),
-                        Some(&token),
-                    ))
+                        &token,
+                    )
                     .await;
                     if !current() {
                         return;
@@ -104,12 +103,8 @@ pub fn Dashboard() -> Html {
                         Ok(body) => counts.set(Some(body)),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }
-                    let found = api::fetch::<DossierListBody>(Call::new(
-                        Method::GET,
-                        format!("/api/v1/dossiers?{}", filters.query()),
-                        Some(&token),
-                    ))
-                    .await;
+                    let path = format!("/api/v1/dossiers?{}", filters.query());
+                    let found = api::get::<DossierListBody>(path, &token).await;
                     if !current() {
                         return;
                     }
@@ -117,12 +112,8 @@ pub fn Dashboard() -> Html {
                         Ok(body) => list.set(Some(body)),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }
-                    if let Ok(found) = api::fetch::<Vec<FormationSummaryBody>>(Call::new(
-                        Method::GET,
-                        "/api/v1/formations",
-                        Some(&token),
-                    ))
-                    .await
+                    if let Ok(found) =
+                        api::get::<Vec<FormationSummaryBody>>("/api/v1/formations", &token).await
                     {
                         formations.set(found);
                     }

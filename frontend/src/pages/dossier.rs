@@ -59,12 +59,7 @@ pub fn today() -> chrono::NaiveDate {
 
 /// Loads the dossier `id` as `token`.
 pub async fn load(id: &str, token: &str) -> Result<DossierBody, Problem> {
-    api::fetch(Call::new(
-        Method::GET,
-        format!("/api/v1/dossiers/{id}"),
-        Some(token),
-    ))
-    .await
+    api::get(format!("/api/v1/dossiers/{id}"), token).await
 }
 
 #[component]

@@ -59,15 +59,12 @@ pub fn Suivi(props: &SuiviProps) -> Html {
         use_effect_with(version, move |_| {
             yew::platform::spawn_local(async move {
                 let path = format!("/api/v1/dossiers/{id}/suivi");
-                match api::fetch::<SuiviBody>(Call::new(Method::GET, path, Some(&token))).await {
+                match api::get::<SuiviBody>(path, &token).await {
                     Ok(body) => suivi.set(Some(body)),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
                 let path = format!("/api/v1/dossiers/{id}/history");
-                if let Ok(entries) =
-                    api::fetch::<Vec<HistoryEntryBody>>(Call::new(Method::GET, path, Some(&token)))
-                        .await
-                {
+                if let Ok(entries) = api::get::<Vec<HistoryEntryBody>>(path, &token).await {
                     history.set(entries);
                 }
             });

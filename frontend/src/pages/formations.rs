@@ -46,13 +46,7 @@ pub fn Formations() -> Html {
         use_effect_with((*refreshed, token.clone()), move |_| {
             yew::platform::spawn_local(async move {
                 let Some(token) = token else { return };
-                if let Ok(users) = api::fetch::<Vec<UserBody>>(Call::new(
-                    Method::GET,
-                    "/api/v1/users",
-                    Some(&token),
-                ))
-                .await
-                {
+                if let Ok(users) = api::get::<Vec<UserBody>>("/api/v1/users", &token).await {
                     managers.set(
                         users
                             .into_iter()
@@ -60,13 +54,7 @@ pub fn Formations() -> Html {
                             .collect(),
                     );
                 }
-                match api::fetch::<Vec<FormationBody>>(Call::new(
-                    Method::GET,
-                    "/api/v1/formations",
-                    Some(&token),
-                ))
-                .await
-                {
+                match api::get::<Vec<FormationBody>>("/api/v1/formations", &token).await {
                     Ok(found) => formations.set(Some(found)),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
@@ -77,7 +65,7 @@ pub fn Formations() -> Html {
         return html! { <Redirect<Route> to={Route::Home} /> };
     };
     if role != Some(Role::Cfa) {
-        return html! { <main id="contenu" class="page"><h1>{ "Formations" }</h1><p>{ "Réservé au personnel du CFA." }</p></main> };
+        return crate::components::cfa_only("Formations");
     }
     let changed = {
         let (refreshed, notice) = (refreshed.clone(), notice.clone());

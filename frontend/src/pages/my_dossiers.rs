@@ -3,12 +3,11 @@
 
 use api_types::{account::MeBody, dossiers::DossierBody};
 use domain::{Role, Status};
-use gloo_net::http::Method;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{self, Call},
+    api,
     app::Route,
     components::notice::{Notice, NoticeArea},
     state::session::SessionHandle,
@@ -30,19 +29,14 @@ pub fn MyDossiers() -> Html {
             let token = token.clone();
             yew::platform::spawn_local(async move {
                 let Some(token) = token else { return };
-                let me =
-                    match api::fetch::<MeBody>(Call::new(Method::GET, "/api/v1/me", Some(&token)))
-                        .await
-                    {
-                        Ok(me) => me,
-                        Err(problem) => return notice.set(Some(Notice::problem(&problem))),
-                    };
+                let me = match api::get::<MeBody>("/api/v1/me", &token).await {
+                    Ok(me) => me,
+                    Err(problem) => return notice.set(Some(Notice::problem(&problem))),
+                };
                 let mut loaded = Vec::new();
                 for id in &me.dossier_ids {
                     let path = format!("/api/v1/dossiers/{id}");
-                    match api::fetch::<DossierBody>(Call::new(Method::GET, path, Some(&token)))
-                        .await
-                    {
+                    match api::get::<DossierBody>(path, &token).await {
                         Ok(body) => loaded.push(body),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }

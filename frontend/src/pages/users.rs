@@ -37,13 +37,7 @@ pub fn Users() -> Html {
         use_effect_with((*refreshed, token.clone()), move |_| {
             yew::platform::spawn_local(async move {
                 let Some(token) = token else { return };
-                if let Ok(found) = api::fetch::<Vec<UserBody>>(Call::new(
-                    Method::GET,
-                    "/api/v1/users",
-                    Some(&token),
-                ))
-                .await
-                {
+                if let Ok(found) = api::get::<Vec<UserBody>>("/api/v1/users", &token).await {
                     users.set(found);
                 }
             });
@@ -53,7 +47,7 @@ pub fn Users() -> Html {
         return html! { <Redirect<Route> to={Route::Home} /> };
     };
     if role != Some(Role::Cfa) {
-        return html! { <main id="contenu" class="page"><h1>{ "Comptes" }</h1><p>{ "Réservé au personnel du CFA." }</p></main> };
+        return crate::components::cfa_only("Comptes");
     }
     let onsubmit = {
         let (email, first_name, last_name, new_role, notice, refreshed) = (
