@@ -111,9 +111,15 @@ test('the CFA creates a responsable, who is invited by e-mail and put in charge 
   const card = page.getByTestId('formation').filter({ hasText: 'Master Management des organisations' });
   await card.getByLabel(new RegExp(email.replace('.', '\\.'))).check();
   await card.getByLabel('Courriel').last().fill('scolarite@institut.demo.opuntia.test');
-  await card.getByRole('button', { name: 'Enregistrer responsables et contacts' }).click();
-  await expect(page.getByTestId('notice-success').first()).toContainText('Responsables et contacts enregistrés');
+  await card.getByTestId('formation-mission').selectOption('optional');
+  await card.getByRole('button', { name: 'Enregistrer réglages, responsables et contacts' }).click();
+  await expect(page.getByTestId('notice-success').first()).toContainText('responsables et contacts enregistrés');
   await expect(card).toContainText('Claire Fabre');
+  await expect(card).toContainText('mission facultative');
+  // Back to the demo's rule, for the journeys that follow.
+  await card.getByTestId('formation-mission').selectOption('required');
+  await card.getByRole('button', { name: 'Enregistrer réglages, responsables et contacts' }).click();
+  await expect(card).toContainText('mission obligatoire');
 });
 
 test('the dossier folds down to a phone screen without sideways scrolling', async ({ browser }) => {

@@ -18,12 +18,18 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// The repository's root.
+/// The repository's root: the workspace cargo finds from the working directory. (Not this
+/// binary's compile-time manifest path: clones sharing one target directory share this binary.)
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    output(cargo().args(["locate-project", "--workspace", "--message-format", "plain"]))
+        .ok()
+        .and_then(|manifest| Path::new(manifest.trim()).parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        })
 }
 
 /// Where cargo writes: `CARGO_TARGET_DIR`, or the workspace's `target/`.

@@ -117,10 +117,16 @@ fn test() -> Result<(), String> {
 
 fn run_product() -> Result<(), String> {
     browser::build_frontend()?;
-    run(
-        "cargo run --bin opuntia",
-        cargo().args(["run", "--package", "opuntia-server", "--bin", "opuntia"]),
-    )
+    let mut server = cargo();
+    server.args(["run", "--package", "opuntia-server", "--bin", "opuntia"]);
+    // This checkout's app, whichever clone last built a binary in a shared target directory.
+    if env::var_os("OPUNTIA__SERVER__FRONTEND_DIR").is_none() {
+        server.env(
+            "OPUNTIA__SERVER__FRONTEND_DIR",
+            browser::root().join("frontend/dist"),
+        );
+    }
+    run("cargo run --bin opuntia", &mut server)
 }
 
 fn postgres_answers() -> bool {

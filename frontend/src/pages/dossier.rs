@@ -288,7 +288,7 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
                 {
                     match shown {
                         View::Data(tab) => html! {
-                            <DataTab tab={tab} state={current.clone()} role={role}
+                            <DataTab tab={tab} state={current.clone()} role={role} saving={*saving}
                                 on_edit={on_edit.clone()} on_niveau={on_niveau.clone()} />
                         },
                         View::Resume => resume(&current),
@@ -337,6 +337,8 @@ struct DataTabProps {
     tab: Tab,
     state: DossierState,
     role: Role,
+    /// While a save is under way the fields wait: what is typed meanwhile would be lost.
+    saving: bool,
     on_edit: Callback<(&'static str, Json)>,
     on_niveau: Callback<Event>,
 }
@@ -390,7 +392,7 @@ fn DataTab(props: &DataTabProps) -> Html {
                             <Field def={*def} value={value}
                                 evaluation={state.evaluation.field(def.id).clone()}
                                 issue={issue_of(def.key)}
-                                writable={can_write_field(props.role, def, status)}
+                                writable={!props.saving && can_write_field(props.role, def, status)}
                                 onchange={props.on_edit.clone()} />
                         }
                     }) }
@@ -398,7 +400,7 @@ fn DataTab(props: &DataTabProps) -> Html {
             }) }
             if props.tab == Tab::Contrat {
                 <RemunerationEditor state={state.clone()}
-                    writable={can_write_field(props.role, domain::FieldId::ContratRemunerations.def(), status)}
+                    writable={!props.saving && can_write_field(props.role, domain::FieldId::ContratRemunerations.def(), status)}
                     onchange={props.on_edit.clone()} />
                 { remuneration(state) }
             }

@@ -348,6 +348,12 @@ struct PeopleProps {
 fn PeopleForm(props: &PeopleProps) -> Html {
     let settings = &props.formation.settings;
     let chosen = use_state(|| settings.responsable_ids.clone());
+    // The formation's rules: « La mission », what « Demande de validation » does, and which
+    // documents exist (user guides B.13, B.15, B.16).
+    let mission = use_state(|| settings.mission);
+    let automatic = use_state(|| settings.validation_mode == ValidationMode::Automatic);
+    let calendrier = use_state(|| settings.calendrier_available);
+    let programme = use_state(|| settings.programme_available);
     let contact = |c: &Option<ContactBody>| {
         let c = c.clone().unwrap_or(ContactBody {
             name: String::new(),
@@ -390,6 +396,12 @@ fn PeopleForm(props: &PeopleProps) -> Html {
     };
     let onsubmit = {
         let (chosen, contacts, notice) = (chosen.clone(), contacts.clone(), notice.clone());
+        let (mission, automatic, calendrier, programme) = (
+            mission.clone(),
+            automatic.clone(),
+            calendrier.clone(),
+            programme.clone(),
+        );
         let (settings, token, on_change, id) = (
             settings.clone(),
             props.token.clone(),
@@ -406,6 +418,14 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                 })
             };
             let request = FormationRequest {
+                mission: *mission,
+                validation_mode: if *automatic {
+                    ValidationMode::Automatic
+                } else {
+                    ValidationMode::Manual
+                },
+                calendrier_available: *calendrier,
+                programme_available: *programme,
                 responsable_ids: (*chosen).clone(),
                 contacts: FormationContactsBody {
                     apprentissage: to_contact(&contacts[0]),
@@ -424,7 +444,7 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                 .await
                 {
                     Ok(_) => on_change.emit(Notice::Success(
-                        "Responsables et contacts enregistrés.".into(),
+                        "Réglages, responsables et contacts enregistrés.".into(),
                     )),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
@@ -437,7 +457,23 @@ fn PeopleForm(props: &PeopleProps) -> Html {
         "Contact de l'école",
     ];
     html! {
-        <form onsubmit={onsubmit} novalidate=true aria-label={format!("Responsables et contacts de {}", settings.title)}>
+        <form onsubmit={onsubmit} novalidate=true aria-label={format!("Réglages, responsables et contacts de {}", settings.title)}>
+            <fieldset>
+                <legend>{ "Réglages" }</legend>
+                <div class="champ">
+                    <label for={format!("mission-{id}")}>{ "Onglet « La mission »" }</label>
+                    <select id={format!("mission-{id}")} data-testid="formation-mission"
+                        onchange={{ let mission = mission.clone(); Callback::from(move |e: Event| mission.set(match crate::components::value_of(&e).as_str() {
+                            "hidden" => MissionMode::Hidden, "required" => MissionMode::Required, _ => MissionMode::Optional })) }}>
+                        <option value="optional" selected={*mission == MissionMode::Optional}>{ "Facultatif" }</option>
+                        <option value="required" selected={*mission == MissionMode::Required}>{ "Obligatoire" }</option>
+                        <option value="hidden" selected={*mission == MissionMode::Hidden}>{ "Masqué" }</option>
+                    </select>
+                </div>
+                { tick(format!("auto-{id}"), "La demande de validation valide le dossier immédiatement", &automatic) }
+                { tick(format!("calendrier-{id}"), "Le calendrier de la formation existe", &calendrier) }
+                { tick(format!("programme-{id}"), "Le programme de la formation existe", &programme) }
+            </fieldset>
             <fieldset>
                 <legend>{ "Responsables de la formation" }</legend>
                 if props.managers.is_empty() {
@@ -468,7 +504,21 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                 }
             }) }
             <NoticeArea notice={(*notice).clone()} />
-            <button type="submit" class="secondaire">{ "Enregistrer responsables et contacts" }</button>
+            <button type="submit" class="secondaire">{ "Enregistrer réglages, responsables et contacts" }</button>
         </form>
+    }
+}
+
+/// A labelled checkbox bound to a state.
+fn tick(id: String, label: &'static str, state: &UseStateHandle<bool>) -> Html {
+    let onchange = {
+        let state = state.clone();
+        Callback::from(move |e: Event| state.set(crate::components::checked_of(&e)))
+    };
+    html! {
+        <div class="champ case">
+            <input id={id.clone()} type="checkbox" checked={**state} onchange={onchange} />
+            <label for={id}>{ label }</label>
+        </div>
     }
 }

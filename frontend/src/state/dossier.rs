@@ -34,16 +34,14 @@ impl DossierState {
     pub fn loaded(body: DossierBody, today: NaiveDate) -> Self {
         let content = Json::Object(body.content.clone());
         let niveau_saisie = body.niveau_saisie;
-        let mut state = Self {
+        Self {
             evaluation: domain::evaluate(&content, &settings_of(&body, niveau_saisie, today)),
             saved: body,
             content,
             niveau_saisie,
             dirty: BTreeSet::new(),
             today,
-        };
-        state.evaluate();
-        state
+        }
     }
 
     /// What the evaluation depends on besides the content.
