@@ -95,8 +95,28 @@ impl Opening {
         })
     }
 
+    /// What the CFA already knows of the training, filled in for the parties (« Les données du
+    /// contrat », formation block): title, diploma code, RNCP, dates — the variant's own first —
+    /// and hours. All were checked by the domain's parsers when the formation was saved; the CFA
+    /// may still correct them per dossier (an exam date before the formation's end, say).
+    fn formation_content(&self) -> serde_json::Value {
+        let (start, end) = self.dates();
+        let mut block = json!({
+            "intituleQualification": self.formation.title,
+            "codeDiplome": self.formation.diploma_code,
+            "rncp": self.formation.rncp,
+            "dateDebutFormation": start.to_string(),
+            "dateFinFormation": end.to_string(),
+        });
+        if self.formation.hours > 0 {
+            block["dureeFormation"] = json!(self.formation.hours);
+        }
+        block
+    }
+
     /// A new draft dossier of this variant for an apprentice: the identity known from the
-    /// account is already filled in on « Données de base ».
+    /// account is already filled in on « Données de base », and the training's data on « Les
+    /// données du contrat ».
     pub fn new_dossier(&self, apprentice: &user::Model, now: DateTime<Utc>) -> dossier::Model {
         let contract_type = contract_types(&self.formation)
             .first()
@@ -117,7 +137,8 @@ impl Opening {
                     "nom": apprentice.last_name,
                     "prenom": apprentice.first_name,
                     "courriel": apprentice.email,
-                }
+                },
+                "formation": self.formation_content(),
             }),
             created_at: now,
             updated_at: now,

@@ -53,6 +53,18 @@ async fn an_apprentice_registers_with_an_access_code_and_gets_a_draft_dossier(ba
         dossier.content["apprenti"]["courriel"],
         "zoe.laurent@example.fr"
     );
+    // What the CFA knows of the training is already there, the 2nd year's own start first.
+    assert_eq!(
+        dossier.content["formation"],
+        json!({
+            "intituleQualification": "Diplôme d'ingénieur – Informatique et réseaux",
+            "codeDiplome": "17031001",
+            "rncp": "RNCP35432",
+            "dateDebutFormation": "2027-09-01",
+            "dateFinFormation": "2029-08-31",
+            "dureeFormation": 1800
+        })
+    );
 
     let token = app
         .login("zoe.laurent@example.fr", "mon mot de passe à moi")
