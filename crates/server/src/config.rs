@@ -61,6 +61,69 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Demo data.
     pub demo: DemoSettings,
+    /// The CFA itself, as every dossier's « CFA responsable ».
+    pub cfa: CfaSettings,
+}
+
+/// The CFA, as the CERFA names it in every dossier (« Les données du contrat », CFA block):
+/// filled in for the parties when a dossier is made. Empty: each dossier's CFA block is filled
+/// by hand (in development mode, the demo CFA's identity stands in).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CfaSettings {
+    /// « Dénomination du CFA responsable »; empty: no CFA identity configured.
+    pub denomination: String,
+    /// N° UAI.
+    pub uai: String,
+    /// N° SIRET.
+    pub siret: String,
+    /// Whether it is a « CFA d'entreprise ».
+    pub internal: bool,
+    /// Street number.
+    pub address_number: String,
+    /// Street.
+    pub address_street: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Town.
+    pub town: String,
+}
+
+impl CfaSettings {
+    /// The demo CFA of development mode (numbers that pass the CERFA's checks).
+    fn demo() -> Self {
+        Self {
+            denomination: "CFA Epure Méditerranée".into(),
+            uai: "0130221V".into(),
+            siret: "55208131766522".into(),
+            internal: false,
+            address_number: "3".into(),
+            address_street: "place Victor Hugo".into(),
+            postal_code: "13003".into(),
+            town: "Marseille".into(),
+        }
+    }
+
+    /// The « organismeFormation » block of a dossier's content.
+    fn content(&self) -> serde_json::Value {
+        let mut address = serde_json::Map::new();
+        for (key, value) in [
+            ("numero", &self.address_number),
+            ("voie", &self.address_street),
+            ("codePostal", &self.postal_code),
+            ("commune", &self.town),
+        ] {
+            if !value.trim().is_empty() {
+                address.insert(key.into(), value.trim().into());
+            }
+        }
+        serde_json::json!({
+            "formationInterne": self.internal,
+            "denomination": self.denomination.trim(),
+            "uaiCfa": self.uai.trim(),
+            "siret": self.siret.trim(),
+            "adresse": address,
+        })
+    }
 }
 
 /// HTTP listener.
@@ -220,6 +283,15 @@ impl Settings {
     }
 
     fn check(&self) -> Result<(), SettingsError> {
+        if !self.cfa.denomination.trim().is_empty() {
+            let refused = |what: &str, error: domain::FieldError| {
+                SettingsError(format!("cfa.{what}: {error}"))
+            };
+            domain::Uai::parse(self.cfa.uai.trim()).map_err(|e| refused("uai", e))?;
+            domain::Siret::parse(self.cfa.siret.trim()).map_err(|e| refused("siret", e))?;
+            domain::PostalCode::parse(self.cfa.postal_code.trim())
+                .map_err(|e| refused("postal_code", e))?;
+        }
         let secret = self.auth.jwt_secret.expose();
         if self.mode == Mode::Production && secret.len() < 32 {
             return Err(SettingsError(
@@ -232,6 +304,18 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+
+    /// The CFA's « organismeFormation » block for new dossiers: the configured CFA, the demo CFA
+    /// in development mode with demo data, else none.
+    pub fn cfa_content(&self) -> Option<serde_json::Value> {
+        if !self.cfa.denomination.trim().is_empty() {
+            Some(self.cfa.content())
+        } else if self.is_development() && self.demo.seed {
+            Some(CfaSettings::demo().content())
+        } else {
+            None
+        }
     }
 
     /// The browser app's directory: the configured one, or this checkout's `frontend/dist`
@@ -279,6 +363,45 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_configured_cfa_names_every_new_dossiers_cfa_and_a_wrong_uai_stops_the_start() {
+        let cfa = [
+            ("OPUNTIA__CFA__DENOMINATION", "CFA des métiers"),
+            ("OPUNTIA__CFA__UAI", "0130221V"),
+            ("OPUNTIA__CFA__SIRET", "55208131766522"),
+            ("OPUNTIA__CFA__POSTAL_CODE", "13003"),
+            ("OPUNTIA__CFA__TOWN", "Marseille"),
+        ];
+        let settings = Settings::from_environment(environment(&cfa)).unwrap();
+        let content = settings.cfa_content().unwrap();
+        assert_eq!(content["denomination"], "CFA des métiers");
+        assert_eq!(content["uaiCfa"], "0130221V");
+        assert_eq!(content["adresse"]["commune"], "Marseille");
+
+        let mut wrong = cfa.to_vec();
+        wrong[1] = ("OPUNTIA__CFA__UAI", "0130221A");
+        let refused = Settings::from_environment(environment(&wrong)).unwrap_err();
+        assert!(refused.to_string().contains("cfa.uai"), "{refused}");
+    }
+
+    #[test]
+    fn without_a_configured_cfa_only_development_mode_names_the_demo_one() {
+        let development = Settings::from_environment(HashMap::new()).unwrap();
+        assert_eq!(
+            development.cfa_content().unwrap()["denomination"],
+            "CFA Epure Méditerranée"
+        );
+        let production = Settings::from_environment(environment(&[
+            ("OPUNTIA__MODE", "production"),
+            (
+                "OPUNTIA__AUTH__JWT_SECRET",
+                "0123456789abcdef0123456789abcdef",
+            ),
+        ]))
+        .unwrap();
+        assert!(production.cfa_content().is_none());
     }
 
     #[test]

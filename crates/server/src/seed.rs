@@ -85,6 +85,7 @@ fn contact(name: &str, email: &str, phone: &str) -> serde_json::Value {
 /// they exist (seeded now or before), so that start-up can print them.
 pub async fn seed_if_empty(
     db: &DatabaseConnection,
+    cfa: Option<&serde_json::Value>,
     now: DateTime<Utc>,
 ) -> DbResult<Vec<DemoAccount>> {
     if db::queries::users::count(db).await? > 0 {
@@ -233,7 +234,7 @@ pub async fn seed_if_empty(
         variant: variants[0].clone(),
         formation: engineering.clone(),
     };
-    let mut dossier = opening.new_dossier(&users[3], now);
+    let mut dossier = opening.new_dossier(&users[3], cfa, now);
     dossier.id = "00000000-0000-4000-8000-00000000d001".into();
     dossier.employer_id = Some(users[2].id.clone());
     dossier.company_id = Some("siret-73282932000074".into());

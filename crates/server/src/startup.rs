@@ -146,7 +146,7 @@ impl Application {
         let db = db::connect(&settings.database_url(), settings.database.max_connections).await?;
         db::migrate(&db).await?;
         let demo_accounts = if settings.is_development() && settings.demo.seed {
-            seed::seed_if_empty(&db, clock.now()).await?
+            seed::seed_if_empty(&db, settings.cfa_content().as_ref(), clock.now()).await?
         } else {
             Vec::new()
         };

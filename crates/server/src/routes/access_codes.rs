@@ -117,7 +117,13 @@ impl Opening {
     /// A new draft dossier of this variant for an apprentice: the identity known from the
     /// account is already filled in on « Données de base », and the training's data on « Les
     /// données du contrat ».
-    pub fn new_dossier(&self, apprentice: &user::Model, now: DateTime<Utc>) -> dossier::Model {
+    /// `cfa` is the CFA's « organismeFormation » block, when the settings know it.
+    pub fn new_dossier(
+        &self,
+        apprentice: &user::Model,
+        cfa: Option<&serde_json::Value>,
+        now: DateTime<Utc>,
+    ) -> dossier::Model {
         let contract_type = contract_types(&self.formation)
             .first()
             .copied()
@@ -153,7 +159,10 @@ impl Opening {
             search_text: None,
             economics: None,
         };
-        // A new draft holds the apprentice's identity only: it cannot be complete.
+        if let Some(cfa) = cfa {
+            row.content["organismeFormation"] = cfa.clone();
+        }
+        // A new draft cannot be complete: Données de base still lacks the contract dates.
         listing_of(&row.content, false).apply(&mut row);
         row
     }

@@ -65,6 +65,8 @@ struct Planner<'a> {
     dossiers: HashMap<(String, String), String>,
     seen: HashMap<String, usize>,
     now: DateTime<Utc>,
+    /// The CFA's block of every new dossier, read once for all the rows.
+    cfa: Option<serde_json::Value>,
     creation: Creation,
 }
 
@@ -112,6 +114,7 @@ impl<'a> Planner<'a> {
             dossiers,
             seen: HashMap::new(),
             now: state.clock.now(),
+            cfa: state.settings.cfa_content(),
             creation: Creation::default(),
         })
     }
@@ -173,7 +176,7 @@ impl<'a> Planner<'a> {
                         dossier_id: dossier_id.clone(),
                     };
                 }
-                let dossier = opening.new_dossier(&existing, now);
+                let dossier = opening.new_dossier(&existing, self.cfa.as_ref(), now);
                 self.dossiers.insert(key, dossier.id.clone());
                 self.creation.mails.push(templates::new_dossier(
                     &existing.email,
@@ -195,7 +198,7 @@ impl<'a> Planner<'a> {
                     now,
                     expires,
                 );
-                let dossier = opening.new_dossier(&account, now);
+                let dossier = opening.new_dossier(&account, self.cfa.as_ref(), now);
                 self.creation
                     .mails
                     .push(invitation_mail(self.state, &account, &opening, &password));

@@ -82,7 +82,7 @@ pub async fn register(
         created_at: now,
         updated_at: now,
     };
-    let dossier = opening.new_dossier(&account, now);
+    let dossier = opening.new_dossier(&account, state.settings.cfa_content().as_ref(), now);
     let mail = templates::registration(
         &account.email,
         &account.first_name,

@@ -65,6 +65,12 @@ async fn an_apprentice_registers_with_an_access_code_and_gets_a_draft_dossier(ba
             "dureeFormation": 1800
         })
     );
+    // And the CFA (here the demo CFA of development mode).
+    assert_eq!(
+        dossier.content["organismeFormation"]["denomination"],
+        "CFA Epure Méditerranée"
+    );
+    assert_eq!(dossier.content["organismeFormation"]["uaiCfa"], "0130221V");
 
     let token = app
         .login("zoe.laurent@example.fr", "mon mot de passe à moi")
