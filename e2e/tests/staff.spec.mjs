@@ -139,3 +139,29 @@ test('the dossier folds down to a phone screen without sideways scrolling', asyn
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, 'tableau de bord').toBeLessThanOrEqual(0);
 });
+
+test('a save refused because the session token expired meanwhile is sent again with a renewed one', async ({ page }) => {
+  await login(page, 'alternant@demo.opuntia.test', DEMO_PASSWORD);
+  await openTab(page, 'alternant');
+  // The server would answer so after the access token's quarter of an hour (a laptop asleep).
+  let refused = 0;
+  await page.route('**/api/v1/dossiers/*', async (route) => {
+    if (route.request().method() === 'PATCH' && refused === 0) {
+      refused += 1;
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'urn:opuntia:problem:unauthenticated', title: 'Authentification requise', status: 401, code: 'unauthenticated' }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByTestId('apprenti.communeNaissance').fill('Arles');
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('notice-success')).toContainText('enregistrées');
+  expect(refused).toBe(1);
+  await page.reload();
+  await openTab(page, 'alternant');
+  await expect(page.getByTestId('apprenti.communeNaissance')).toHaveValue('Arles');
+});

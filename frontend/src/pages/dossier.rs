@@ -20,7 +20,10 @@ use crate::{
         value_of,
     },
     pages::dossier_suivi::Suivi,
-    state::{dossier::DossierState, session::SessionHandle},
+    state::{
+        dossier::DossierState,
+        session::{SessionAction, SessionHandle},
+    },
 };
 
 /// What the page shows.
@@ -163,24 +166,34 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
     let save = {
         let (state, notice, saving, token) =
             (state.clone(), notice.clone(), saving.clone(), token.clone());
+        let session = session.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(current) = (*state).clone() else {
                 return;
             };
-            let (state, notice, saving, token) =
-                (state.clone(), notice.clone(), saving.clone(), token.clone());
+            let (state, notice, saving, token, session) = (
+                state.clone(),
+                notice.clone(),
+                saving.clone(),
+                token.clone(),
+                session.clone(),
+            );
             saving.set(true);
             yew::platform::spawn_local(async move {
-                let token = token.unwrap_or_default();
-                let patch = current.patch();
-                let mut call = Call::new(
-                    Method::PATCH,
-                    format!("/api/v1/dossiers/{}", current.saved.id),
-                    Some(&token),
-                );
-                call.body = Body::Json(&patch, "application/merge-patch+json");
-                call.if_match = Some(format!("\"v{}\"", current.saved.version));
-                match api::fetch::<DossierBody>(call).await {
+                let mut token = token.unwrap_or_default();
+                let mut saved = send_patch(&current, &token).await;
+                // A computer that slept past the token's quarter of an hour: renew it from the
+                // session cookie and send again, rather than lose the typing.
+                if saved.as_ref().is_err_and(|p| p.status == 401)
+                    && let Ok(renewed) = api::refresh().await
+                {
+                    token = renewed.access_token.clone();
+                    if let Some(session) = &session {
+                        session.dispatch(SessionAction::SignedIn(renewed));
+                    }
+                    saved = send_patch(&current, &token).await;
+                }
+                match saved {
                     Ok(body) => {
                         let mut next = current.clone();
                         next.saved(body);
@@ -315,6 +328,19 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
             }
         </main>
     }
+}
+
+/// « Enregistrer »: the merge patch of the changed fields, under the version read.
+async fn send_patch(current: &DossierState, token: &str) -> Result<DossierBody, Problem> {
+    let patch = current.patch();
+    let mut call = Call::new(
+        Method::PATCH,
+        format!("/api/v1/dossiers/{}", current.saved.id),
+        Some(token),
+    );
+    call.body = Body::Json(&patch, "application/merge-patch+json");
+    call.if_match = Some(format!("\"v{}\"", current.saved.version));
+    api::fetch::<DossierBody>(call).await
 }
 
 fn conflict_notice(changed: &[&'static str], lost: &[&'static str]) -> Notice {
