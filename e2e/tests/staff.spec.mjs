@@ -165,3 +165,30 @@ test('a save refused because the session token expired meanwhile is sent again w
   await openTab(page, 'alternant');
   await expect(page.getByTestId('apprenti.communeNaissance')).toHaveValue('Arles');
 });
+
+test('dependent fields change their label and help, and appear or disappear, as the rules say', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, 'alternant@demo.opuntia.test', DEMO_PASSWORD);
+  await openTab(page, 'alternant');
+
+  // A.7: « Nom exact du dernier diplôme suivi » follows « Dernière classe / année suivie ».
+  const title = page.locator('[data-field="apprenti.intituleDiplomePrepare"]');
+  await page.getByTestId('apprenti.derniereClasse').selectOption('01');
+  await expect(title.locator('label')).toContainText('Nom exact du diplôme ou titre obtenu');
+  await expect(title).toContainText('Vous avez obtenu ce diplôme');
+  await page.getByTestId('apprenti.derniereClasse').selectOption('11');
+  await expect(title.locator('label')).toContainText('Nom exact du diplôme ou titre en préparation');
+  await expect(title).toContainText('Vous poursuivez un cycle');
+
+  // A minor on the signature date: the legal representative's block appears, green.
+  const representative = page.locator('[data-field="apprenti.responsableLegal.nom"]');
+  await expect(representative).toHaveCount(0);
+  await page.getByTestId('apprenti.dateNaissance').fill('2010-05-04');
+  await expect(page.locator('[data-field="apprenti.apprentiMineurNonEmancipe"]')).toBeVisible();
+  await page.getByTestId('apprenti.apprentiMineurNonEmancipe').selectOption('true');
+  await expect(representative).toHaveAttribute('data-green', 'true');
+  await page.getByTestId('apprenti.dateNaissance').fill('2004-05-04');
+  await expect(representative).toHaveCount(0);
+  await context.close();
+});
