@@ -21,7 +21,7 @@ use crate::{
         notice::{Notice, NoticeArea},
         value_of,
     },
-    state::session::SessionHandle,
+    state::session::{SignedIn, use_signed_in},
 };
 
 /// The list's filters.
@@ -57,8 +57,7 @@ impl Filters {
 
 #[component]
 pub fn Dashboard() -> Html {
-    let session = use_context::<SessionHandle>();
-    let token = session.as_ref().and_then(|s| s.token.clone());
+    let SignedIn { token, .. } = use_signed_in();
     let filters = use_state(Filters::default);
     let counts = use_state(|| None::<DossierCountsBody>);
     let list = use_state(|| None::<DossierListBody>);

@@ -22,7 +22,7 @@ use crate::{
     pages::dossier_suivi::Suivi,
     state::{
         dossier::DossierState,
-        session::{SessionAction, SessionHandle},
+        session::{SessionAction, SignedIn, use_signed_in},
     },
 };
 
@@ -67,16 +67,16 @@ pub async fn load(id: &str, token: &str) -> Result<DossierBody, Problem> {
 
 #[component]
 pub fn DossierPage(props: &DossierPageProps) -> Html {
-    let session = use_context::<SessionHandle>();
+    let SignedIn {
+        session,
+        token,
+        role,
+    } = use_signed_in();
     let state = use_state(|| None::<DossierState>);
     let view = use_state(|| View::Data(Tab::Base));
     let notice = use_state(|| None::<Notice>);
     let saving = use_state(|| false);
-    let token = session.as_ref().and_then(|s| s.token.clone());
-    let role = session
-        .as_ref()
-        .and_then(|s| s.user.as_ref().map(|u| u.role))
-        .unwrap_or(Role::Alternant);
+    let role = role.unwrap_or(Role::Alternant);
 
     let reload = {
         let (state, notice, token, id) = (

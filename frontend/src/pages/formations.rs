@@ -22,16 +22,12 @@ use crate::{
         notice::{Notice, NoticeArea},
         value_of,
     },
-    state::session::SessionHandle,
+    state::session::{SignedIn, use_signed_in},
 };
 
 #[component]
 pub fn Formations() -> Html {
-    let session = use_context::<SessionHandle>();
-    let token = session.as_ref().and_then(|s| s.token.clone());
-    let role = session
-        .as_ref()
-        .and_then(|s| s.user.as_ref().map(|u| u.role));
+    let SignedIn { token, role, .. } = use_signed_in();
     let formations = use_state(|| None::<Vec<FormationBody>>);
     let managers = use_state(Vec::<UserBody>::new);
     let notice = use_state(|| None::<Notice>);

@@ -10,19 +10,15 @@ use crate::{
     api,
     app::Route,
     components::notice::{Notice, NoticeArea},
-    state::session::SessionHandle,
+    state::session::{SignedIn, use_signed_in},
 };
 
 #[component]
 pub fn MyDossiers() -> Html {
-    let session = use_context::<SessionHandle>();
+    let SignedIn { token, role, .. } = use_signed_in();
     let navigator = use_navigator();
     let dossiers = use_state(|| None::<Vec<DossierBody>>);
     let notice = use_state(|| None::<Notice>);
-    let token = session.as_ref().and_then(|s| s.token.clone());
-    let role = session
-        .as_ref()
-        .and_then(|s| s.user.as_ref().map(|u| u.role));
     {
         let (dossiers, notice) = (dossiers.clone(), notice.clone());
         use_effect_with(token.clone(), move |token| {

@@ -15,16 +15,12 @@ use crate::{
         notice::{Notice, NoticeArea},
         value_of,
     },
-    state::session::SessionHandle,
+    state::session::{SignedIn, use_signed_in},
 };
 
 #[component]
 pub fn Users() -> Html {
-    let session = use_context::<SessionHandle>();
-    let token = session.as_ref().and_then(|s| s.token.clone());
-    let role = session
-        .as_ref()
-        .and_then(|s| s.user.as_ref().map(|u| u.role));
+    let SignedIn { token, role, .. } = use_signed_in();
     let users = use_state(Vec::<UserBody>::new);
     let refreshed = use_state(|| 0_u32);
     let email = use_state(String::new);

@@ -46,3 +46,28 @@ impl Reducible for Session {
 
 /// The session as components receive it.
 pub type SessionHandle = yew::UseReducerHandle<Session>;
+
+/// What a page needs of the session: the handle, the bearer token and the role.
+pub struct SignedIn {
+    /// The session (absent outside the app's provider).
+    pub session: Option<SessionHandle>,
+    /// The bearer token, when signed in.
+    pub token: Option<String>,
+    /// The signed-in user's role.
+    pub role: Option<domain::Role>,
+}
+
+/// The session as a page reads it.
+#[yew::hook]
+pub fn use_signed_in() -> SignedIn {
+    let session = yew::use_context::<SessionHandle>();
+    let token = session.as_ref().and_then(|s| s.token.clone());
+    let role = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref().map(|u| u.role));
+    SignedIn {
+        session,
+        token,
+        role,
+    }
+}
