@@ -192,3 +192,17 @@ test('dependent fields change their label and help, and appear or disappear, as 
   await expect(representative).toHaveCount(0);
   await context.close();
 });
+
+test('the dossier tabs are reached with the keyboard', async ({ page }) => {
+  await login(page, 'alternant@demo.opuntia.test', DEMO_PASSWORD);
+  await page.getByTestId('tab-base').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-alternant')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-alternant')).toBeFocused();
+  await expect(page.getByTestId('panel-alternant')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('tab-vie')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-base')).toBeFocused();
+  await expect(page.getByTestId('panel-base')).toBeVisible();
+});

@@ -279,11 +279,22 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
                         let complete = match v { View::Data(tab) => Some(evaluation.tabs.get(tab).complete), _ => None };
                         let selected = v == shown;
                         let onclick = { let view = view.clone(); Callback::from(move |_: MouseEvent| view.set(v)) };
+                        let onkeydown = {
+                            let (view, views) = (view.clone(), views.clone());
+                            Callback::from(move |event: KeyboardEvent| {
+                                if let Some(next) = neighbour(&views, v, &event.key()) {
+                                    event.prevent_default();
+                                    view.set(next);
+                                    focus(&format!("onglet-{}", next.key()));
+                                }
+                            })
+                        };
                         html! {
                             <li role="presentation">
                                 <button type="button" role="tab" aria-selected={selected.to_string()}
+                                    tabindex={if selected { "0" } else { "-1" }}
                                     aria-controls="panneau" id={format!("onglet-{}", v.key())}
-                                    class={classes!(selected.then_some("actif"))} onclick={onclick}
+                                    class={classes!(selected.then_some("actif"))} onclick={onclick} onkeydown={onkeydown}
                                     data-testid={format!("tab-{}", v.key())} data-complete={complete.map(|c| c.to_string())}>
                                     { tab_label(v) }
                                     if complete == Some(true) {
@@ -341,6 +352,47 @@ async fn send_patch(current: &DossierState, token: &str) -> Result<DossierBody, 
     call.body = Body::Json(&patch, "application/merge-patch+json");
     call.if_match = Some(format!("\"v{}\"", current.saved.version));
     api::fetch::<DossierBody>(call).await
+}
+
+/// The tab the arrow keys, Home and End lead to from `from` (the WAI-ARIA tabs pattern).
+fn neighbour(views: &[View], from: View, key: &str) -> Option<View> {
+    let at = views.iter().position(|&v| v == from)?;
+    let last = views.len().checked_sub(1)?;
+    let to = match key {
+        "ArrowRight" => {
+            if at == last {
+                0
+            } else {
+                at + 1
+            }
+        }
+        "ArrowLeft" => {
+            if at == 0 {
+                last
+            } else {
+                at - 1
+            }
+        }
+        "Home" => 0,
+        "End" => last,
+        _ => return None,
+    };
+    views.get(to).copied()
+}
+
+/// Moves the keyboard focus to the element `id`, once it is drawn.
+fn focus(id: &str) {
+    let id = id.to_owned();
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    })
+    .forget();
 }
 
 fn conflict_notice(changed: &[&'static str], lost: &[&'static str]) -> Notice {
@@ -695,5 +747,29 @@ fn BaseValidation(props: &BaseValidationProps) -> Html {
         <button type="button" onclick={onclick} disabled={props.state.has_changes()}
             title={props.state.has_changes().then_some("Enregistrez d'abord vos modifications")}
             data-testid="validate-base">{ "Valider" }</button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrow_keys_go_round_the_tabs_and_home_and_end_reach_the_ends() {
+        let views = [
+            View::Data(Tab::Base),
+            View::Data(Tab::Alternant),
+            View::Suivi,
+        ];
+        let base = View::Data(Tab::Base);
+        assert_eq!(
+            neighbour(&views, base, "ArrowRight"),
+            Some(View::Data(Tab::Alternant))
+        );
+        assert_eq!(neighbour(&views, base, "ArrowLeft"), Some(View::Suivi));
+        assert_eq!(neighbour(&views, View::Suivi, "ArrowRight"), Some(base));
+        assert_eq!(neighbour(&views, View::Suivi, "Home"), Some(base));
+        assert_eq!(neighbour(&views, base, "End"), Some(View::Suivi));
+        assert_eq!(neighbour(&views, base, "Enter"), None);
     }
 }
