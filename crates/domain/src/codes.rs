@@ -197,6 +197,12 @@ const TYPE_EMPLOYEUR: &[CodeEntry] = &[
 /// Employer types of the public sector (contracts go through CELIA, not an OPCO), EPIC excepted.
 pub const PUBLIC_EMPLOYER_TYPES: &[&str] = &["21", "22", "23", "24", "25", "26", "27", "28", "29"];
 
+/// Whether an employer is public: declared so on « Employeur privé ou public », or of a public
+/// « Type d'employeur ». Evaluation and the economic elements ask the same question.
+pub fn is_public_employer(declared: Option<&str>, employer_type: Option<&str>) -> bool {
+    declared == Some("public") || employer_type.is_some_and(|t| PUBLIC_EMPLOYER_TYPES.contains(&t))
+}
+
 const EMPLOYEUR_SPECIFIQUE: &[CodeEntry] = &[
     e("0", "Aucun des cas ci-dessous"),
     e("1", "Entreprise de travail temporaire"),

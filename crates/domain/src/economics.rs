@@ -121,11 +121,12 @@ impl EconomicFacts {
             Some(Value::Int(n)) => Some(n),
             _ => None,
         };
-        let public_types = crate::codes::PUBLIC_EMPLOYER_TYPES;
         Self {
             apprenticeship: settings.contract_type == ContractType::Apprentissage,
-            public_employer: code(FieldId::EmployeurPrivePublic) == Some("public")
-                || code(FieldId::EmployeurType).is_some_and(|t| public_types.contains(&t)),
+            public_employer: crate::codes::is_public_employer(
+                code(FieldId::EmployeurPrivePublic),
+                code(FieldId::EmployeurType),
+            ),
             rqth: matches!(valid(FieldId::ApprentiHandicap), Some(Value::Bool(true))),
             diploma_level: code(FieldId::FormationTypeDiplome)
                 .and_then(|c| c.chars().next())

@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use crate::{
     catalogue::{Cond, Dependent, FIELDS, FieldDef, FieldId},
-    codes::PUBLIC_EMPLOYER_TYPES,
+    codes::is_public_employer,
     dates::age_on,
     remuneration::{RemunerationInput, RemunerationLine, minimum_lines},
     rules,
@@ -264,9 +264,10 @@ impl Facts {
             minor_not_emancipated,
             representative_elsewhere: minor_not_emancipated
                 && s.boolean(FieldId::RepresentantMemeAdresse) == Some(false),
-            public_employer: s.code(FieldId::EmployeurPrivePublic) == Some("public")
-                || s.code(FieldId::EmployeurType)
-                    .is_some_and(|t| PUBLIC_EMPLOYER_TYPES.contains(&t)),
+            public_employer: is_public_employer(
+                s.code(FieldId::EmployeurPrivePublic),
+                s.code(FieldId::EmployeurType),
+            ),
             previous_contract_asked: contract_type
                 .is_some_and(|t| matches!(t, "21" | "22" | "23") || is_avenant_type(t)),
             avenant: contract_type.is_some_and(|t| is_avenant_type(t) && t != "38"),
