@@ -2,7 +2,7 @@
 //! the bearer token, JSON in and out, and every non-2xx answer read as a [`Problem`].
 
 use api_types::Problem;
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 
 /// What a request may send.
@@ -43,10 +43,9 @@ impl<'a> Call<'a> {
     }
 }
 
-/// Sends `call` and reads the answer's JSON body; a non-2xx answer becomes its problem, a
-/// network failure a problem of our own. (The dossier's version travels in its body as well as
-/// in its `ETag`, so the body is all the app needs.)
-pub async fn fetch<T: DeserializeOwned>(call: Call<'_>) -> Result<T, Problem> {
+/// Sends `call`: the answer when it is a 2xx one, its problem otherwise, a problem of our own
+/// when the network fails.
+async fn send(call: Call<'_>) -> Result<Response, Problem> {
     let mut builder = RequestBuilder::new(&call.path).method(call.method);
     if let Some(token) = call.token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
@@ -68,16 +67,24 @@ pub async fn fetch<T: DeserializeOwned>(call: Call<'_>) -> Result<T, Problem> {
     .map_err(|_| offline())?;
     let response = request.send().await.map_err(|_| offline())?;
     if response.ok() {
-        let text = response.text().await.map_err(|_| offline())?;
-        // 204 and other empty answers deserialise from `null`.
-        let text = if text.is_empty() { "null".into() } else { text };
-        return serde_json::from_str(&text).map_err(|_| unreadable(response.status()));
+        return Ok(response);
     }
     let status = response.status();
     match response.json::<Problem>().await {
         Ok(problem) => Err(problem),
         Err(_) => Err(unreadable(status)),
     }
+}
+
+/// Sends `call` and reads the answer's JSON body. (The dossier's version travels in its body as
+/// well as in its `ETag`, so the body is all the app needs.)
+pub async fn fetch<T: DeserializeOwned>(call: Call<'_>) -> Result<T, Problem> {
+    let response = send(call).await?;
+    let status = response.status();
+    let text = response.text().await.map_err(|_| offline())?;
+    // 204 and other empty answers deserialise from `null`.
+    let text = if text.is_empty() { "null".into() } else { text };
+    serde_json::from_str(&text).map_err(|_| unreadable(status))
 }
 
 /// A JSON body from any serialisable value.
@@ -98,17 +105,5 @@ fn unreadable(status: u16) -> Problem {
 
 /// Sends `call` and answers the body as text (a CSV export).
 pub async fn text(call: Call<'_>) -> Result<String, Problem> {
-    let mut builder = RequestBuilder::new(&call.path).method(call.method);
-    if let Some(token) = call.token {
-        builder = builder.header("Authorization", &format!("Bearer {token}"));
-    }
-    let response = builder.send().await.map_err(|_| offline())?;
-    if response.ok() {
-        return response.text().await.map_err(|_| offline());
-    }
-    let status = response.status();
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(problem),
-        Err(_) => Err(unreadable(status)),
-    }
+    send(call).await?.text().await.map_err(|_| offline())
 }
