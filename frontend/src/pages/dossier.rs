@@ -218,11 +218,14 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
             });
         })
     };
+    // An action answers with the dossier as it now is: it becomes the page's state, no reload.
     let after_action = {
-        let (reload, notice) = (reload.clone(), notice.clone());
-        Callback::from(move |message: Option<Notice>| {
-            notice.set(message);
-            reload.emit(());
+        let (state, notice) = (state.clone(), notice.clone());
+        Callback::from(move |(message, body): (Notice, Option<DossierBody>)| {
+            notice.set(Some(message));
+            if let Some(body) = body {
+                state.set(Some(DossierState::loaded(body, today())));
+            }
         })
     };
 
@@ -716,7 +719,7 @@ fn vie_etudiant() -> Html {
 struct BaseValidationProps {
     state: DossierState,
     token: String,
-    on_done: Callback<Option<Notice>>,
+    on_done: Callback<(Notice, Option<DossierBody>)>,
 }
 
 /// « Valider » of Données de base: saves nothing itself; asks to save first.
@@ -734,12 +737,15 @@ fn BaseValidation(props: &BaseValidationProps) -> Html {
                 let path = format!("/api/v1/dossiers/{id}/base-validation");
                 let done =
                     api::fetch::<DossierBody>(Call::new(Method::POST, path, Some(&token))).await;
-                on_done.emit(Some(match done {
-                    Ok(_) => Notice::Success(
-                        "Données de base validées : les autres onglets sont ouverts, et le contact entreprise a reçu ses identifiants par courriel.".into(),
+                on_done.emit(match done {
+                    Ok(body) => (
+                        Notice::Success(
+                            "Données de base validées : les autres onglets sont ouverts, et le contact entreprise a reçu ses identifiants par courriel.".into(),
+                        ),
+                        Some(body),
                     ),
-                    Err(problem) => Notice::problem(&problem),
-                }));
+                    Err(problem) => (Notice::problem(&problem), None),
+                });
             });
         })
     };

@@ -24,8 +24,8 @@ pub struct SuiviProps {
     pub state: DossierState,
     pub token: String,
     pub role: Role,
-    /// After an action: the message to show, and the dossier reloads.
-    pub on_done: Callback<Option<Notice>>,
+    /// After an action: the message to show, and the dossier as the answer gives it.
+    pub on_done: Callback<(Notice, Option<DossierBody>)>,
 }
 
 /// The endpoint of each workflow action the API offers.
@@ -197,7 +197,7 @@ struct ActionProps {
     disabled: bool,
     id: String,
     token: String,
-    on_done: Callback<Option<Notice>>,
+    on_done: Callback<(Notice, Option<DossierBody>)>,
 }
 
 /// One workflow button; those that need a comment or a reason open a field for it first.
@@ -232,11 +232,14 @@ fn ActionButton(props: &ActionProps) -> Html {
                 )
                 .await
                 {
-                    Ok(body) => on_done.emit(Some(Notice::Success(format!(
-                        "C'est fait : le dossier est maintenant « {} ».",
-                        domain::Status::from_key(&body.status)
-                            .map_or(body.status.clone(), |s| s.label().to_owned())
-                    )))),
+                    Ok(body) => on_done.emit((
+                        Notice::Success(format!(
+                            "C'est fait : le dossier est maintenant « {} ».",
+                            domain::Status::from_key(&body.status)
+                                .map_or(body.status.clone(), |s| s.label().to_owned())
+                        )),
+                        Some(body),
+                    )),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
             });
@@ -272,7 +275,7 @@ struct EconomicsProps {
     token: String,
     editable: bool,
     values: Json,
-    on_done: Callback<Option<Notice>>,
+    on_done: Callback<(Notice, Option<DossierBody>)>,
 }
 
 /// The economic elements: entered by CFA staff, read by formation staff.
@@ -328,9 +331,10 @@ fn Economics(props: &EconomicsProps) -> Html {
                 let mut call = Call::new(Method::PUT, url, Some(&token)).json(&body);
                 call.if_match = Some(format!("\"v{version}\""));
                 match api::fetch::<DossierBody>(call).await {
-                    Ok(_) => on_done.emit(Some(Notice::Success(
-                        "Éléments économiques enregistrés.".into(),
-                    ))),
+                    Ok(body) => on_done.emit((
+                        Notice::Success("Éléments économiques enregistrés.".into()),
+                        Some(body),
+                    )),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
             });
