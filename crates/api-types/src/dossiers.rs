@@ -49,6 +49,11 @@ pub struct PermissionsBody {
     pub writable_tabs: Vec<String>,
     /// Whether the caller may enter the economic elements now (CFA staff, until validated).
     pub edit_economics: bool,
+    /// Whether a company contact has joined the dossier: until one has, the apprentice fills
+    /// the company's fields too (user guides A.8, B.12). With the role and the status, it is
+    /// what `domain::access::may_write_field` decides each field's rights from.
+    #[serde(default)]
+    pub company_contact_joined: bool,
 }
 
 /// `GET /api/v1/dossiers/{id}`.

@@ -662,104 +662,17 @@ pub mod dossiers {
         Ok(())
     }
 
-    /// Moves a dossier from `from` to `to` as its next version (linking the company contact
-    /// when one was invited), provided nobody changed it since `expected_version`.
-    pub async fn move_status(
-        conn: &impl ConnectionTrait,
-        id: &str,
-        expected_version: i64,
-        from: &str,
-        to: &str,
-        employer_id: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> DbResult<bool> {
-        Ok(dossier::Entity::update_many()
-            .col_expr(dossier::Column::Status, Expr::value(to))
-            .col_expr(
-                dossier::Column::EmployerId,
-                Expr::value(employer_id.map(str::to_owned)),
-            )
-            .col_expr(dossier::Column::Version, Expr::value(expected_version + 1))
-            .col_expr(dossier::Column::UpdatedAt, Expr::value(now))
-            .filter(dossier::Column::Id.eq(id))
-            .filter(dossier::Column::Version.eq(expected_version))
-            .filter(dossier::Column::Status.eq(from))
-            .exec(conn)
-            .await?
-            .rows_affected
-            == 1)
-    }
-
-    /// Stores a reviewed patch as the next version, provided the dossier is still at
-    /// `expected_version`; false when someone changed it meanwhile (nothing written).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn save_patch(
-        conn: &impl ConnectionTrait,
-        id: &str,
-        expected_version: i64,
-        content: serde_json::Value,
-        niveau_saisie: &str,
-        listing: &Listing,
-        company_id: Option<String>,
-        now: DateTime<Utc>,
-    ) -> DbResult<bool> {
-        Ok(set_listing(dossier::Entity::update_many(), listing)
-            .col_expr(dossier::Column::CompanyId, Expr::value(company_id))
-            .col_expr(dossier::Column::Content, Expr::value(content))
-            .col_expr(dossier::Column::NiveauSaisie, Expr::value(niveau_saisie))
-            .col_expr(dossier::Column::Version, Expr::value(expected_version + 1))
-            .col_expr(dossier::Column::UpdatedAt, Expr::value(now))
-            .filter(dossier::Column::Id.eq(id))
-            .filter(dossier::Column::Version.eq(expected_version))
-            .exec(conn)
-            .await?
-            .rows_affected
-            == 1)
-    }
-
-    /// Stores the economic elements as the next version, provided the dossier is still at
-    /// `expected_version` and in a status where they may change; false otherwise (nothing
-    /// written).
-    pub async fn save_economics(
-        conn: &impl ConnectionTrait,
-        id: &str,
-        expected_version: i64,
-        editable_statuses: &[&str],
-        economics: serde_json::Value,
-        now: DateTime<Utc>,
-    ) -> DbResult<bool> {
-        Ok(dossier::Entity::update_many()
-            .col_expr(dossier::Column::Economics, Expr::value(economics))
-            .col_expr(dossier::Column::Version, Expr::value(expected_version + 1))
-            .col_expr(dossier::Column::UpdatedAt, Expr::value(now))
-            .filter(dossier::Column::Id.eq(id))
-            .filter(dossier::Column::Version.eq(expected_version))
-            .filter(dossier::Column::Status.is_in(editable_statuses.iter().copied()))
-            .exec(conn)
-            .await?
-            .rows_affected
-            == 1)
-    }
-
-    /// Writes a changed dossier's content back as version `row.version`, provided it is still
-    /// at `expected_version`; false when someone changed it meanwhile (nothing written).
-    pub async fn save_content(
+    /// Writes `row` — the dossier as a change left it, at its next version — provided the
+    /// stored dossier is still at `expected_version`; false when someone changed it meanwhile
+    /// (nothing written). Every write of a dossier after its creation goes through here, so
+    /// that none can overwrite another's unseen.
+    pub async fn save_guarded(
         conn: &impl ConnectionTrait,
         row: &dossier::Model,
         expected_version: i64,
     ) -> DbResult<bool> {
         Ok(dossier::Entity::update_many()
-            .col_expr(dossier::Column::Content, Expr::value(row.content.clone()))
-            .col_expr(
-                dossier::Column::ApprenticeEmail,
-                Expr::value(row.apprentice_email.clone()),
-            )
-            .col_expr(
-                dossier::Column::SearchText,
-                Expr::value(row.search_text.clone()),
-            )
-            .col_expr(dossier::Column::Version, Expr::value(row.version))
-            .col_expr(dossier::Column::UpdatedAt, Expr::value(row.updated_at))
+            .set(row.clone().into_active_model().reset_all())
             .filter(dossier::Column::Id.eq(row.id.as_str()))
             .filter(dossier::Column::Version.eq(expected_version))
             .exec(conn)

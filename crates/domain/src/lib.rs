@@ -6,12 +6,14 @@
 //! - [`codes`]: the CERFA code lists, keyed by CERFA version;
 //! - [`evaluate`]: content + settings → green fields, tab check marks, completeness, legal
 //!   warnings and the minimum remuneration;
-//! - [`workflow`]: statuses, transitions, and who may do and write what;
+//! - [`access`]: who sees which dossier, writes which field, takes which action;
+//! - [`workflow`]: statuses and the transitions between them;
 //! - [`documents`]: which documents can exist now, and why not;
 //! - [`economics`]: the economic elements the CFA validates before the convention;
 //! - [`patch`]: a JSON merge patch of the content, reviewed field by field before it is saved.
 #![warn(missing_docs)]
 
+pub mod access;
 mod access_code;
 pub mod catalogue;
 pub mod codes;

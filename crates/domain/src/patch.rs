@@ -6,12 +6,12 @@
 use serde_json::Value as Json;
 
 use crate::{
-    FIELDS, FieldError, Role, Status,
+    FIELDS, FieldError, Role,
+    access::{DossierState, may_write_field},
     catalogue::FieldDef,
     codes::CerfaVersion,
     evaluation::lookup,
     values::{Read, read},
-    workflow::can_write_field,
 };
 
 /// One field changed by a patch.
@@ -86,13 +86,13 @@ fn unknown_paths(patch: &serde_json::Map<String, Json>, prefix: &str, unknown: &
     }
 }
 
-/// Applies `patch` to `content` for `role` in `status`: the new content and what changed, or
+/// Applies `patch` to `content` for `role` on a dossier in `state`: the new content and what changed, or
 /// every fault found.
 pub fn review(
     content: &Json,
     patch: &Json,
     role: Role,
-    status: Status,
+    state: DossierState,
     version: CerfaVersion,
 ) -> Result<(Json, Vec<Change>), Refusal> {
     let Json::Object(members) = patch else {
@@ -120,7 +120,7 @@ pub fn review(
     let forbidden: Vec<&'static str> = changes
         .iter()
         .filter(|change| {
-            FieldDef::by_key(change.key).is_some_and(|f| !can_write_field(role, f, status))
+            FieldDef::by_key(change.key).is_some_and(|f| !may_write_field(role, f, state))
         })
         .map(|change| change.key)
         .collect();

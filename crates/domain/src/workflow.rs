@@ -1,9 +1,9 @@
-//! The dossier's life: statuses, the actions that move it, who may trigger each, and who may read
-//! and write each tab in each status (DESIGN.md « Dossier statuses »).
+//! The dossier's life: statuses, the actions that move it and which roles may trigger each
+//! (DESIGN.md « Dossier statuses »). Who writes which field is [`crate::access`]'s.
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::{Role, Tab};
+use crate::settings::Role;
 
 /// Where a dossier is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -318,91 +318,4 @@ pub fn transition(
         return Err(WorkflowError::EconomicsMissing);
     }
     Ok(to)
-}
-
-/// The actions `role` can see as buttons in `status` (whether they succeed still depends on the
-/// dossier's completeness and a reason).
-pub fn available_actions(status: Status, role: Role) -> Vec<Action> {
-    let ctx = TransitionContext {
-        complete: true,
-        base_complete: true,
-        validation_mode: ValidationMode::Manual,
-        has_reason: true,
-        economics_ready: true,
-    };
-    Action::ALL
-        .into_iter()
-        .filter(|&action| transition(status, action, Actor::User(role), &ctx).is_ok())
-        .collect()
-}
-
-/// Whether `role` may read `tab`: every party of a dossier reads all of it, in every status.
-pub fn can_read(_role: Role, _tab: Tab, _status: Status) -> bool {
-    true
-}
-
-/// Whether `role` may write `tab` in `status`.
-///
-/// Draft: only Données de base, by the apprentice and the CFA. In progress or returned: the
-/// apprentice fills their tab, the employer's (while no company contact does) and the mission;
-/// the employer fills theirs, the contract and the mission; contract dates on Données de base
-/// may still change. While validation is requested only the CFA writes; frozen and cancelled
-/// dossiers refuse every write. Responsables de formation read; they return a dossier to have it
-/// corrected.
-pub fn can_write(role: Role, tab: Tab, status: Status) -> bool {
-    use Role::*;
-    use Status::*;
-    match status {
-        Draft => tab == Tab::Base && matches!(role, Alternant | Cfa),
-        InProgress | Returned => match role {
-            Cfa => true,
-            Formation => false,
-            Alternant => matches!(
-                tab,
-                Tab::Base | Tab::Alternant | Tab::Employeur | Tab::Contrat | Tab::Mission
-            ),
-            Employeur => matches!(
-                tab,
-                Tab::Base | Tab::Employeur | Tab::Contrat | Tab::Mission
-            ),
-        },
-        ValidationRequested => role == Cfa,
-        Validated | EconomicsValidated | InSignature | Signed | Cancelled => false,
-    }
-}
-
-/// The tabs `role` may write in `status`.
-pub fn writable_tabs(role: Role, status: Status) -> Vec<Tab> {
-    Tab::ALL
-        .into_iter()
-        .filter(|&tab| can_write(role, tab, status))
-        .collect()
-}
-
-/// Whether `role` may enter the economic elements in `status`: CFA staff, from the start (they
-/// often know the financing before the parties finish) until the elements are validated; a
-/// reopened dossier's may be corrected again.
-pub fn can_edit_economics(role: Role, status: Status) -> bool {
-    use Status::*;
-    role == Role::Cfa
-        && matches!(
-            status,
-            Draft | InProgress | ValidationRequested | Returned | Validated
-        )
-}
-
-/// Whether `role` may change the niveau de saisie in `status`: it is chosen on Données de base by
-/// the apprentice (user guide B.9) or the CFA, never by the company contact, who only touches the
-/// dates and the SIRET there.
-pub fn can_change_niveau_saisie(role: Role, status: Status) -> bool {
-    role != Role::Employeur && can_write(role, Tab::Base, status)
-}
-
-/// Whether `role` may write one field in `status`: its tab must be writable, and on Données de
-/// base the employer only touches what the catalogue says they fill (contract dates, SIRET).
-pub fn can_write_field(role: Role, field: &crate::catalogue::FieldDef, status: Status) -> bool {
-    if !can_write(role, field.tab, status) {
-        return false;
-    }
-    role != Role::Employeur || field.tab != Tab::Base || field.filled_by.contains(&role)
 }

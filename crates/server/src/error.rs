@@ -50,6 +50,9 @@ pub enum ApiError {
     /// The API token lacks the scope.
     #[error("missing scope {0}")]
     MissingScope(&'static str),
+    /// An API token on an operation reserved to signed-in people.
+    #[error("API token not accepted")]
+    TokenNotAccepted,
     /// The resource does not exist, or the caller may not know it does.
     #[error("not found: {code}")]
     NotFound {
@@ -171,6 +174,14 @@ impl ApiError {
                     format!("Ce jeton d'API n'a pas la portée « {scope} » nécessaire."),
                 )
             }
+            Self::TokenNotAccepted => Problem::new(
+                status,
+                "api_token_not_accepted",
+                "Réservé aux personnes connectées",
+            )
+            .with_detail(
+                "Cette opération est réservée aux personnes connectées : un jeton d'API ne peut pas l'utiliser.",
+            ),
             Self::NotFound { code, detail } => {
                 Problem::new(status, code, "Introuvable").with_detail(detail.clone())
             }
@@ -212,9 +223,10 @@ impl ResponseError for ApiError {
             Self::Unauthenticated | Self::InvalidCredentials | Self::GeneratedPasswordExpired => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::Forbidden | Self::MissingScope(_) | Self::FieldsForbidden(_) => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden
+            | Self::MissingScope(_)
+            | Self::TokenNotAccepted
+            | Self::FieldsForbidden(_) => StatusCode::FORBIDDEN,
             Self::Frozen(_) => StatusCode::CONFLICT,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,

@@ -12,5 +12,7 @@ pub mod openapi;
 pub mod read_cache;
 pub mod routes;
 pub mod seed;
+pub mod services;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;

@@ -230,7 +230,7 @@ pub async fn seed_if_empty(
     ];
     // The demo apprentice's dossier, made as a registration makes one, then filled in on
     // « Données de base » and validated: the company contact is the demo employer.
-    let opening = crate::routes::access_codes::Opening {
+    let opening = crate::services::openings::Opening {
         variant: variants[0].clone(),
         formation: engineering.clone(),
     };
@@ -245,7 +245,7 @@ pub async fn seed_if_empty(
         "contactEntreprise": {"courriel": DEMO_ACCOUNTS[2].email, "nom": "Lefèvre", "prenom": "Julien"},
         "contrat": {"dateDebutContrat": "2026-09-01", "dateFinContrat": "2029-08-31"},
     });
-    crate::routes::dossiers::listing_of(&dossier.content, false).apply(&mut dossier);
+    crate::services::dossiers::listing_of(&dossier.content, false).apply(&mut dossier);
 
     let txn = db.begin().await?;
     db::queries::users::insert(&txn, users).await?;

@@ -46,6 +46,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Serialized dossier answers.
     pub read_cache: crate::read_cache::ReadCache,
+    /// What each operation accepts (people, API tokens with which scopes), from the handlers'
+    /// declarations.
+    pub operations: crate::auth::operations::OperationAccess,
     /// SQLite has one writer at a time; writers that find it busy sleep and retry with growing
     /// pauses, which makes the slowest writes very slow under load. Queuing write transactions
     /// here instead (fairly, first come first served) keeps each wait short. `None` on
@@ -123,6 +126,9 @@ pub enum StartupError {
     /// The mail settings are wrong.
     #[error("mail settings: {0}")]
     Mail(String),
+    /// An operation does not say who may call it.
+    #[error("operation access: {0}")]
+    Operations(String),
 }
 
 /// A started server, not yet awaited.
@@ -141,6 +147,12 @@ impl Application {
 
     /// [`Application::build`] with a clock tests can move.
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> Result<Self, StartupError> {
+        let operations = serde_json::to_value(openapi::document())
+            .map_err(|e| StartupError::Operations(e.to_string()))
+            .and_then(|document| {
+                crate::auth::operations::OperationAccess::from_document(&document)
+                    .map_err(StartupError::Operations)
+            })?;
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
         let db = db::connect(&settings.database_url(), settings.database.max_connections).await?;
@@ -151,7 +163,7 @@ impl Application {
             Vec::new()
         };
         let backfilled =
-            crate::routes::dossiers::backfill_listings(&db, clock.now().date_naive()).await?;
+            crate::services::dossiers::backfill_listings(&db, clock.now().date_naive()).await?;
         if backfilled > 0 {
             tracing::info!(dossiers = backfilled, "listing columns computed");
         }
@@ -201,6 +213,7 @@ impl Application {
             metrics,
             // ~10 KB an answer: at most ~20 MB.
             read_cache: crate::read_cache::ReadCache::new(2048),
+            operations,
             write_queue,
             stamps: sqlite.then(|| crate::read_cache::StampMemo::new(8192)),
             public_url,

@@ -4,7 +4,10 @@
 //! of the changed fields under the ETag read.
 
 use api_types::{Problem, dossiers::DossierBody};
-use domain::{FIELDS, FieldDef, NiveauSaisie, Role, Status, Tab, workflow::can_write_field};
+use domain::{
+    FIELDS, FieldDef, NiveauSaisie, Role, Status, Tab,
+    access::{self, may_write_field},
+};
 use gloo_net::http::Method;
 use serde_json::Value as Json;
 use wasm_bindgen::{JsCast, closure::Closure};
@@ -429,6 +432,11 @@ struct DataTabProps {
 fn DataTab(props: &DataTabProps) -> Html {
     let state = &props.state;
     let status = Status::from_key(&state.saved.status).unwrap_or(Status::Draft);
+    // The same rule the server applies to every field of a patch.
+    let access_state = access::DossierState {
+        status,
+        company_contact_joined: state.saved.permissions.company_contact_joined,
+    };
     let tab_evaluation = state.evaluation.tabs.get(props.tab);
     let fields: Vec<&'static FieldDef> = FIELDS.iter().filter(|f| f.tab == props.tab).collect();
     let mut sections: Vec<&'static str> = Vec::new();
@@ -444,7 +452,7 @@ fn DataTab(props: &DataTabProps) -> Html {
             .find(|issue| issue.field == key)
             .map(|issue| issue.message.to_string())
     };
-    let niveau_writable = domain::workflow::can_change_niveau_saisie(props.role, status);
+    let niveau_writable = access::may_change_niveau_saisie(props.role, status);
     html! {
         <div class="onglet" data-testid={format!("panel-{}", props.tab.key())}>
             <h2>
@@ -473,7 +481,7 @@ fn DataTab(props: &DataTabProps) -> Html {
                             <Field def={*def} value={value}
                                 evaluation={state.evaluation.field(def.id).clone()}
                                 issue={issue_of(def.key)}
-                                writable={!props.saving && can_write_field(props.role, def, status)}
+                                writable={!props.saving && may_write_field(props.role, def, access_state)}
                                 onchange={props.on_edit.clone()} />
                         }
                     }) }
@@ -481,7 +489,7 @@ fn DataTab(props: &DataTabProps) -> Html {
             }) }
             if props.tab == Tab::Contrat {
                 <RemunerationEditor state={state.clone()}
-                    writable={!props.saving && can_write_field(props.role, domain::FieldId::ContratRemunerations.def(), status)}
+                    writable={!props.saving && may_write_field(props.role, domain::FieldId::ContratRemunerations.def(), access_state)}
                     onchange={props.on_edit.clone()} />
                 { remuneration(state) }
             }

@@ -3,6 +3,7 @@
 // Amounts are written euros_cents (1801_80 = 1 801,80 €), as in the official tables.
 #![allow(clippy::inconsistent_digit_grouping)]
 
+mod access;
 mod catalogue;
 mod documents;
 mod economics;

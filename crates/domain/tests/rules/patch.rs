@@ -3,10 +3,19 @@
 
 use domain::{
     FieldError, Role, Status,
+    access::DossierState,
     codes::CerfaVersion,
     patch::{Refusal, apply_merge_patch, review},
 };
 use serde_json::json;
+
+/// A dossier in `status` whose company contact has joined.
+fn state(status: Status) -> DossierState {
+    DossierState {
+        status,
+        company_contact_joined: true,
+    }
+}
 
 #[test]
 fn a_merge_patch_replaces_members_removes_nulls_and_merges_objects() {
@@ -34,7 +43,7 @@ fn a_valid_patch_lists_each_changed_field_with_old_and_new_values() {
         &content,
         &json!({"apprenti": {"nom": "Durand", "adresse": {"codePostal": "13001"}}}),
         Role::Alternant,
-        Status::InProgress,
+        state(Status::InProgress),
         CerfaVersion::V14,
     )
     .unwrap();
@@ -53,7 +62,7 @@ fn keys_outside_the_catalogue_are_refused() {
         &json!({}),
         &json!({"apprenti": {"surnom": "Lulu"}, "pirate": 1}),
         Role::Cfa,
-        Status::InProgress,
+        state(Status::InProgress),
         CerfaVersion::V14,
     )
     .unwrap_err();
@@ -70,7 +79,7 @@ fn an_employer_may_not_write_the_apprentices_tab() {
         &json!({}),
         &json!({"apprenti": {"nir": "2050313055123 45"}, "employeur": {"denomination": "ACME"}}),
         Role::Employeur,
-        Status::InProgress,
+        state(Status::InProgress),
         CerfaVersion::V14,
     )
     .unwrap_err();
@@ -89,7 +98,7 @@ fn a_frozen_dossier_refuses_every_field_even_to_the_cfa() {
             &json!({}),
             &json!({"apprenti": {"nom": "Martin"}}),
             Role::Cfa,
-            status,
+            state(status),
             CerfaVersion::V14,
         )
         .unwrap_err();
@@ -107,7 +116,7 @@ fn an_invalid_value_refuses_the_whole_patch_with_the_reason() {
         &json!({}),
         &json!({"employeur": {"siret": "73282932000075", "denomination": "ACME"}}),
         Role::Employeur,
-        Status::InProgress,
+        state(Status::InProgress),
         CerfaVersion::V14,
     )
     .unwrap_err();
@@ -126,7 +135,7 @@ fn unchanged_values_are_no_change_even_for_a_role_that_may_not_write_them() {
         &content,
         &json!({"apprenti": {"nom": "Martin"}}),
         Role::Employeur,
-        Status::InProgress,
+        state(Status::InProgress),
         CerfaVersion::V14,
     )
     .unwrap();

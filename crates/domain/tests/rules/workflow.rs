@@ -1,9 +1,6 @@
 use domain::{
-    Action, Actor, FieldDef, Role, Status, Tab,
-    workflow::{
-        TransitionContext, ValidationMode, WorkflowError, available_actions, can_edit_economics,
-        can_write, can_write_field, transition,
-    },
+    Action, Actor, Role, Status,
+    workflow::{TransitionContext, ValidationMode, WorkflowError, transition},
 };
 
 fn ready() -> TransitionContext {
@@ -289,123 +286,6 @@ fn the_cfa_cancels_any_dossier_but_a_signed_one() {
 }
 
 #[test]
-fn b14_validation_freezes_every_tab_for_every_role() {
-    for status in Status::ALL.into_iter().filter(|s| s.is_frozen()) {
-        for role in Role::ALL {
-            for tab in Tab::ALL {
-                assert!(!can_write(role, tab, status), "{role:?} {tab:?} {status:?}");
-            }
-        }
-    }
-    for role in Role::ALL {
-        assert!(
-            Tab::ALL
-                .into_iter()
-                .all(|tab| !can_write(role, tab, Status::Cancelled))
-        );
-    }
-}
-
-#[test]
-fn a10_b12_each_party_writes_its_own_tabs_while_the_dossier_is_open() {
-    use Tab::*;
-    // (role, tabs writable in progress)
-    let matrix: [(Role, &[Tab]); 4] = [
-        (
-            Role::Alternant,
-            &[Base, Alternant, Employeur, Contrat, Mission],
-        ),
-        (Role::Employeur, &[Base, Employeur, Contrat, Mission]),
-        (Role::Formation, &[]),
-        (Role::Cfa, &[Base, Alternant, Employeur, Contrat, Mission]),
-    ];
-    for (role, tabs) in matrix {
-        for status in [Status::InProgress, Status::Returned] {
-            let writable: Vec<Tab> = Tab::ALL
-                .into_iter()
-                .filter(|&t| can_write(role, t, status))
-                .collect();
-            assert_eq!(writable, tabs, "{role:?} in {status:?}");
-        }
-    }
-}
-
-#[test]
-fn b6_a_draft_opens_only_donnees_de_base_to_the_apprentice_and_the_cfa() {
-    for role in Role::ALL {
-        for tab in Tab::ALL {
-            let expected = tab == Tab::Base && matches!(role, Role::Alternant | Role::Cfa);
-            assert_eq!(
-                can_write(role, tab, Status::Draft),
-                expected,
-                "{role:?} {tab:?}"
-            );
-        }
-    }
-}
-
-#[test]
-fn the_employer_changes_only_contract_dates_and_siret_on_donnees_de_base() {
-    let field = |key| FieldDef::by_key(key).unwrap();
-    assert!(can_write_field(
-        Role::Employeur,
-        field("contrat.dateDebutContrat"),
-        Status::InProgress
-    ));
-    assert!(can_write_field(
-        Role::Employeur,
-        field("employeur.siret"),
-        Status::InProgress
-    ));
-    assert!(!can_write_field(
-        Role::Employeur,
-        field("apprenti.nom"),
-        Status::InProgress
-    ));
-    assert!(!can_write_field(
-        Role::Employeur,
-        field("apprenti.telephone"),
-        Status::InProgress
-    ));
-    assert!(can_write_field(
-        Role::Alternant,
-        field("apprenti.nom"),
-        Status::InProgress
-    ));
-}
-
-#[test]
-fn while_validation_is_requested_only_the_cfa_writes() {
-    for role in Role::ALL {
-        let writes = Tab::ALL
-            .into_iter()
-            .any(|t| can_write(role, t, Status::ValidationRequested));
-        assert_eq!(writes, role == Role::Cfa, "{role:?}");
-    }
-}
-
-#[test]
-fn each_role_sees_the_buttons_it_may_press() {
-    assert_eq!(
-        available_actions(Status::InProgress, Role::Alternant),
-        [Action::ValidateBase, Action::RequestValidation]
-    );
-    assert_eq!(
-        available_actions(Status::InProgress, Role::Employeur),
-        [Action::RequestValidation]
-    );
-    assert_eq!(
-        available_actions(Status::ValidationRequested, Role::Formation),
-        [Action::Validate, Action::Return]
-    );
-    assert_eq!(
-        available_actions(Status::Validated, Role::Cfa),
-        [Action::ValidateEconomics, Action::Reopen, Action::Cancel]
-    );
-    assert!(available_actions(Status::Signed, Role::Cfa).is_empty());
-}
-
-#[test]
 fn statuses_round_trip_their_api_keys_and_read_in_french() {
     for status in Status::ALL {
         assert_eq!(Status::from_key(status.key()), Some(status));
@@ -416,25 +296,6 @@ fn statuses_round_trip_their_api_keys_and_read_in_french() {
         WorkflowError::NotInStatus(Status::Signed).to_string(),
         "Cette action n'est pas possible quand le dossier est « Signé »."
     );
-}
-
-#[test]
-fn only_the_apprentice_and_the_cfa_choose_the_niveau_de_saisie() {
-    use domain::workflow::can_change_niveau_saisie;
-    assert!(can_change_niveau_saisie(Role::Alternant, Status::Draft));
-    assert!(can_change_niveau_saisie(Role::Cfa, Status::InProgress));
-    assert!(!can_change_niveau_saisie(
-        Role::Employeur,
-        Status::InProgress
-    ));
-    assert!(!can_change_niveau_saisie(
-        Role::Formation,
-        Status::InProgress
-    ));
-    assert!(!can_change_niveau_saisie(
-        Role::Alternant,
-        Status::Validated
-    ));
 }
 
 #[test]
@@ -461,25 +322,4 @@ fn the_cfa_validates_the_economics_only_once_they_are_entered() {
         ),
         Ok(Status::EconomicsValidated)
     );
-}
-
-#[test]
-fn only_the_cfa_enters_economic_elements_and_only_until_they_are_validated() {
-    for status in Status::ALL {
-        for role in Role::ALL {
-            let expected = role == Role::Cfa
-                && !matches!(
-                    status,
-                    Status::EconomicsValidated
-                        | Status::InSignature
-                        | Status::Signed
-                        | Status::Cancelled
-                );
-            assert_eq!(
-                can_edit_economics(role, status),
-                expected,
-                "{role:?} in {status:?}"
-            );
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! Who is calling: access tokens (JWT) of signed-in users and API tokens of integrations.
 
 pub mod jwt;
+pub mod operations;
 pub mod secrets;
 
 use std::{future::Future, pin::Pin};
@@ -9,43 +10,32 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use api_types::account::TokenScope;
 use domain::Role;
 
+use self::operations::Accepts;
 use crate::{error::ApiError, startup::AppState};
 
 /// The prefix that tells an API token from a JWT.
 pub const API_TOKEN_PREFIX: &str = "opt_";
 
-/// The authenticated caller of a request.
+/// The authenticated caller of a request, already checked against what the operation accepts
+/// ([`operations`]): an API token reaching a handler holds the scopes it declares.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The user, or the owner of the API token.
     pub user_id: String,
     /// Their role.
     pub role: Role,
-    /// `None` for a signed-in user (every scope); the token's scopes for an API token.
-    scopes: Option<Vec<TokenScope>>,
+    /// Whether the caller is an integration (an API token) rather than a person.
+    pub api_token: bool,
 }
 
 impl Caller {
-    /// Refuses callers of other roles.
-    pub fn require_role(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
+    /// Refuses the caller unless `allowed` (a decision of `domain::access`).
+    pub fn require(&self, allowed: bool) -> Result<(), ApiError> {
+        if allowed {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
         }
-    }
-
-    /// Refuses API tokens without `scope`; signed-in users have every scope.
-    pub fn require_scope(&self, scope: TokenScope) -> Result<(), ApiError> {
-        match &self.scopes {
-            Some(scopes) if !scopes.contains(&scope) => Err(ApiError::MissingScope(scope.key())),
-            _ => Ok(()),
-        }
-    }
-
-    /// Whether the caller is an integration rather than a person.
-    pub fn is_api_token(&self) -> bool {
-        self.scopes.is_some()
     }
 }
 
@@ -61,17 +51,33 @@ fn bearer(request: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
-async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Caller, ApiError> {
+async fn authenticate(
+    state: web::Data<AppState>,
+    token: String,
+    accepts: &Accepts,
+) -> Result<Caller, ApiError> {
     let now = state.clock.now();
     if token.starts_with(API_TOKEN_PREFIX) {
         let hash = secrets::sha256_hex(&token);
         let api_token = db::queries::api_tokens::live_by_hash(&state.db, &hash, now)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
+        let held: Vec<TokenScope> = api_token
+            .scopes
+            .split(',')
+            .filter_map(TokenScope::from_key)
+            .collect();
+        let required = accepts
+            .token_scopes
+            .as_ref()
+            .ok_or(ApiError::TokenNotAccepted)?;
+        if let Some(missing) = required.iter().find(|scope| !held.contains(scope)) {
+            return Err(ApiError::MissingScope(missing.key()));
+        }
         let owner = db::queries::users::by_id(&state.db, &api_token.user_id)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        let role = crate::routes::users::parse_role(&owner.role)?;
+        let role = crate::services::accounts::parse_role(&owner.role)?;
         // « Last used » to the minute is enough, and spares a script's every call a write.
         if api_token
             .last_used_at
@@ -79,16 +85,14 @@ async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Calle
         {
             db::queries::api_tokens::touch(&state.db, &api_token.id, now).await?;
         }
-        let scopes = api_token
-            .scopes
-            .split(',')
-            .filter_map(TokenScope::from_key)
-            .collect();
         return Ok(Caller {
             user_id: owner.id,
             role,
-            scopes: Some(scopes),
+            api_token: true,
         });
+    }
+    if !accepts.people {
+        return Err(ApiError::Forbidden);
     }
     let claims = state
         .jwt
@@ -97,7 +101,7 @@ async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Calle
     Ok(Caller {
         user_id: claims.sub,
         role: claims.role,
-        scopes: None,
+        api_token: false,
     })
 }
 
@@ -108,9 +112,19 @@ impl FromRequest for Caller {
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(request);
+        let route = request.match_pattern();
+        let method = request.method().as_str().to_owned();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            authenticate(state, token.ok_or(ApiError::Unauthenticated)?).await
+            // Fails closed: a handler asking for its caller on an undeclared route is a bug.
+            let accepts = route
+                .as_deref()
+                .and_then(|route| state.operations.of(&method, route))
+                .cloned()
+                .ok_or_else(|| {
+                    ApiError::internal(format!("no access declaration for {method} {route:?}"))
+                })?;
+            authenticate(state, token.ok_or(ApiError::Unauthenticated)?, &accepts).await
         })
     }
 }

@@ -6,13 +6,13 @@ use api_types::{
     account::{ApiTokenBody, ApiTokenRequest, CreatedApiTokenBody, TokenScope},
 };
 use db::entities::api_token;
-use domain::Role;
 
 use crate::{
     auth::{API_TOKEN_PREFIX, Caller, secrets},
     error::ApiError,
-    routes::{FieldChecks, new_id},
+    routes::FieldChecks,
     startup::AppState,
+    storage::new_id,
 };
 
 fn body(row: &api_token::Model) -> ApiTokenBody {
@@ -31,13 +31,10 @@ fn body(row: &api_token::Model) -> ApiTokenBody {
     }
 }
 
-/// Tokens are for staff who script the platform; a token cannot make tokens.
+/// Tokens are for staff who script the platform (a token cannot make tokens: these operations
+/// accept signed-in people only).
 fn may_manage_tokens(caller: &Caller) -> Result<(), ApiError> {
-    caller.require_role(&[Role::Formation, Role::Cfa])?;
-    if caller.is_api_token() {
-        return Err(ApiError::Forbidden);
-    }
-    Ok(())
+    caller.require(domain::access::holds_api_tokens(caller.role))
 }
 
 /// List my API tokens.

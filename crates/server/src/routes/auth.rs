@@ -20,8 +20,9 @@ use crate::{
     auth::{Caller, client_address, secrets},
     error::ApiError,
     mail::templates,
-    routes::{blocking, new_id, users::user_body},
+    routes::{blocking, users::user_body},
     startup::AppState,
+    storage::new_id,
 };
 
 /// The refresh cookie: httpOnly, SameSite=Strict, only sent to the auth endpoints.
@@ -142,7 +143,8 @@ fn decoy_hash() -> &'static str {
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`invalid_credentials`, or `generated_password_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(())
 )]
 #[post("/auth/login")]
 pub async fn login(
@@ -222,7 +224,8 @@ fn refresh_value(request: &HttpRequest) -> Option<String> {
     responses(
         (status = 200, description = "New access token; the refresh cookie is rotated", body = LoginResponse),
         (status = 401, description = "`unauthenticated`: no live refresh cookie", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(())
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
@@ -251,7 +254,8 @@ pub async fn refresh(
 /// expire on their own within minutes.
 #[utoipa::path(
     tag = "auth",
-    responses((status = 204, description = "Signed out"))
+    responses((status = 204, description = "Signed out")),
+    security(())
 )]
 #[post("/auth/logout")]
 pub async fn logout(
@@ -286,7 +290,8 @@ const MAX_RESET_MAILS_PER_WINDOW: u64 = 3;
     responses(
         (status = 202, description = "Accepted; a mail is sent if the address has an account"),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(())
 )]
 #[post("/auth/password/forgot")]
 pub async fn forgot_password(
@@ -374,7 +379,8 @@ async fn set_password(
         (status = 204, description = "Password set; sign in with it"),
         (status = 400, description = "`invalid_reset_token`: unknown, used or expired link", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Password too short or too long", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(())
 )]
 #[post("/auth/password/reset")]
 pub async fn reset_password(
@@ -420,9 +426,6 @@ pub async fn change_password(
     caller: Caller,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if caller.is_api_token() {
-        return Err(ApiError::Forbidden);
-    }
     check_new_password("new_password", &body.new_password)?;
     let user = db::queries::users::by_id(&state.db, &caller.user_id)
         .await?

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get};
 use api_types::dossiers::{CatalogueFieldBody, CodeBody};
 use domain::{FIELDS, Kind, codes::CerfaVersion};
 
-use crate::routes::stored_key;
+use crate::storage::stored_key;
 
 /// The field catalogue.
 ///
@@ -14,7 +14,8 @@ use crate::routes::stored_key;
 /// server's rules.
 #[utoipa::path(
     tag = "rules",
-    responses((status = 200, description = "Every field, in the order of the tabs", body = Vec<CatalogueFieldBody>))
+    responses((status = 200, description = "Every field, in the order of the tabs", body = Vec<CatalogueFieldBody>)),
+    security(())
 )]
 #[get("/catalogue")]
 pub async fn catalogue() -> HttpResponse {

@@ -27,7 +27,8 @@ pub struct MailboxFilter {
     responses(
         (status = 200, description = "The mails, newest first", body = Vec<MailBody>),
         (status = 404, description = "Production mode", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(())
 )]
 #[get("/dev/mailbox")]
 pub async fn mailbox(

@@ -6,17 +6,16 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, http::header, web};
 use api_types::{
     Problem,
-    account::TokenScope,
     dossiers::{DossierCountsBody, DossierListBody, DossierSummaryBody},
 };
 use db::{
     entities::{dossier, formation, variant},
     queries::dossiers::{Filter, Sort},
 };
-use domain::{Role, Status};
+use domain::{Status, access::DossierScope};
 use serde::Deserialize;
 
-use crate::{auth::Caller, error::ApiError, startup::AppState};
+use crate::{auth::Caller, error::ApiError, services::access::Subject, startup::AppState};
 
 /// Filters, sort and page of a list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -52,16 +51,12 @@ async fn filter_of(
     caller: &Caller,
     query: &ListQuery,
 ) -> Result<Filter, ApiError> {
-    caller.require_scope(TokenScope::DossiersRead)?;
+    let subject = Subject::resolve(state, caller).await?;
     let mut filter = Filter::default();
-    match caller.role {
-        Role::Cfa => {}
-        Role::Formation => {
-            filter.formation_ids = Some(
-                db::queries::formations::ids_of_responsable(&state.db, &caller.user_id).await?,
-            );
-        }
-        Role::Alternant | Role::Employeur => filter.party = Some(caller.user_id.clone()),
+    match subject.dossier_scope() {
+        DossierScope::All => {}
+        DossierScope::Formations(ids) => filter.formation_ids = Some(ids.to_vec()),
+        DossierScope::Party(user_id) => filter.party = Some(user_id.to_owned()),
     }
     if let Some(formation_id) = &query.formation_id {
         filter.formation_ids = Some(match filter.formation_ids {
@@ -161,7 +156,7 @@ async fn summaries(
         (status = 400, description = "`invalid_query`: unknown status or sort", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_read"]))
 )]
 #[get("/dossiers")]
 pub async fn list_dossiers(
@@ -202,7 +197,7 @@ pub async fn list_dossiers(
         (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_read"]))
 )]
 #[get("/dossiers/counts")]
 pub async fn count_dossiers(
@@ -256,7 +251,7 @@ fn csv_field(value: &str) -> String {
         (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_read"]))
 )]
 #[get("/dossiers/export")]
 pub async fn export_dossiers(

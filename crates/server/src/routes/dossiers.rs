@@ -9,129 +9,26 @@ use actix_web::{
     web::Bytes,
 };
 use api_types::{
-    EvaluationBody, FieldErrorBody, Problem,
-    account::TokenScope,
+    EvaluationBody, Problem,
     dossiers::{
         AuthorBody, DossierBody, DossierFormationBody, DossierPatch, HistoryEntryBody,
         PermissionsBody,
     },
 };
-use db::{
-    entities::{dossier, formation, variant},
-    queries::{dossiers::Listing, history::NewChange},
-};
-use domain::{
-    EvaluationSettings, FieldError, FormationDates, NiveauSaisie, Role, Status,
-    codes::CerfaVersion,
-    patch::{Refusal, review},
-    workflow::{available_actions, can_change_niveau_saisie, can_edit_economics, writable_tabs},
-};
+use domain::{EvaluationSettings, Role, access};
 
 use crate::{
     auth::Caller,
     error::{ApiError, etag},
     read_cache::ReadKey,
-    routes::{economics::sees_economics, parse_stored, stored_key},
+    routes::if_match,
+    services::{
+        access::Subject,
+        dossiers::{self as service, DossierContext, Written, load_visible, not_found},
+    },
     startup::AppState,
+    storage::parse_stored,
 };
-
-/// A dossier with the formation and variant it belongs to.
-pub struct DossierContext {
-    /// The dossier.
-    pub dossier: dossier::Model,
-    /// Its formation.
-    pub formation: formation::Model,
-    /// Its variant.
-    pub variant: variant::Model,
-}
-
-/// What lists show and search of a dossier, from its content.
-pub fn listing_of(content: &serde_json::Value, complete: bool) -> Listing {
-    let text = |key: &str| {
-        domain::evaluation::lookup(content, key)
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let date = |key: &str| text(key).and_then(|d| domain::values::parse_date(&d).ok());
-    let name = match (text("apprenti.nom"), text("apprenti.prenom")) {
-        (Some(last), Some(first)) => Some(format!("{} {first}", last.to_uppercase())),
-        (Some(last), None) => Some(last.to_uppercase()),
-        (None, first) => first,
-    };
-    let email = text("apprenti.courriel").map(|e| e.to_lowercase());
-    let siret = text("employeur.siret")
-        .and_then(|s| domain::Siret::parse(&s).ok())
-        .map(|s| s.as_ref().to_owned());
-    let employer = text("employeur.denomination");
-    let search_text = [&name, &email, &siret, &employer]
-        .into_iter()
-        .flatten()
-        .map(|part| part.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
-    Listing {
-        apprentice_name: name,
-        apprentice_email: email,
-        siret,
-        employer_name: employer,
-        contract_start: date("contrat.dateDebutContrat"),
-        contract_end: date("contrat.dateFinContrat"),
-        complete,
-        search_text,
-    }
-}
-
-/// Computes the listing of dossiers stored before it existed; answers how many.
-pub async fn backfill_listings(
-    db: &db::DatabaseConnection,
-    today: chrono::NaiveDate,
-) -> Result<usize, db::DbError> {
-    let rows = db::queries::dossiers::without_listing(db).await?;
-    refresh_listings(db, rows, today, false).await
-}
-
-/// Recomputes the listing of `rows` (after their formation's settings changed, completeness
-/// may have too); with `only_changed`, writes only those whose completeness moved. Answers how
-/// many were written.
-pub async fn refresh_listings(
-    db: &impl db::ConnectionTrait,
-    rows: Vec<dossier::Model>,
-    today: chrono::NaiveDate,
-    only_changed: bool,
-) -> Result<usize, db::DbError> {
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let formations = db::queries::formations::list(db, None).await?;
-    let variants = db::queries::formations::variants(db, None).await?;
-    let mut done = 0;
-    for dossier in rows {
-        let (Some(formation), Some(variant)) = (
-            formations.iter().find(|f| f.id == dossier.formation_id),
-            variants.iter().find(|v| v.id == dossier.variant_id),
-        ) else {
-            continue;
-        };
-        let context = DossierContext {
-            dossier,
-            formation: formation.clone(),
-            variant: variant.clone(),
-        };
-        let Ok(settings) = context.evaluation_settings(today) else {
-            continue;
-        };
-        let complete = domain::evaluate(&context.dossier.content, &settings).complete;
-        if only_changed && context.dossier.complete == Some(complete) {
-            continue;
-        }
-        let listing = listing_of(&context.dossier.content, complete);
-        db::queries::dossiers::store_listing(db, &context.dossier.id, &listing).await?;
-        done += 1;
-    }
-    Ok(done)
-}
 
 /// The authors of history entries, by user id.
 pub async fn authors(
@@ -154,85 +51,7 @@ pub async fn authors(
         .collect())
 }
 
-fn not_found() -> ApiError {
-    ApiError::NotFound {
-        code: "dossier_not_found",
-        detail: "Dossier introuvable.".into(),
-    }
-}
-
-/// Who a dossier belongs to.
-#[derive(Clone, Copy)]
-struct Party<'a> {
-    apprentice_id: &'a str,
-    employer_id: Option<&'a str>,
-    formation_id: &'a str,
-}
-
-/// Whether the caller is a party of the dossier, staff of its formation, or CFA staff.
-async fn may_see(state: &AppState, caller: &Caller, party: Party<'_>) -> Result<bool, ApiError> {
-    Ok(match caller.role {
-        Role::Alternant => party.apprentice_id == caller.user_id,
-        Role::Employeur => party.employer_id == Some(caller.user_id.as_str()),
-        Role::Formation => db::queries::formations::ids_of_responsable(&state.db, &caller.user_id)
-            .await?
-            .iter()
-            .any(|id| id == party.formation_id),
-        Role::Cfa => true,
-    })
-}
-
-/// The dossier if the caller is one of its parties (or staff of its formation, or CFA staff).
-/// Unknown and foreign dossiers get the same 404, so that ids reveal nothing.
-pub async fn load_visible(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-) -> Result<DossierContext, ApiError> {
-    let (dossier, formation, variant) = db::queries::dossiers::with_formation(&state.db, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let party = Party {
-        apprentice_id: &dossier.apprentice_id,
-        employer_id: dossier.employer_id.as_deref(),
-        formation_id: &dossier.formation_id,
-    };
-    if !may_see(state, caller, party).await? {
-        return Err(not_found());
-    }
-    Ok(DossierContext {
-        dossier,
-        formation,
-        variant,
-    })
-}
-
 impl DossierContext {
-    /// The dossier's status.
-    pub fn status(&self) -> Result<Status, ApiError> {
-        Status::from_key(&self.dossier.status)
-            .ok_or_else(|| ApiError::internal(format!("stored status {:?}", self.dossier.status)))
-    }
-
-    /// What the evaluation depends on besides the content. The variant's own dates come first:
-    /// a 2nd-year variant's contracts start a year after the formation's first day.
-    pub fn evaluation_settings(
-        &self,
-        today: chrono::NaiveDate,
-    ) -> Result<EvaluationSettings, ApiError> {
-        Ok(EvaluationSettings {
-            niveau_saisie: parse_stored(&self.dossier.niveau_saisie)?,
-            contract_type: parse_stored(&self.dossier.contract_type)?,
-            mission: parse_stored(&self.formation.mission)?,
-            formation: FormationDates {
-                start: Some(self.variant.start_date.unwrap_or(self.formation.start_date)),
-                end: Some(self.variant.end_date.unwrap_or(self.formation.end_date)),
-            },
-            cerfa_version: CerfaVersion::default(),
-            today,
-        })
-    }
-
     /// The dossier as the API shows it to `role`.
     pub fn body(&self, role: Role, today: chrono::NaiveDate) -> Result<DossierBody, ApiError> {
         let settings = self.evaluation_settings(today)?;
@@ -248,7 +67,8 @@ impl DossierContext {
         settings: &EvaluationSettings,
         evaluation: &domain::Evaluation,
     ) -> Result<DossierBody, ApiError> {
-        let status = self.status()?;
+        let state = self.access_state()?;
+        let status = state.status;
         let content = match &self.dossier.content {
             serde_json::Value::Object(map) => map.clone(),
             _ => serde_json::Map::new(),
@@ -279,17 +99,18 @@ impl DossierContext {
             content,
             evaluation: EvaluationBody::from(evaluation),
             permissions: PermissionsBody {
-                actions: available_actions(status, role)
+                actions: access::actions(role, status)
                     .into_iter()
                     .map(|a| a.key().to_owned())
                     .collect(),
-                writable_tabs: writable_tabs(role, status)
+                writable_tabs: access::writable_tabs(role, state)
                     .into_iter()
                     .map(|t| t.key().to_owned())
                     .collect(),
-                edit_economics: can_edit_economics(role, status),
+                edit_economics: access::may_edit_economics(role, status),
+                company_contact_joined: state.company_contact_joined,
             },
-            economics: sees_economics(role).then(|| self.economics_body(settings)),
+            economics: access::sees_economics(role).then(|| self.economics_body(settings)),
             created_at: self.dossier.created_at,
             updated_at: self.dossier.updated_at,
         })
@@ -318,7 +139,7 @@ pub(crate) fn with_etag(mut response: HttpResponse, version: i64) -> HttpRespons
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`: unknown, or not the caller's", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_read"]))
 )]
 #[get("/dossiers/{id}")]
 pub async fn get_dossier(
@@ -326,7 +147,6 @@ pub async fn get_dossier(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_scope(TokenScope::DossiersRead)?;
     let today = state.clock.now().date_naive();
     // A small query first (or its memo, on SQLite): when the answer for this version is kept,
     // it is sent as it is.
@@ -343,12 +163,13 @@ pub async fn get_dossier(
             stamp
         }
     };
-    let party = Party {
+    let subject = Subject::resolve(&state, &caller).await?;
+    let parties = domain::access::Parties {
         apprentice_id: &stamp.apprentice_id,
         employer_id: stamp.employer_id.as_deref(),
         formation_id: &stamp.formation_id,
     };
-    if !may_see(&state, &caller, party).await? {
+    if !subject.sees_dossier(parties) {
         return Err(not_found());
     }
     let key = |version, formation_updated_at, variant_updated_at| ReadKey {
@@ -371,7 +192,7 @@ pub async fn get_dossier(
             stamp.version,
         ));
     }
-    let context = load_visible(&state, &caller, &id).await?;
+    let context = load_visible(&state, &subject, &id).await?;
     let body = context.body(caller.role, today)?;
     let answer = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
     state.read_cache.put(
@@ -388,85 +209,6 @@ pub async fn get_dossier(
             .body(answer),
         context.dossier.version,
     ))
-}
-
-/// Refuses a write whose `If-Match` does not name the dossier's `current` version: 428 without
-/// it, 412 with the current version when stale.
-pub(crate) fn expect_version(request: &HttpRequest, current: i64) -> Result<(), ApiError> {
-    if if_match(request)?.contains(&current) {
-        Ok(())
-    } else {
-        Err(ApiError::StaleVersion(current))
-    }
-}
-
-/// The 412 of a write whose version-guarded UPDATE found the dossier changed meanwhile, naming
-/// the version that won.
-pub(crate) async fn lost_race(state: &AppState, id: &str) -> ApiError {
-    match db::queries::dossiers::by_id(&state.db, id).await {
-        Ok(Some(latest)) => ApiError::StaleVersion(latest.version),
-        Ok(None) => not_found(),
-        Err(error) => error.into(),
-    }
-}
-
-/// The versions an `If-Match` header names.
-fn if_match(request: &HttpRequest) -> Result<Vec<i64>, ApiError> {
-    let value = request
-        .headers()
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .ok_or(ApiError::PreconditionRequired)?;
-    let versions: Vec<i64> = value
-        .split(',')
-        .filter_map(|tag| {
-            tag.trim()
-                .trim_start_matches("W/")
-                .trim_matches('"')
-                .trim_start_matches('v')
-                .parse()
-                .ok()
-        })
-        .collect();
-    if versions.is_empty() {
-        return Err(ApiError::PreconditionRequired);
-    }
-    Ok(versions)
-}
-
-fn field_errors(refusal: Refusal) -> ApiError {
-    match refusal {
-        Refusal::NotAnObject => ApiError::BadRequest {
-            code: "invalid_body",
-            detail: "« content » doit être un objet JSON (un merge patch, RFC 7396).".into(),
-        },
-        Refusal::UnknownFields(paths) => ApiError::Validation(
-            paths
-                .into_iter()
-                .map(|path| FieldErrorBody {
-                    message: format!("« {path} » n'est pas un champ du dossier."),
-                    field: path,
-                    code: "unknown_field".into(),
-                })
-                .collect(),
-        ),
-        Refusal::Forbidden(keys) => ApiError::FieldsForbidden(
-            keys.into_iter()
-                .map(|key| FieldErrorBody {
-                    field: key.to_owned(),
-                    code: "field_forbidden".into(),
-                    message: "Votre rôle ne permet pas de modifier ce champ à ce stade du dossier."
-                        .into(),
-                })
-                .collect(),
-        ),
-        Refusal::Invalid(errors) => ApiError::Validation(
-            errors
-                .iter()
-                .map(|(key, error): &(&str, FieldError)| FieldErrorBody::from_error(key, error))
-                .collect(),
-        ),
-    }
 }
 
 /// Change a dossier.
@@ -500,7 +242,7 @@ fn field_errors(refusal: Refusal) -> ApiError {
         (status = 422, description = "Unknown fields or invalid values", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "`precondition_required`: no If-Match", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_write"]))
 )]
 #[patch("/dossiers/{id}")]
 pub async fn patch_dossier(
@@ -510,115 +252,30 @@ pub async fn patch_dossier(
     id: web::Path<String>,
     body: web::Json<DossierPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_scope(TokenScope::DossiersWrite)?;
-    let mut context = load_visible(&state, &caller, &id).await?;
-    let current = context.dossier.version;
-    expect_version(&request, current)?;
-    let status = context.status()?;
-    if status.is_frozen() {
-        return Err(ApiError::Frozen(status.label().to_owned()));
-    }
-    let now = state.clock.now();
-    let settings = context.evaluation_settings(now.date_naive())?;
-    let patch = body
-        .content
-        .clone()
-        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
-    let (content, changes) = review(
-        &context.dossier.content,
-        &patch,
-        caller.role,
-        status,
-        settings.cerfa_version,
-    )
-    .map_err(field_errors)?;
-    let mut history: Vec<NewChange> = changes
-        .into_iter()
-        .map(|change| NewChange {
-            dossier_id: context.dossier.id.clone(),
-            user_id: Some(caller.user_id.clone()),
-            at: now,
-            field: change.key.to_owned(),
-            old: change.old,
-            new: change.new,
-        })
-        .collect();
-    let niveau = body.niveau_saisie.unwrap_or(settings.niveau_saisie);
-    if niveau != settings.niveau_saisie {
-        if !can_change_niveau_saisie(caller.role, status) {
-            return Err(ApiError::FieldsForbidden(vec![FieldErrorBody {
-                field: "niveau_saisie".into(),
-                code: "field_forbidden".into(),
-                message:
-                    "Votre rôle ne permet pas de changer le niveau de saisie à ce stade du dossier."
-                        .into(),
-            }]));
-        }
-        history.push(NewChange {
-            dossier_id: context.dossier.id.clone(),
-            user_id: Some(caller.user_id.clone()),
-            at: now,
-            field: "niveau_saisie".into(),
-            old: Some(stored_key(&settings.niveau_saisie).into()),
-            new: Some(stored_key(&niveau).into()),
-        });
-    }
-    if history.is_empty() {
-        let body = context.body(caller.role, now.date_naive())?;
-        return Ok(with_etag(HttpResponse::Ok().json(body), current));
-    }
-
-    let settings = EvaluationSettings {
-        niveau_saisie: niveau,
-        ..settings
-    };
-    let evaluation = domain::evaluate(&content, &settings);
-    let listing = listing_of(&content, evaluation.complete);
-    let (_queued, txn) = state.begin_write().await?;
-    // The company changes only with the SIRET or the employer's name.
-    let unchanged_company = listing.siret == context.dossier.siret
-        && listing.employer_name == context.dossier.employer_name;
-    let company_id = match &listing.siret {
-        Some(_) if unchanged_company => context.dossier.company_id.clone(),
-        Some(siret) => Some(
-            db::queries::companies::upsert(&txn, siret, listing.employer_name.as_deref(), now)
-                .await?,
-        ),
-        None => None,
-    };
-    let saved = db::queries::dossiers::save_patch(
-        &txn,
-        &context.dossier.id,
-        current,
-        content.clone(),
-        &stored_key::<NiveauSaisie>(&niveau),
-        &listing,
-        company_id.clone(),
-        now,
+    let subject = Subject::resolve(&state, &caller).await?;
+    let written = service::patch_content(
+        &state,
+        &subject,
+        &id,
+        &if_match(&request),
+        body.content.as_ref(),
+        body.niveau_saisie,
     )
     .await?;
-    if !saved {
-        drop(txn);
-        return Err(lost_race(&state, &context.dossier.id).await);
-    }
-    db::queries::history::record(&txn, history).await?;
-    txn.commit().await.map_err(db::DbError::from)?;
-
-    context.dossier.content = content;
-    listing.apply(&mut context.dossier);
-    context.dossier.company_id = company_id;
-    context.dossier.niveau_saisie = stored_key(&niveau);
-    context.dossier.version = current + 1;
-    context.dossier.updated_at = now;
+    let Written {
+        context,
+        settings,
+        evaluation,
+    } = written;
     let body = context.body_from(caller.role, &settings, &evaluation)?;
     let answer = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
     // The next read of this version by the same role is this answer.
     state.read_cache.put(
         ReadKey {
             id: context.dossier.id.clone(),
-            version: current + 1,
+            version: context.dossier.version,
             role: caller.role,
-            today: now.date_naive(),
+            today: settings.today,
             formation_updated_at: context.formation.updated_at,
             variant_updated_at: context.variant.updated_at,
         },
@@ -628,7 +285,7 @@ pub async fn patch_dossier(
         HttpResponse::Ok()
             .content_type("application/json")
             .body(answer),
-        current + 1,
+        context.dossier.version,
     ))
 }
 
@@ -643,7 +300,7 @@ pub async fn patch_dossier(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_read"]))
 )]
 #[get("/dossiers/{id}/history")]
 pub async fn dossier_history(
@@ -651,8 +308,8 @@ pub async fn dossier_history(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_scope(TokenScope::DossiersRead)?;
-    let context = load_visible(&state, &caller, &id).await?;
+    let subject = Subject::resolve(&state, &caller).await?;
+    let context = load_visible(&state, &subject, &id).await?;
     let changes = db::queries::history::of_dossier(&state.db, &context.dossier.id).await?;
     let authors = authors(
         &state,

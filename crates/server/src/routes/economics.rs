@@ -5,43 +5,29 @@
 use actix_web::{HttpRequest, HttpResponse, put, web};
 use api_types::{
     FieldErrorBody, Problem,
-    account::TokenScope,
     dossiers::{DossierBody, EconomicSummaryBody, EconomicsBody, EconomicsInput},
 };
-use db::queries::history::NewChange;
 use domain::{
-    EvaluationSettings, Role, Status,
-    economics::{EconomicFacts, Economics, KEYS, review, summarise},
-    evaluation::Issue,
-    workflow::can_edit_economics,
+    EvaluationSettings,
+    economics::{EconomicFacts, summarise},
 };
 use serde_json::Value as Json;
 
 use crate::{
     auth::Caller,
     error::ApiError,
-    routes::dossiers::{DossierContext, expect_version, load_visible, lost_race, with_etag},
+    routes::{dossiers::with_etag, if_match},
+    services::{
+        access::Subject,
+        dossiers::{self as service, DossierContext},
+    },
     startup::AppState,
 };
 
 impl DossierContext {
-    /// The stored economic elements read against the dossier as it is now: `None` before the
-    /// CFA entered any.
-    pub fn economics(
-        &self,
-        settings: &EvaluationSettings,
-    ) -> Option<Result<Economics, Vec<Issue>>> {
-        let stored = self.dossier.economics.as_ref()?;
-        Some(review(stored, &self.economic_facts(settings)))
-    }
-
-    fn economic_facts(&self, settings: &EvaluationSettings) -> EconomicFacts {
-        EconomicFacts::of(&self.dossier.content, settings)
-    }
-
     /// The economic elements as staff see them.
     pub fn economics_body(&self, settings: &EvaluationSettings) -> EconomicsBody {
-        let facts = self.economic_facts(settings);
+        let facts = EconomicFacts::of(&self.dossier.content, settings);
         let reviewed = self.economics(settings);
         let (summary, issues) = match &reviewed {
             Some(Ok(economics)) => (
@@ -58,26 +44,6 @@ impl DossierContext {
             summary,
         }
     }
-}
-
-/// Whether `role` sees the economic elements: the staff who decide on the funding.
-pub fn sees_economics(role: Role) -> bool {
-    matches!(role, Role::Formation | Role::Cfa)
-}
-
-/// One history entry per member that changed.
-fn changes(old: Option<&Json>, new: &Json) -> Vec<(String, Option<Json>, Option<Json>)> {
-    let member = |doc: Option<&Json>, key: &str| {
-        doc.and_then(|d| d.get(key))
-            .filter(|v| !v.is_null())
-            .cloned()
-    };
-    KEYS.iter()
-        .filter_map(|key| {
-            let (before, after) = (member(old, key), member(Some(new), key));
-            (before != after).then(|| (format!("economics.{key}"), before, after))
-        })
-        .collect()
 }
 
 /// Enter the economic elements (CFA staff).
@@ -104,7 +70,7 @@ fn changes(old: Option<&Json>, new: &Json) -> Vec<(String, Option<Json>, Option<
         (status = 422, description = "Each member at fault", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "`precondition_required`: no If-Match", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_write"]))
 )]
 #[put("/dossiers/{id}/economics")]
 pub async fn put_economics(
@@ -114,70 +80,13 @@ pub async fn put_economics(
     id: web::Path<String>,
     body: web::Json<Json>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_scope(TokenScope::DossiersWrite)?;
-    let mut context = load_visible(&state, &caller, &id).await?;
-    if caller.role != Role::Cfa {
-        return Err(ApiError::Forbidden);
-    }
-    let current = context.dossier.version;
-    expect_version(&request, current)?;
-    let status = context.status()?;
-    if !can_edit_economics(caller.role, status) {
-        return Err(if status.is_frozen() {
-            ApiError::Frozen(status.label().to_owned())
-        } else {
-            ApiError::Conflict {
-                code: "dossier_cancelled",
-                detail: "Le dossier est annulé : plus rien ne peut y être saisi.".into(),
-            }
-        });
-    }
-    let now = state.clock.now();
-    let settings = context.evaluation_settings(now.date_naive())?;
-    let economics = review(&body, &context.economic_facts(&settings)).map_err(|issues| {
-        ApiError::Validation(issues.iter().map(FieldErrorBody::from).collect())
-    })?;
-    let stored = economics.to_json();
-    let history: Vec<NewChange> = changes(context.dossier.economics.as_ref(), &stored)
-        .into_iter()
-        .map(|(field, old, new)| NewChange {
-            dossier_id: context.dossier.id.clone(),
-            user_id: Some(caller.user_id.clone()),
-            at: now,
-            field,
-            old,
-            new,
-        })
-        .collect();
-    if history.is_empty() {
-        let body = context.body(caller.role, now.date_naive())?;
-        return Ok(with_etag(HttpResponse::Ok().json(body), current));
-    }
-    let editable: Vec<&str> = Status::ALL
-        .into_iter()
-        .filter(|&s| can_edit_economics(Role::Cfa, s))
-        .map(Status::key)
-        .collect();
-    let (_queued, txn) = state.begin_write().await?;
-    let saved = db::queries::dossiers::save_economics(
-        &txn,
-        &context.dossier.id,
-        current,
-        &editable,
-        stored.clone(),
-        now,
-    )
-    .await?;
-    if !saved {
-        drop(txn);
-        return Err(lost_race(&state, &context.dossier.id).await);
-    }
-    db::queries::history::record(&txn, history).await?;
-    txn.commit().await.map_err(db::DbError::from)?;
-
-    context.dossier.economics = Some(stored);
-    context.dossier.version = current + 1;
-    context.dossier.updated_at = now;
-    let body = context.body(caller.role, now.date_naive())?;
-    Ok(with_etag(HttpResponse::Ok().json(body), current + 1))
+    let subject = Subject::resolve(&state, &caller).await?;
+    let written = service::put_economics(&state, &subject, &id, &if_match(&request), &body).await?;
+    let body = written
+        .context
+        .body_from(caller.role, &written.settings, &written.evaluation)?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(body),
+        written.context.dossier.version,
+    ))
 }

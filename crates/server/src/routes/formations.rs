@@ -3,20 +3,21 @@
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use api_types::{
     Problem,
-    account::TokenScope,
     formations::{
         ContactBody, FormationBody, FormationContactsBody, FormationRequest, VariantBody,
         VariantPatch, VariantRequest,
     },
 };
 use db::entities::{formation, user, variant};
-use domain::{AccessCode, CodeDiplome, ContractType, Email, Phone, Rncp, Role};
+use domain::{AccessCode, CodeDiplome, Email, Phone, Rncp};
 
 use crate::{
     auth::Caller,
     error::ApiError,
-    routes::{FieldChecks, new_id, parse_stored, stored_key, users},
+    routes::{FieldChecks, users},
+    services::access::Subject,
     startup::AppState,
+    storage::{contract_types, new_id, parse_stored, stored_key},
 };
 
 fn not_found() -> ApiError {
@@ -44,14 +45,6 @@ pub fn settings_of(row: &formation::Model, responsable_ids: Vec<String>) -> Form
         calendrier_available: row.calendrier_available,
         programme_available: row.programme_available,
     }
-}
-
-/// The kinds of contract a formation takes.
-pub fn contract_types(row: &formation::Model) -> Vec<ContractType> {
-    row.contract_types
-        .split(',')
-        .filter_map(|key| parse_stored(key).ok())
-        .collect()
 }
 
 /// A variant as the API shows it.
@@ -101,20 +94,6 @@ async fn bodies(
             })
         })
         .collect()
-}
-
-/// The formations a caller may see: all for CFA staff, their own for responsables.
-pub async fn visible_formation_ids(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<Option<Vec<String>>, ApiError> {
-    match caller.role {
-        Role::Cfa => Ok(None),
-        Role::Formation => Ok(Some(
-            db::queries::formations::ids_of_responsable(&state.db, &caller.user_id).await?,
-        )),
-        _ => Err(ApiError::Forbidden),
-    }
 }
 
 fn check_contact(
@@ -252,16 +231,15 @@ fn apply(row: &mut formation::Model, settings: &FormationRequest) {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Apprentices and employers do not list formations", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("api_token" = ["formations_read"]))
 )]
 #[get("/formations")]
 pub async fn list_formations(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_scope(TokenScope::FormationsRead)?;
-    let visible = visible_formation_ids(&state, &caller).await?;
-    let rows = db::queries::formations::list(&state.db, visible.as_deref()).await?;
+    let subject = Subject::resolve(&state, &caller).await?;
+    let rows = db::queries::formations::list(&state.db, subject.formation_filter()?).await?;
     Ok(HttpResponse::Ok().json(bodies(&state, rows).await?))
 }
 
@@ -280,7 +258,7 @@ pub async fn list_formations(
         (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("api_token" = ["formations_write"]))
 )]
 #[post("/formations")]
 pub async fn create_formation(
@@ -288,8 +266,7 @@ pub async fn create_formation(
     caller: Caller,
     request: web::Json<FormationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(&[Role::Cfa])?;
-    caller.require_scope(TokenScope::FormationsWrite)?;
+    caller.require(domain::access::manages_formations(caller.role))?;
     let settings = checked(&state, &request).await?;
     let now = state.clock.now();
     let mut row = formation::Model {
@@ -327,8 +304,9 @@ async fn visible_formation(
     caller: &Caller,
     id: &str,
 ) -> Result<formation::Model, ApiError> {
-    let visible = visible_formation_ids(state, caller).await?;
-    if visible.is_some_and(|ids| !ids.iter().any(|v| v == id)) {
+    let subject = Subject::resolve(state, caller).await?;
+    subject.formation_filter()?;
+    if !subject.sees_formation(id) {
         return Err(not_found());
     }
     db::queries::formations::by_id(&state.db, id)
@@ -347,7 +325,7 @@ async fn visible_formation(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`formation_not_found`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("api_token" = ["formations_read"]))
 )]
 #[get("/formations/{id}")]
 pub async fn get_formation(
@@ -355,7 +333,6 @@ pub async fn get_formation(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_scope(TokenScope::FormationsRead)?;
     let row = visible_formation(&state, &caller, &id).await?;
     let body = bodies(&state, vec![row])
         .await?
@@ -378,7 +355,7 @@ pub async fn get_formation(
         (status = 404, description = "`formation_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("api_token" = ["formations_write"]))
 )]
 #[put("/formations/{id}")]
 pub async fn update_formation(
@@ -387,8 +364,7 @@ pub async fn update_formation(
     id: web::Path<String>,
     request: web::Json<FormationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(&[Role::Cfa])?;
-    caller.require_scope(TokenScope::FormationsWrite)?;
+    caller.require(domain::access::manages_formations(caller.role))?;
     let mut row = db::queries::formations::by_id(&state.db, &id)
         .await?
         .ok_or_else(not_found)?;
@@ -400,7 +376,7 @@ pub async fn update_formation(
     db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
     // The mission mode and the dates decide whether its dossiers are complete.
     let dossiers = db::queries::dossiers::of_formation(&txn, &row.id).await?;
-    crate::routes::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
+    crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
         .await?;
     txn.commit().await.map_err(db::DbError::from)?;
     let body = bodies(&state, vec![row])
@@ -451,7 +427,7 @@ fn check_variant_dates(
         (status = 409, description = "`access_code_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid code, label or dates", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("api_token" = ["formations_write"]))
 )]
 #[post("/formations/{id}/variants")]
 pub async fn create_variant(
@@ -460,8 +436,7 @@ pub async fn create_variant(
     id: web::Path<String>,
     request: web::Json<VariantRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(&[Role::Cfa])?;
-    caller.require_scope(TokenScope::FormationsWrite)?;
+    caller.require(domain::access::manages_formations(caller.role))?;
     let formation = db::queries::formations::by_id(&state.db, &id)
         .await?
         .ok_or_else(not_found)?;
@@ -542,7 +517,7 @@ pub async fn create_variant(
         (status = 404, description = "`variant_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid label or dates", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("api_token" = ["formations_write"]))
 )]
 #[patch("/formations/{id}/variants/{variant_id}")]
 pub async fn update_variant(
@@ -551,8 +526,7 @@ pub async fn update_variant(
     path: web::Path<(String, String)>,
     patch: web::Json<VariantPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(&[Role::Cfa])?;
-    caller.require_scope(TokenScope::FormationsWrite)?;
+    caller.require(domain::access::manages_formations(caller.role))?;
     let (formation_id, variant_id) = path.into_inner();
     let mut row = db::queries::formations::variant_by_id(&state.db, &variant_id)
         .await?
@@ -589,7 +563,7 @@ pub async fn update_variant(
     db::queries::formations::save_variant(&txn, row.clone()).await?;
     // The variant's dates decide whether its dossiers are complete.
     let dossiers = db::queries::dossiers::of_formation(&txn, &row.formation_id).await?;
-    crate::routes::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
+    crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
         .await?;
     txn.commit().await.map_err(db::DbError::from)?;
     Ok(HttpResponse::Ok().json(variant_body(&row)))

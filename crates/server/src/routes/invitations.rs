@@ -12,7 +12,6 @@ use actix_web::{
 };
 use api_types::{
     FieldErrorBody, Problem,
-    account::TokenScope,
     invitations::{
         BulkInvitationResponse, BulkRowResult, BulkRowStatus, BulkSummary, InvitationBody,
         InvitationEmailPatch, InvitationRequest,
@@ -31,14 +30,15 @@ use crate::{
     auth::{Caller, secrets},
     error::{ApiError, payload_error},
     mail::templates::{self, InvitationMail},
-    routes::{
-        FieldChecks,
-        access_codes::{CodeBook, Opening},
-        formations::visible_formation_ids,
-        new_id,
-        users::{email_taken, new_invited_user},
+    routes::FieldChecks,
+    services::{
+        access::Subject,
+        accounts::{email_taken, new_invited_user},
+        dossiers::{self as service, Change, DossierContext},
+        openings::{CodeBook, Opening},
     },
     startup::AppState,
+    storage::new_id,
 };
 
 /// The most rows one bulk call takes.
@@ -83,9 +83,10 @@ impl<'a> Planner<'a> {
         caller: &'a Caller,
         rows: &[InvitationRequest],
     ) -> Result<Self, ApiError> {
-        let allowed = visible_formation_ids(state, caller)
-            .await?
-            .map(|ids| ids.into_iter().collect());
+        let subject = Subject::resolve(state, caller).await?;
+        let allowed = subject
+            .formation_filter()?
+            .map(|ids| ids.iter().cloned().collect());
         let emails: Vec<String> = rows
             .iter()
             .filter_map(|row| Email::parse(&row.email).ok())
@@ -292,8 +293,7 @@ fn invitation_body(
 }
 
 fn may_invite(caller: &Caller) -> Result<(), ApiError> {
-    caller.require_role(&[Role::Formation, Role::Cfa])?;
-    caller.require_scope(TokenScope::Invitations)
+    caller.require(domain::access::invites(caller.role))
 }
 
 /// Invite an apprentice.
@@ -313,7 +313,7 @@ fn may_invite(caller: &Caller) -> Result<(), ApiError> {
         (status = 409, description = "`already_invited`: the apprentice has a dossier in this formation; `email_in_use`: the address is another role's account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown or closed code", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["invitations"]))
 )]
 #[post("/invitations")]
 pub async fn invite(
@@ -552,7 +552,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError> {
         (status = 415, description = "Neither JSON nor CSV", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`idempotency_key_reused` with another body, or `no_rows`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["invitations"]))
 )]
 #[post("/invitations/bulk")]
 pub async fn invite_bulk(
@@ -723,6 +723,7 @@ async fn visible_invitation(
     caller: &Caller,
     id: &str,
 ) -> Result<Managed, ApiError> {
+    let subject = Subject::resolve(state, caller).await?;
     let not_found = || ApiError::NotFound {
         code: "invitation_not_found",
         detail: "Invitation introuvable.".into(),
@@ -734,9 +735,7 @@ async fn visible_invitation(
         db::queries::dossiers::with_formation(&state.db, &invitation.dossier_id)
             .await?
             .ok_or_else(not_found)?;
-    if let Some(ids) = visible_formation_ids(state, caller).await?
-        && !ids.contains(&dossier.formation_id)
-    {
+    if !subject.sees_formation(&dossier.formation_id) {
         return Err(not_found());
     }
     let account = db::queries::users::by_id(&state.db, &invitation.user_id)
@@ -762,7 +761,7 @@ async fn visible_invitation(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a responsable de formation nor CFA staff", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["invitations"]))
 )]
 #[get("/invitations")]
 pub async fn list_invitations(
@@ -771,7 +770,8 @@ pub async fn list_invitations(
     filter: web::Query<InvitationFilter>,
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
-    let mut scope = visible_formation_ids(&state, &caller).await?;
+    let subject = Subject::resolve(&state, &caller).await?;
+    let mut scope = subject.formation_filter()?.map(<[String]>::to_vec);
     if let Some(formation_id) = &filter.formation_id {
         scope = Some(match scope {
             Some(ids) => ids.into_iter().filter(|id| id == formation_id).collect(),
@@ -807,26 +807,21 @@ pub async fn list_invitations(
 /// Sends a fresh generated password to the account's address. `corrected_from`: the dossier's
 /// « Courriel » followed a corrected address, and is saved provided the dossier is still at
 /// that version.
-async fn resend(
+/// A new generated password for the invited account, valid from `now`, mailed to its address,
+/// within `txn`; the account's new expiry.
+async fn send_again(
     state: &AppState,
-    managed: Managed,
-    corrected_from: Option<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let Managed {
-        invitation,
-        mut account,
-        dossier,
-        opening,
-    } = managed;
-    let now = state.clock.now();
+    txn: &db::DatabaseTransaction,
+    managed: &Managed,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(NewMail, chrono::DateTime<chrono::Utc>), ApiError> {
     let password = secrets::generate_password();
     let expires_at = now + state.generated_password_lifetime();
-    let mail = invitation_mail(state, &account, &opening, &password);
-    let (_queued, txn) = state.begin_write().await?;
+    let mail = invitation_mail(state, &managed.account, &managed.opening, &password);
     match db::queries::users::set_generated_password(
-        &txn,
-        &account.id,
-        &account.email,
+        txn,
+        &managed.account.id,
+        &managed.account.email,
         &secrets::sha256_hex(&password),
         expires_at,
         now,
@@ -836,29 +831,37 @@ async fn resend(
         Err(db::DbError::Unique(_)) => return Err(email_taken()),
         other => other?,
     }
-    if let Some(expected_version) = corrected_from
-        && !db::queries::dossiers::save_content(&txn, &dossier, expected_version).await?
-    {
-        return Err(ApiError::Conflict {
-            code: "dossier_changed",
-            detail: "Le dossier vient d'être modifié par quelqu'un d'autre : réessayez.".into(),
-        });
-    }
-    db::queries::invitations::mark_sent(&txn, &invitation.id, now).await?;
+    db::queries::invitations::mark_sent(txn, &managed.invitation.id, now).await?;
+    Ok((mail, expires_at))
+}
+
+/// The invitation as the API shows it once sent again at `now`, valid until `expires_at`.
+fn sent_again(
+    mut managed: Managed,
+    now: chrono::DateTime<chrono::Utc>,
+    expires_at: chrono::DateTime<chrono::Utc>,
+) -> HttpResponse {
+    managed.account.generated_password_expires_at = Some(expires_at);
+    let invitation = invitation::Model {
+        last_sent_at: now,
+        ..managed.invitation
+    };
+    HttpResponse::Ok().json(invitation_body(
+        &invitation,
+        &managed.account,
+        &managed.dossier,
+        &managed.opening.variant.access_code,
+    ))
+}
+
+async fn resend(state: &AppState, managed: Managed) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let (_queued, txn) = state.begin_write().await?;
+    let (mail, expires_at) = send_again(state, &txn, &managed, now).await?;
     state.outbox.queue(&txn, vec![mail], now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();
-    account.generated_password_expires_at = Some(expires_at);
-    let invitation = invitation::Model {
-        last_sent_at: now,
-        ..invitation
-    };
-    Ok(HttpResponse::Ok().json(invitation_body(
-        &invitation,
-        &account,
-        &dossier,
-        &opening.variant.access_code,
-    )))
+    Ok(sent_again(managed, now, expires_at))
 }
 
 /// Renew an invitation.
@@ -874,7 +877,7 @@ async fn resend(
         (status = 403, description = "Not a responsable de formation nor CFA staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`invitation_not_found`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["invitations"]))
 )]
 #[post("/invitations/{id}/renew")]
 pub async fn renew_invitation(
@@ -884,7 +887,7 @@ pub async fn renew_invitation(
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
     let managed = visible_invitation(&state, &caller, &id).await?;
-    resend(&state, managed, None).await
+    resend(&state, managed).await
 }
 
 /// Correct an invitation's address.
@@ -904,7 +907,7 @@ pub async fn renew_invitation(
         (status = 409, description = "`invitation_accepted`, or `email_taken` by another account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid address", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["invitations"]))
 )]
 #[patch("/invitations/{id}")]
 pub async fn correct_invitation_email(
@@ -924,7 +927,7 @@ pub async fn correct_invitation_email(
         });
     }
     if managed.account.email == email.as_ref() {
-        return resend(&state, managed, None).await;
+        return resend(&state, managed).await;
     }
     if db::queries::users::by_email(&state.db, email.as_ref())
         .await?
@@ -932,25 +935,43 @@ pub async fn correct_invitation_email(
     {
         return Err(email_taken());
     }
-    // The address is also the dossier's « Courriel »: a frozen dossier keeps it.
-    let dossier = &mut managed.dossier;
-    let status = domain::Status::from_key(&dossier.status)
-        .ok_or_else(|| ApiError::internal(format!("stored status {:?}", dossier.status)))?;
+    // The address is also the dossier's « Courriel », changed like any field (history,
+    // completeness, listing); a frozen dossier keeps it.
+    let context = DossierContext {
+        dossier: managed.dossier.clone(),
+        formation: managed.opening.formation.clone(),
+        variant: managed.opening.variant.clone(),
+    };
+    let status = context.status()?;
     if status.is_frozen() {
         return Err(ApiError::Frozen(status.label().to_owned()));
     }
     managed.account.email = email.as_ref().to_owned();
-    let expected_version = dossier.version;
-    if let Some(apprenti) = dossier
-        .content
-        .get_mut("apprenti")
-        .and_then(|a| a.as_object_mut())
-    {
-        apprenti.insert("courriel".into(), managed.account.email.clone().into());
-    }
-    dossier.version += 1;
-    dossier.updated_at = state.clock.now();
-    crate::routes::dossiers::listing_of(&dossier.content, dossier.complete.unwrap_or(false))
-        .apply(dossier);
-    resend(&state, managed, Some(expected_version)).await
+    let old = domain::evaluation::lookup(&context.dossier.content, "apprenti.courriel").cloned();
+    let mut content = context.dossier.content.clone();
+    domain::patch::apply_merge_patch(
+        &mut content,
+        &serde_json::json!({"apprenti": {"courriel": email.as_ref()}}),
+    );
+    let change = Change {
+        content: Some(content),
+        history: vec![("apprenti.courriel".into(), old, Some(email.as_ref().into()))],
+        ..Change::default()
+    };
+    let now = state.clock.now();
+    let mut expires_at = now;
+    let written = service::write(
+        &state,
+        context,
+        Some(&caller.user_id),
+        change,
+        async |txn, _| {
+            let (mail, expiry) = send_again(&state, txn, &managed, now).await?;
+            expires_at = expiry;
+            Ok(vec![mail])
+        },
+    )
+    .await?;
+    managed.dossier = written.context.dossier;
+    Ok(sent_again(managed, now, expires_at))
 }

@@ -5,9 +5,12 @@ use api_types::{
     Problem,
     account::{DossierScope, MeBody},
 };
-use domain::Role;
+use domain::access::DossierScope as Scope;
 
-use crate::{auth::Caller, error::ApiError, routes::users::user_body, startup::AppState};
+use crate::{
+    auth::Caller, error::ApiError, routes::users::user_body, services::access::Subject,
+    startup::AppState,
+};
 
 /// Who am I, and which dossiers may I open?
 ///
@@ -27,22 +30,19 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
     let user = db::queries::users::by_id(&state.db, &caller.user_id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    let (dossier_scope, dossier_ids, formation_ids) = match caller.role {
-        Role::Alternant | Role::Employeur => (
+    let subject = Subject::resolve(&state, &caller).await?;
+    let (dossier_scope, dossier_ids, formation_ids) = match subject.dossier_scope() {
+        Scope::Party(user_id) => (
             DossierScope::Own,
-            db::queries::dossiers::ids_of_party(&state.db, &user.id).await?,
+            db::queries::dossiers::ids_of_party(&state.db, user_id).await?,
             Vec::new(),
         ),
-        Role::Formation => {
-            let formations =
-                db::queries::formations::ids_of_responsable(&state.db, &user.id).await?;
-            (
-                DossierScope::Formations,
-                db::queries::dossiers::ids_in_formations(&state.db, &formations).await?,
-                formations,
-            )
-        }
-        Role::Cfa => (DossierScope::All, Vec::new(), Vec::new()),
+        Scope::Formations(formations) => (
+            DossierScope::Formations,
+            db::queries::dossiers::ids_in_formations(&state.db, formations).await?,
+            formations.to_vec(),
+        ),
+        Scope::All => (DossierScope::All, Vec::new(), Vec::new()),
     };
     Ok(HttpResponse::Ok().json(MeBody {
         user: user_body(&user)?,

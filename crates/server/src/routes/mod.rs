@@ -23,7 +23,7 @@ use api_types::FieldErrorBody;
 use domain::FieldError;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, services::dossiers::IfMatch};
 
 /// Registers every `/api/v1` handler.
 pub fn configure(config: &mut ServiceConfig) {
@@ -125,11 +125,6 @@ impl FieldChecks {
     }
 }
 
-/// A new random identifier.
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
 /// Runs a slow computation (password hashing) off the async threads.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
@@ -139,16 +134,17 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(ApiError::internal)
 }
 
-/// The stored form of a snake_case enum of the domain (`manual`, `apprentissage`…).
-pub fn stored_key<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(key)) => key,
-        _ => String::new(),
+/// The `If-Match` header of a request (RFC 9110 §13.1.1): absent, `*`, or the entity tags it
+/// lists — an unreadable header lists one tag that matches nothing.
+pub fn if_match(request: &actix_web::HttpRequest) -> IfMatch {
+    let Some(value) = request.headers().get(actix_web::http::header::IF_MATCH) else {
+        return IfMatch::Absent;
+    };
+    let Ok(value) = value.to_str() else {
+        return IfMatch::Tags(vec![String::new()]);
+    };
+    if value.trim() == "*" {
+        return IfMatch::Any;
     }
-}
-
-/// Reads back a value written by [`stored_key`].
-pub fn parse_stored<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, ApiError> {
-    serde_json::from_value(serde_json::Value::String(stored.to_owned()))
-        .map_err(|_| ApiError::internal(format!("unexpected stored value {stored:?}")))
+    IfMatch::Tags(value.split(',').map(|tag| tag.trim().to_owned()).collect())
 }

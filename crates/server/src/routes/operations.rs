@@ -13,7 +13,8 @@ use crate::{error::ApiError, startup::AppState};
     responses(
         (status = 200, description = "Up", body = HealthBody),
         (status = 503, description = "The database does not answer", body = HealthBody),
-    )
+    ),
+    security(())
 )]
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
@@ -36,7 +37,8 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
 /// failed attempts, and the outbox's mails per status.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4"))
+    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4")),
+    security(())
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

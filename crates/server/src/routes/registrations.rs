@@ -12,11 +12,10 @@ use crate::{
     auth::secrets,
     error::ApiError,
     mail::templates,
-    routes::{
-        FieldChecks, access_codes, blocking, new_id,
-        users::{email_taken, user_body},
-    },
+    routes::{FieldChecks, blocking, users::user_body},
+    services::{accounts::email_taken, openings},
     startup::AppState,
+    storage::new_id,
 };
 
 /// Register with an access code.
@@ -32,7 +31,8 @@ use crate::{
         (status = 201, description = "Account and draft dossier created", body = RegistrationResponse),
         (status = 409, description = "`email_taken`: the address has an account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown or closed code", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security(())
 )]
 #[post("/registrations")]
 pub async fn register(
@@ -40,7 +40,7 @@ pub async fn register(
     request: web::Json<RegistrationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let mut checks = FieldChecks::new();
-    let opening = match access_codes::resolve(&state.db, &request.access_code).await {
+    let opening = match openings::open_code(&state.db, &request.access_code).await {
         Ok(opening) => Some(opening),
         Err(refusal) => {
             checks.push("access_code", refusal.code(), refusal.message());

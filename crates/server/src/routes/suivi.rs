@@ -4,24 +4,21 @@
 use actix_web::{HttpResponse, get, web};
 use api_types::{
     Problem,
-    account::TokenScope,
     dossiers::{ActionBody, DocumentBody, DossierContactBody, SuiviBody, TransitionBody},
     formations::FormationContactsBody,
 };
 use domain::{
-    Action, ContractType,
+    Action, ContractType, access,
     documents::{DocumentFacts, availabilities},
-    workflow::available_actions,
 };
 
 use crate::{
     auth::Caller,
     error::ApiError,
-    routes::{
-        dossiers::{authors, load_visible},
-        parse_stored,
-    },
+    routes::dossiers::authors,
+    services::{access::Subject, dossiers::load_visible},
     startup::AppState,
+    storage::parse_stored,
 };
 
 /// The contacts of a dossier of `contract_type` (user guide A.15): the CFA's for that kind of
@@ -67,7 +64,7 @@ fn contacts(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("api_token" = []))
+    security(("bearer" = []), ("api_token" = ["dossiers_read"]))
 )]
 #[get("/dossiers/{id}/suivi")]
 pub async fn suivi(
@@ -75,8 +72,8 @@ pub async fn suivi(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_scope(TokenScope::DossiersRead)?;
-    let context = load_visible(&state, &caller, &id).await?;
+    let subject = Subject::resolve(&state, &caller).await?;
+    let context = load_visible(&state, &subject, &id).await?;
     let status = context.status()?;
     let settings = context.evaluation_settings(state.clock.now().date_naive())?;
     let evaluation = domain::evaluate(&context.dossier.content, &settings);
@@ -132,7 +129,7 @@ pub async fn suivi(
             .collect(),
         return_comment,
         timeline,
-        actions: available_actions(status, caller.role)
+        actions: access::actions(caller.role, status)
             .into_iter()
             .map(|action| ActionBody {
                 key: action.key().to_owned(),

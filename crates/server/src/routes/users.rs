@@ -5,33 +5,18 @@ use api_types::{
     Problem,
     account::{NewUserRequest, UserBody},
 };
-use chrono::{DateTime, Utc};
 use db::entities::user;
-use domain::{Email, PersonName, Role};
+use domain::{Email, PersonName};
 use serde::Deserialize;
 
 use crate::{
-    auth::{Caller, secrets},
+    auth::Caller,
     error::ApiError,
     mail::templates::{self, InvitationMail},
-    routes::{FieldChecks, new_id, parse_stored},
+    routes::FieldChecks,
+    services::accounts::{email_taken, new_invited_user, parse_role, role_key},
     startup::AppState,
 };
-
-/// The role stored for a user.
-pub fn parse_role(stored: &str) -> Result<Role, ApiError> {
-    parse_stored(stored)
-}
-
-/// The stored form of a role.
-pub fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Alternant => "alternant",
-        Role::Employeur => "employeur",
-        Role::Formation => "formation",
-        Role::Cfa => "cfa",
-    }
-}
 
 /// A user as the API shows it.
 pub fn user_body(user: &user::Model) -> Result<UserBody, ApiError> {
@@ -43,41 +28,6 @@ pub fn user_body(user: &user::Model) -> Result<UserBody, ApiError> {
         last_name: user.last_name.clone(),
         password_change_required: user.password_hash.is_none(),
     })
-}
-
-/// A new account with a generated password valid until `expires_at`; returns the row and the
-/// password to mail.
-pub fn new_invited_user(
-    email: &Email,
-    first_name: &PersonName,
-    last_name: &PersonName,
-    role: Role,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> (user::Model, String) {
-    let password = secrets::generate_password();
-    let row = user::Model {
-        id: new_id(),
-        email: email.as_ref().to_owned(),
-        role: role_key(role).to_owned(),
-        first_name: first_name.as_ref().to_owned(),
-        last_name: last_name.as_ref().to_owned(),
-        password_hash: None,
-        generated_password_hash: Some(secrets::sha256_hex(&password)),
-        generated_password_expires_at: Some(expires_at),
-        last_login_at: None,
-        created_at: now,
-        updated_at: now,
-    };
-    (row, password)
-}
-
-/// The answer when an address already has an account.
-pub fn email_taken() -> ApiError {
-    ApiError::Conflict {
-        code: "email_taken",
-        detail: "Un compte existe déjà avec cette adresse e-mail : connectez-vous, ou utilisez « Mot de passe oublié ».".into(),
-    }
 }
 
 /// Filter of the user list.
@@ -108,7 +58,7 @@ pub async fn list_users(
     caller: Caller,
     filter: web::Query<UserFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(&[Role::Cfa])?;
+    caller.require(domain::access::manages_accounts(caller.role))?;
     let role = match filter.role.as_deref() {
         Some(role) => Some(role_key(parse_role(role).map_err(|_| {
             ApiError::BadRequest {
@@ -146,7 +96,7 @@ pub async fn create_user(
     caller: Caller,
     body: web::Json<NewUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(&[Role::Cfa])?;
+    caller.require(domain::access::manages_accounts(caller.role))?;
     let mut checks = FieldChecks::new();
     let email = checks.parse("email", Email::parse(&body.email));
     let first_name = checks.parse("first_name", PersonName::parse(&body.first_name));

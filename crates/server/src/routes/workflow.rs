@@ -3,14 +3,10 @@
 //! validation and reopening. `domain::workflow::transition` decides every move; this module
 //! records it (who, when, from, to, comment) with its e-mails in one transaction.
 
-use actix_web::{HttpResponse, post, web};
-use api_types::{FieldErrorBody, Problem, account::TokenScope, dossiers::DossierBody};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use api_types::{FieldErrorBody, Problem, dossiers::DossierBody};
 use chrono::{DateTime, Utc};
-use db::{
-    DatabaseTransaction,
-    entities::{dossier_transition, user},
-    queries::outbox::NewMail,
-};
+use db::{DatabaseTransaction, entities::user, queries::outbox::NewMail};
 use domain::{
     Action, Actor, Email, Role, Status, Tab,
     evaluation::Evaluation,
@@ -22,12 +18,14 @@ use crate::{
     auth::Caller,
     error::ApiError,
     mail::templates::{self, InvitationMail},
-    routes::{
-        dossiers::{DossierContext, load_visible},
-        parse_stored,
-        users::new_invited_user,
+    routes::{dossiers::with_etag, if_match},
+    services::{
+        access::Subject,
+        accounts::new_invited_user,
+        dossiers::{self as service, Change, DossierContext, Moved, load_visible},
     },
     startup::AppState,
+    storage::parse_stored,
 };
 
 /// The comment or reason some actions need (« Renvoyer pour correction », « Rouvrir »).
@@ -37,12 +35,6 @@ pub struct CommentRequest {
     /// Shown to the parties and kept in the history.
     #[serde(default, alias = "reason")]
     pub comment: Option<String>,
-}
-
-/// What a transition changed, for its side effects.
-struct Moved {
-    context: DossierContext,
-    to: Status,
 }
 
 fn missing_fields(evaluation: &Evaluation, tab: Tab) -> Vec<FieldErrorBody> {
@@ -97,24 +89,31 @@ fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
     }
 }
 
-/// Checks `action` against the domain and records the move; `effects` adds what goes with it
-/// (e-mails, an invited contact) inside the same transaction.
+/// Checks `action` against the domain and writes the move through the dossier pipeline;
+/// `effects` adds what goes with it (e-mails, an invited contact) inside the same transaction.
+/// An `If-Match`, when sent, must name the current version; a move that loses a race with
+/// another write answers 412 like a PATCH.
 async fn act<F>(
     state: &AppState,
     caller: &Caller,
+    request: &HttpRequest,
     id: &str,
     action: Action,
     comment: Option<String>,
     effects: F,
 ) -> Result<HttpResponse, ApiError>
 where
-    F: AsyncFnOnce(&DatabaseTransaction, &mut Moved) -> Result<Vec<NewMail>, ApiError>,
+    F: AsyncFnOnce(
+        &DatabaseTransaction,
+        &mut DossierContext,
+        Status,
+    ) -> Result<Vec<NewMail>, ApiError>,
 {
-    caller.require_scope(TokenScope::DossiersWrite)?;
-    let context = load_visible(state, caller, id).await?;
-    let now = state.clock.now();
+    let subject = Subject::resolve(state, caller).await?;
+    let context = load_visible(state, &subject, id).await?;
+    if_match(request).check_if_sent(context.dossier.version)?;
     let from = context.status()?;
-    let settings = context.evaluation_settings(now.date_naive())?;
+    let settings = context.evaluation_settings(state.clock.now().date_naive())?;
     let evaluation = domain::evaluate(&context.dossier.content, &settings);
     let comment = comment
         .map(|c| c.trim().to_owned())
@@ -128,66 +127,42 @@ where
     };
     let to = transition(from, action, Actor::User(caller.role), &ctx)
         .map_err(|error| refusal(error, &evaluation))?;
-    let mut moved = Moved { context, to };
-
-    let (_queued, txn) = state.begin_write().await?;
-    let mails = effects(&txn, &mut moved).await?;
-    let dossier = &mut moved.context.dossier;
-    let saved = db::queries::dossiers::move_status(
-        &txn,
-        &dossier.id,
-        dossier.version,
-        from.key(),
-        to.key(),
-        dossier.employer_id.as_deref(),
-        now,
-    )
-    .await?;
-    if !saved {
-        return Err(ApiError::Conflict {
-            code: "dossier_changed",
-            detail: "Le dossier vient d'être modifié par quelqu'un d'autre : rechargez-le et recommencez.".into(),
-        });
-    }
-    db::queries::history::record_transition(
-        &txn,
-        dossier_transition::Model {
-            id: 0,
-            dossier_id: dossier.id.clone(),
-            user_id: Some(caller.user_id.clone()),
-            at: now,
-            action: action.key().to_owned(),
-            from_status: from.key().to_owned(),
-            to_status: to.key().to_owned(),
+    let change = Change {
+        moved: Some(Moved {
+            action,
+            from,
+            to,
             comment,
-        },
+        }),
+        ..Change::default()
+    };
+    let written = service::write(
+        state,
+        context,
+        Some(&caller.user_id),
+        change,
+        async |txn, context| effects(txn, context, to).await,
     )
     .await?;
-    state.outbox.queue(&txn, mails, now).await?;
-    txn.commit().await.map_err(db::DbError::from)?;
-    state.outbox.wake();
-
-    dossier.status = to.key().to_owned();
-    dossier.version += 1;
-    dossier.updated_at = now;
-    let body: DossierBody = moved.context.body(caller.role, now.date_naive())?;
-    Ok(HttpResponse::Ok()
-        .insert_header((
-            actix_web::http::header::ETAG,
-            crate::error::etag(moved.context.dossier.version),
-        ))
-        .json(body))
+    let body: DossierBody =
+        written
+            .context
+            .body_from(caller.role, &written.settings, &written.evaluation)?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(body),
+        written.context.dossier.version,
+    ))
 }
 
 /// The parties told of an event: the apprentice, and the company contact when there is one.
-async fn parties(state: &AppState, moved: &Moved) -> Result<Vec<user::Model>, ApiError> {
-    let mut ids = vec![moved.context.dossier.apprentice_id.clone()];
-    ids.extend(moved.context.dossier.employer_id.clone());
+async fn parties(state: &AppState, context: &DossierContext) -> Result<Vec<user::Model>, ApiError> {
+    let mut ids = vec![context.dossier.apprentice_id.clone()];
+    ids.extend(context.dossier.employer_id.clone());
     Ok(db::queries::users::by_ids(&state.db, &ids).await?)
 }
 
-fn apprentice_name(moved: &Moved) -> String {
-    let content = &moved.context.dossier.content;
+fn apprentice_name(context: &DossierContext) -> String {
+    let content = &context.dossier.content;
     let get = |key| {
         domain::evaluation::lookup(content, key)
             .and_then(|v| v.as_str())
@@ -222,10 +197,10 @@ fn notices(
 async fn invite_company_contact(
     state: &AppState,
     txn: &DatabaseTransaction,
-    moved: &mut Moved,
+    context: &mut DossierContext,
     now: DateTime<Utc>,
 ) -> Result<Vec<NewMail>, ApiError> {
-    let content = &moved.context.dossier.content;
+    let content = &context.dossier.content;
     let typed = domain::evaluation::lookup(content, "contactEntreprise.courriel")
         .and_then(|v| v.as_str())
         .unwrap_or_default();
@@ -236,16 +211,16 @@ async fn invite_company_contact(
     };
     let purpose = format!(
         "le contrat de {} ({} – {})",
-        apprentice_name(moved),
-        moved.context.formation.title,
-        moved.context.variant.label
+        apprentice_name(context),
+        context.formation.title,
+        context.variant.label
     );
     match db::queries::users::by_email(txn, email.as_ref()).await? {
-        Some(existing) if existing.role == "employeur" => {
-            if moved.context.dossier.employer_id.as_deref() == Some(existing.id.as_str()) {
+        Some(existing) if existing.role == crate::services::accounts::role_key(Role::Employeur) => {
+            if context.dossier.employer_id.as_deref() == Some(existing.id.as_str()) {
                 return Ok(Vec::new());
             }
-            moved.context.dossier.employer_id = Some(existing.id.clone());
+            context.dossier.employer_id = Some(existing.id.clone());
             Ok(vec![templates::new_dossier(
                 &existing.email,
                 &existing.first_name,
@@ -280,7 +255,7 @@ async fn invite_company_contact(
                 now + state.generated_password_lifetime(),
             );
             db::queries::users::insert(txn, vec![account.clone()]).await?;
-            moved.context.dossier.employer_id = Some(account.id.clone());
+            context.dossier.employer_id = Some(account.id.clone());
             Ok(vec![templates::invitation(InvitationMail {
                 to: &account.email,
                 first_name: &account.first_name,
@@ -316,16 +291,18 @@ async fn invite_company_contact(
 pub async fn validate_base(
     state: web::Data<AppState>,
     caller: Caller,
+    http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     act(
         &state,
         &caller,
+        &http,
         &id,
         Action::ValidateBase,
         None,
-        async |txn, moved| invite_company_contact(&state, txn, moved, now).await,
+        async |txn, context, _| invite_company_contact(&state, txn, context, now).await,
     )
     .await
 }
@@ -351,24 +328,25 @@ pub async fn validate_base(
 pub async fn request_validation(
     state: web::Data<AppState>,
     caller: Caller,
+    http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    act(&state, &caller, &id, Action::RequestValidation, None, async |_, moved| {
-        let name = apprentice_name(moved);
-        if moved.to == Status::Validated {
-            let people = parties(&state, moved).await?;
+    act(&state, &caller, &http, &id, Action::RequestValidation, None, async |_, context, to| {
+        let name = apprentice_name(context);
+        if to == Status::Validated {
+            let people = parties(&state, context).await?;
             return Ok(notices(
                 &state,
                 &people,
                 "Opuntia : votre dossier est validé",
                 &[format!(
                     "Le dossier de {name} a été validé automatiquement par la formation « {} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info ».",
-                    moved.context.formation.title
+                    context.formation.title
                 )],
             ));
         }
         let links =
-            db::queries::formations::responsables_of(&state.db, std::slice::from_ref(&moved.context.formation.id))
+            db::queries::formations::responsables_of(&state.db, std::slice::from_ref(&context.formation.id))
                 .await?;
         let ids: Vec<String> = links.into_iter().map(|l| l.user_id).collect();
         let responsables = db::queries::users::by_ids(&state.db, &ids).await?;
@@ -378,7 +356,7 @@ pub async fn request_validation(
             &format!("Opuntia : demande de validation du dossier de {name}"),
             &[format!(
                 "Le dossier de {name} ({} – {}) est complet et attend votre validation. Vous pouvez le valider, ou le renvoyer pour correction avec un commentaire.",
-                moved.context.formation.title, moved.context.variant.label
+                context.formation.title, context.variant.label
             )],
         ))
     })
@@ -404,18 +382,19 @@ pub async fn request_validation(
 pub async fn validate(
     state: web::Data<AppState>,
     caller: Caller,
+    http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    act(&state, &caller, &id, Action::Validate, None, async |_, moved| {
-        let people = parties(&state, moved).await?;
+    act(&state, &caller, &http, &id, Action::Validate, None, async |_, context, _| {
+        let people = parties(&state, context).await?;
         Ok(notices(
             &state,
             &people,
             "Opuntia : votre dossier est validé",
             &[format!(
                 "Le dossier de {} a été validé par la formation « {} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info ». Le CFA valide ensuite les éléments économiques.",
-                apprentice_name(moved),
-                moved.context.formation.title
+                apprentice_name(context),
+                context.formation.title
             )],
         ))
     })
@@ -443,13 +422,14 @@ pub async fn validate(
 pub async fn return_dossier(
     state: web::Data<AppState>,
     caller: Caller,
+    http: HttpRequest,
     id: web::Path<String>,
     request: web::Json<CommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = request.into_inner().comment;
     let told = comment.clone().unwrap_or_default();
-    act(&state, &caller, &id, Action::Return, comment, async |_, moved| {
-        let people = parties(&state, moved).await?;
+    act(&state, &caller, &http, &id, Action::Return, comment, async |_, context, _| {
+        let people = parties(&state, context).await?;
         Ok(notices(
             &state,
             &people,
@@ -457,8 +437,8 @@ pub async fn return_dossier(
             &[
                 format!(
                     "La formation « {} » vous renvoie le dossier de {} pour correction, avec ce commentaire :",
-                    moved.context.formation.title,
-                    apprentice_name(moved)
+                    context.formation.title,
+                    apprentice_name(context)
                 ),
                 format!("« {} »", told.trim()),
                 "Corrigez les données concernées puis cliquez de nouveau sur « Demande de validation » dans « Suivi – Info ».".into(),
@@ -488,17 +468,18 @@ pub async fn return_dossier(
 pub async fn validate_economics(
     state: web::Data<AppState>,
     caller: Caller,
+    http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    act(&state, &caller, &id, Action::ValidateEconomics, None, async |_, moved| {
-        let people = parties(&state, moved).await?;
+    act(&state, &caller, &http, &id, Action::ValidateEconomics, None, async |_, context, _| {
+        let people = parties(&state, context).await?;
         Ok(notices(
             &state,
             &people,
             "Opuntia : la convention de formation est disponible",
             &[format!(
                 "Le CFA a validé les éléments économiques du dossier de {} : la convention de formation est disponible dans « Suivi – Info ».",
-                apprentice_name(moved)
+                apprentice_name(context)
             )],
         ))
     })
@@ -527,13 +508,14 @@ pub async fn validate_economics(
 pub async fn reopen(
     state: web::Data<AppState>,
     caller: Caller,
+    http: HttpRequest,
     id: web::Path<String>,
     request: web::Json<CommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = request.into_inner().comment;
     let told = reason.clone().unwrap_or_default();
-    act(&state, &caller, &id, Action::Reopen, reason, async |_, moved| {
-        let people = parties(&state, moved).await?;
+    act(&state, &caller, &http, &id, Action::Reopen, reason, async |_, context, _| {
+        let people = parties(&state, context).await?;
         Ok(notices(
             &state,
             &people,
@@ -541,7 +523,7 @@ pub async fn reopen(
             &[
                 format!(
                     "Le CFA a rouvert le dossier de {} pour le motif suivant :",
-                    apprentice_name(moved)
+                    apprentice_name(context)
                 ),
                 format!("« {} »", told.trim()),
                 "Les données peuvent de nouveau être modifiées ; une nouvelle demande de validation sera nécessaire.".into(),

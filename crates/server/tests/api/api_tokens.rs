@@ -123,7 +123,7 @@ async fn only_staff_make_tokens_and_a_token_cannot_make_one(backend: Backend) {
         )
         .await;
 
-    assert_problem(from_token, 403, "forbidden").await;
+    assert_problem(from_token, 403, "api_token_not_accepted").await;
 }
 
 async fn a_token_past_its_expiry_stops_working(backend: Backend) {

@@ -77,10 +77,12 @@ async fn a_party_reads_its_dossier_with_its_evaluation_permissions_and_etag(back
             .contains(&json!("apprenti.dateNaissance"))
     );
     assert_eq!(evaluation["fields"]["apprenti.nom"]["status"], "ok");
+    // The company contact has joined: the apprentice no longer fills the company's part.
     assert_eq!(
         dossier["permissions"]["writable_tabs"],
-        json!(["base", "alternant", "employeur", "contrat", "mission"])
+        json!(["base", "alternant", "mission"])
     );
+    assert_eq!(dossier["permissions"]["company_contact_joined"], true);
     assert!(
         dossier["permissions"]["actions"]
             .as_array()

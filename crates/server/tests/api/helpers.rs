@@ -345,6 +345,24 @@ impl TestApp {
             .collect()
     }
 
+    /// The catalogue's field keys of these tabs that `role` fills (`filled_by`).
+    pub async fn keys_filled_by(&self, tabs: &[&str], role: &str) -> Vec<String> {
+        let catalogue: Vec<Value> = self
+            .request(Method::GET, "/api/v1/catalogue")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        catalogue
+            .iter()
+            .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
+            .filter(|f| f["filled_by"].as_array().unwrap().contains(&json!(role)))
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// Invites an apprentice as `token` and answers their generated password from the mail.
     pub async fn invite(&self, token: &str, email: &str, code: &str) -> (Value, String) {
         let response = self.post_invitation(token, email, code).await;

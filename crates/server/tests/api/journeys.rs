@@ -75,11 +75,19 @@ async fn guide_a_from_invitation_to_validated_dossier(backend: Backend) {
         .await;
     let mut employer_part = patch_of(
         &content,
-        &app.keys_of_tabs(&["employeur", "contrat", "mission"]).await,
+        &app.keys_filled_by(&["base", "employeur", "contrat", "mission"], "employeur")
+            .await,
     );
     employer_part["contrat"]["dateFinContrat"] = json!("2028-08-31");
     assert_eq!(employer_part["employeur"]["premierEquipement"], true);
-    let after_employer = ok(app.write(&employer, &id, employer_part).await).await;
+    ok(app.write(&employer, &id, employer_part).await).await;
+    // The formation completes its part of « Les données du contrat » (the diploma, the place of
+    // training), which no party may write.
+    let formation_part = patch_of(
+        &content,
+        &app.keys_filled_by(&["contrat"], "formation").await,
+    );
+    let after_employer = ok(app.write(&responsable, &id, formation_part).await).await;
     let marks = check_marks(&after_employer);
     assert!(
         marks["employeur"] && marks["contrat"] && marks["mission"],
@@ -285,11 +293,18 @@ async fn guide_b_from_access_code_to_automatic_validation(backend: Backend) {
         .await;
     let mut employer_part = patch_of(
         &content,
-        &app.keys_of_tabs(&["employeur", "contrat", "mission"]).await,
+        &app.keys_filled_by(&["employeur", "contrat", "mission"], "employeur")
+            .await,
     );
     employer_part["contrat"]["dateDebutContrat"] = content["contrat"]["dateDebutContrat"].clone();
     employer_part["contrat"]["dateFinContrat"] = content["contrat"]["dateFinContrat"].clone();
     ok(app.write(&employer, &id, employer_part).await).await;
+    let responsable = app.login_demo("formation").await;
+    let formation_part = patch_of(
+        &content,
+        &app.keys_filled_by(&["contrat"], "formation").await,
+    );
+    ok(app.write(&responsable, &id, formation_part).await).await;
     let complete = ok(app
         .write(
             &apprentice,

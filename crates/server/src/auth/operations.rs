@@ -1,0 +1,147 @@
+//! Which credentials each operation accepts — declared once, next to each handler, in its
+//! `#[utoipa::path(security(...))]`, and enforced here from the OpenAPI document built out of
+//! those declarations, so that the code and the document cannot say different things.
+//!
+//! - `security(("bearer" = []))`: signed-in people only; API tokens are refused.
+//! - `security(("bearer" = []), ("api_token" = ["dossiers_read"]))`: people, and API tokens
+//!   holding every scope listed (OpenAPI 3.1 lets non-OAuth schemes name roles there).
+//! - `security(())`: anyone; such an operation does not ask who is calling.
+//!
+//! An operation without a `security` declaration is refused at start-up.
+
+use std::collections::HashMap;
+
+use api_types::account::TokenScope;
+use serde_json::Value as Json;
+
+/// The credentials one operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepts {
+    /// Whether a signed-in person's access token is accepted.
+    pub people: bool,
+    /// `None`: API tokens are refused; otherwise the scopes a token must hold (all of them).
+    pub token_scopes: Option<Vec<TokenScope>>,
+}
+
+/// Every operation's [`Accepts`], by method and path template.
+#[derive(Debug, Default)]
+pub struct OperationAccess {
+    by_route: HashMap<(String, String), Accepts>,
+}
+
+impl OperationAccess {
+    /// Reads every operation's declaration from the OpenAPI document (as JSON).
+    pub fn from_document(document: &Json) -> Result<Self, String> {
+        let mut by_route = HashMap::new();
+        let paths = document
+            .get("paths")
+            .and_then(Json::as_object)
+            .ok_or("the OpenAPI document has no paths")?;
+        for (path, operations) in paths {
+            let Some(operations) = operations.as_object() else {
+                continue;
+            };
+            for (method, operation) in operations {
+                let requirements = operation
+                    .get("security")
+                    .and_then(Json::as_array)
+                    .ok_or_else(|| {
+                        format!(
+                            "{} {path} declares no `security`: say who may call it",
+                            method.to_uppercase()
+                        )
+                    })?;
+                let mut accepts = Accepts {
+                    people: false,
+                    token_scopes: None,
+                };
+                for requirement in requirements.iter().filter_map(Json::as_object) {
+                    for (scheme, scopes) in requirement {
+                        match scheme.as_str() {
+                            "bearer" => accepts.people = true,
+                            "api_token" => {
+                                let scopes = scopes
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|scope| {
+                                        scope.as_str().and_then(TokenScope::from_key).ok_or_else(
+                                            || format!("{method} {path}: unknown scope {scope}"),
+                                        )
+                                    })
+                                    .collect::<Result<Vec<_>, _>>()?;
+                                accepts.token_scopes = Some(scopes);
+                            }
+                            other => {
+                                return Err(format!("{method} {path}: unknown scheme {other}"));
+                            }
+                        }
+                    }
+                }
+                by_route.insert((method.to_uppercase(), path.clone()), accepts);
+            }
+        }
+        Ok(Self { by_route })
+    }
+
+    /// What the operation at `method` and `path_template` (`/api/v1/dossiers/{id}`) accepts;
+    /// `None` for an operation the document does not have.
+    pub fn of(&self, method: &str, path_template: &str) -> Option<&Accepts> {
+        self.by_route
+            .get(&(method.to_owned(), path_template.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_operation_without_a_security_declaration_is_refused() {
+        let document = json!({"paths": {"/x": {"get": {}}}});
+
+        let refused = OperationAccess::from_document(&document).unwrap_err();
+
+        assert!(
+            refused.contains("GET /x declares no `security`"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn declarations_say_who_may_call_with_which_scopes() {
+        let document = json!({"paths": {
+            "/people": {"get": {"security": [{"bearer": []}]}},
+            "/scripts": {"post": {"security": [{"bearer": []}, {"api_token": ["invitations"]}]}},
+            "/anyone": {"get": {"security": [{}]}},
+        }});
+
+        let access = OperationAccess::from_document(&document).unwrap();
+
+        assert_eq!(
+            access.of("GET", "/people"),
+            Some(&Accepts {
+                people: true,
+                token_scopes: None
+            })
+        );
+        assert_eq!(
+            access.of("POST", "/scripts"),
+            Some(&Accepts {
+                people: true,
+                token_scopes: Some(vec![TokenScope::Invitations])
+            })
+        );
+        assert_eq!(
+            access.of("GET", "/anyone"),
+            Some(&Accepts {
+                people: false,
+                token_scopes: None
+            })
+        );
+        assert_eq!(access.of("GET", "/elsewhere"), None);
+    }
+}

@@ -1,0 +1,61 @@
+//! Accounts: their stored role, and the new accounts invitations make.
+
+use chrono::{DateTime, Utc};
+use db::entities::user;
+use domain::{Email, PersonName, Role};
+
+use crate::{
+    auth::secrets,
+    error::ApiError,
+    storage::{new_id, parse_stored},
+};
+
+/// The role stored for a user.
+pub fn parse_role(stored: &str) -> Result<Role, ApiError> {
+    parse_stored(stored)
+}
+
+/// The stored form of a role.
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Alternant => "alternant",
+        Role::Employeur => "employeur",
+        Role::Formation => "formation",
+        Role::Cfa => "cfa",
+    }
+}
+
+/// A new account with a generated password valid until `expires_at`; returns the row and the
+/// password to mail.
+pub fn new_invited_user(
+    email: &Email,
+    first_name: &PersonName,
+    last_name: &PersonName,
+    role: Role,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> (user::Model, String) {
+    let password = secrets::generate_password();
+    let row = user::Model {
+        id: new_id(),
+        email: email.as_ref().to_owned(),
+        role: role_key(role).to_owned(),
+        first_name: first_name.as_ref().to_owned(),
+        last_name: last_name.as_ref().to_owned(),
+        password_hash: None,
+        generated_password_hash: Some(secrets::sha256_hex(&password)),
+        generated_password_expires_at: Some(expires_at),
+        last_login_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    (row, password)
+}
+
+/// The answer when an address already has an account.
+pub fn email_taken() -> ApiError {
+    ApiError::Conflict {
+        code: "email_taken",
+        detail: "Un compte existe déjà avec cette adresse e-mail : connectez-vous, ou utilisez « Mot de passe oublié ».".into(),
+    }
+}

@@ -1,0 +1,9 @@
+//! The sequences behind the handlers, one module per aggregate. Handlers parse the request, call
+//! a service and shape the answer; services load and authorise (through [`access`], which feeds
+//! `domain::access`), ask `domain` to decide, and write through one pipeline per aggregate.
+//! No module here imports a route module.
+
+pub mod access;
+pub mod accounts;
+pub mod dossiers;
+pub mod openings;

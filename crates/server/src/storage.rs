@@ -1,0 +1,33 @@
+//! How values of the domain are stored in text columns, and the ids of new rows.
+
+use db::entities::formation;
+use domain::ContractType;
+
+use crate::error::ApiError;
+
+/// A new random identifier.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The stored form of a snake_case enum of the domain (`manual`, `apprentissage`…).
+pub fn stored_key<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(key)) => key,
+        _ => String::new(),
+    }
+}
+
+/// Reads back a value written by [`stored_key`].
+pub fn parse_stored<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(stored.to_owned()))
+        .map_err(|_| ApiError::internal(format!("unexpected stored value {stored:?}")))
+}
+
+/// The kinds of contract a formation takes.
+pub fn contract_types(row: &formation::Model) -> Vec<ContractType> {
+    row.contract_types
+        .split(',')
+        .filter_map(|key| parse_stored(key).ok())
+        .collect()
+}
