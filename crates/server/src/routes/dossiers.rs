@@ -228,7 +228,7 @@ pub async fn get_dossier(
     tag = "dossiers",
     params(
         ("id" = String, Path, description = "The dossier's id"),
-        ("If-Match" = String, Header, description = "The ETag read, `\"v<version>\"`"),
+        ("If-Match" = String, Header, description = "The ETag read, `\"v<version>\"` (compared strongly: a weak `W/` tag never matches), or `*`"),
     ),
     request_body(content = DossierPatch, content_type = "application/merge-patch+json"),
     responses(

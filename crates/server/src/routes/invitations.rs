@@ -917,9 +917,9 @@ pub async fn correct_invitation_email(
     patch: web::Json<InvitationEmailPatch>,
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
+    let mut managed = visible_invitation(&state, &caller, &id).await?;
     let email = Email::parse(&patch.email)
         .map_err(|e| ApiError::Validation(vec![FieldErrorBody::from_error("email", &e)]))?;
-    let mut managed = visible_invitation(&state, &caller, &id).await?;
     if managed.account.last_login_at.is_some() {
         return Err(ApiError::Conflict {
             code: "invitation_accepted",

@@ -277,11 +277,15 @@ async fn invite_company_contact(
 /// linked to it and they are told by mail. Calling it again later invites a new contact.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The dossier's id")),
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`; when sent, the action happens only on that version"),
+    ),
     responses(
         (status = 200, description = "Validated; the dossier as it is now", body = DossierBody),
         (status = 403, description = "Only the apprentice and CFA staff validate Données de base", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: the `If-Match` sent no longer matches, or another write changed the dossier while the action was under way (nothing happened)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_transition` in this status", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Données de base incomplete or invalid, or the contact's address is another role's account", body = Problem, content_type = "application/problem+json"),
     ),
@@ -315,11 +319,15 @@ pub async fn validate_base(
 /// parties are told.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The dossier's id")),
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`; when sent, the action happens only on that version"),
+    ),
     responses(
         (status = 200, description = "Requested (or validated, in automatic mode)", body = DossierBody),
         (status = 403, description = "Only the apprentice and the company contact request validation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: the `If-Match` sent no longer matches, or another write changed the dossier while the action was under way (nothing happened)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`dossier_incomplete`, or `invalid_transition`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -369,11 +377,15 @@ pub async fn request_validation(
 /// apprentice and the company contact are e-mailed.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The dossier's id")),
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`; when sent, the action happens only on that version"),
+    ),
     responses(
         (status = 200, description = "Validated and frozen", body = DossierBody),
         (status = 403, description = "Only responsables de formation and CFA staff validate", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: the `If-Match` sent no longer matches, or another write changed the dossier while the action was under way (nothing happened)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_transition`: no validation was requested", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -407,12 +419,16 @@ pub async fn validate(
 /// see in « Suivi – Info »; the dossier is editable again.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The dossier's id")),
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`; when sent, the action happens only on that version"),
+    ),
     request_body = CommentRequest,
     responses(
         (status = 200, description = "Returned", body = DossierBody),
         (status = 403, description = "Only responsables de formation and CFA staff return a dossier", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: the `If-Match` sent no longer matches, or another write changed the dossier while the action was under way (nothing happened)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_transition`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No comment", body = Problem, content_type = "application/problem+json"),
     ),
@@ -455,11 +471,15 @@ pub async fn return_dossier(
 /// otherwise). The convention de formation becomes available; the parties are e-mailed.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The dossier's id")),
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`; when sent, the action happens only on that version"),
+    ),
     responses(
         (status = 200, description = "Economic elements validated", body = DossierBody),
         (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: the `If-Match` sent no longer matches, or another write changed the dossier while the action was under way (nothing happened)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_transition`: the dossier is not validated; `economics_missing`: the economic elements are not entered, or no longer valid", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -493,12 +513,16 @@ pub async fn validate_economics(
 /// are e-mailed with the reason.
 #[utoipa::path(
     tag = "workflow",
-    params(("id" = String, Path, description = "The dossier's id")),
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`; when sent, the action happens only on that version"),
+    ),
     request_body = CommentRequest,
     responses(
         (status = 200, description = "Reopened", body = DossierBody),
         (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: the `If-Match` sent no longer matches, or another write changed the dossier while the action was under way (nothing happened)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_transition`: not frozen", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
     ),

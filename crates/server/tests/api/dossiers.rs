@@ -15,6 +15,8 @@ both!(
     a_party_reads_its_dossier_with_its_evaluation_permissions_and_etag,
     unknown_and_foreign_dossiers_answer_the_same_404,
     a_patch_needs_if_match_and_a_stale_one_changes_nothing,
+    if_match_is_compared_strongly_as_rfc_9110_says,
+    a_workflow_action_under_a_stale_if_match_answers_412_like_a_patch,
     of_two_parties_writing_the_same_version_one_wins_and_nothing_is_lost,
     a_patch_with_one_invalid_value_is_refused_whole,
     a_role_may_not_write_another_roles_tab,
@@ -554,4 +556,45 @@ async fn a_read_after_any_change_never_shows_the_old_answer(backend: Backend) {
     app.state.clock.advance(chrono::Duration::days(1));
     let apprentice = app.login_demo("alternant").await;
     assert_eq!(read(&app, &apprentice).await["version"], 3);
+}
+
+async fn if_match_is_compared_strongly_as_rfc_9110_says(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.login_demo("alternant").await;
+    let change = |date: &str| json!({"content": {"apprenti": {"dateNaissance": date}}});
+
+    // A weak tag, an unreadable one or another version never match: 412, nothing written.
+    for if_match in ["W/\"v1\"", "v1", "\"1\"", "garbage", "\"v2\""] {
+        let refused = patch(&app, &token, Some(if_match), &change("2005-03-10")).await;
+        assert_eq!(refused.headers()["etag"], "\"v1\"", "{if_match}");
+        assert_problem(refused, 412, "stale_version").await;
+    }
+    assert_eq!(read(&app, &token).await["version"], 1);
+
+    // Any listed strong tag that is current matches; `*` matches any existing dossier.
+    let listed = patch(&app, &token, Some("\"v9\", \"v1\""), &change("2005-03-10")).await;
+    assert_eq!(listed.status(), 200);
+    let any = patch(&app, &token, Some("*"), &change("2005-03-11")).await;
+    assert_eq!(any.status(), 200);
+    assert_eq!(any.headers()["etag"], "\"v3\"");
+}
+
+async fn a_workflow_action_under_a_stale_if_match_answers_412_like_a_patch(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = app.login_demo("alternant").await;
+    let validate_base = |if_match: &'static str| {
+        app.request(
+            Method::POST,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/base-validation"),
+        )
+        .bearer_auth(&token)
+        .header("if-match", if_match)
+        .json(&json!({}))
+        .send()
+    };
+
+    let stale = validate_base("\"v0\"").await.unwrap();
+    assert_problem(stale, 412, "stale_version").await;
+    let current = validate_base("\"v1\"").await.unwrap();
+    assert_ne!(current.status(), 412);
 }

@@ -18,7 +18,7 @@ both!(
     an_unknown_or_closed_access_code_is_refused_with_a_french_reason,
 );
 
-fn formation_request(responsables: &[&str]) -> Value {
+pub(crate) fn formation_request(responsables: &[&str]) -> Value {
     json!({
         "title": "BTS Management commercial opérationnel",
         "school": "Lycée de démonstration",

@@ -434,6 +434,37 @@ async fn correcting_an_invitation_address_moves_the_account_there(backend: Backe
         .unwrap()
         .unwrap();
     assert_eq!(dossier.content["apprenti"]["courriel"], "juste@example.fr");
+    // Changed as any field is: in the history, by the staff who corrected it, with the listing
+    // and completeness recomputed.
+    let dossier_path = format!("/api/v1/dossiers/{}", dossier.id);
+    let history: Vec<Value> = app
+        .get_as(&staff, &format!("{dossier_path}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entry = history
+        .iter()
+        .find(|e| e["field"] == "apprenti.courriel")
+        .expect("the correction is in the history");
+    assert_eq!(entry["old"], "faute@exemple.fr");
+    assert_eq!(entry["new"], "juste@example.fr");
+    assert_eq!(entry["author"]["role"], "formation");
+    let read: Value = app
+        .get_as(&staff, &dossier_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["version"], dossier.version);
+    assert_eq!(
+        dossier.apprentice_email.as_deref(),
+        Some("juste@example.fr")
+    );
+    assert_eq!(
+        dossier.complete,
+        Some(read["evaluation"]["complete"].as_bool().unwrap())
+    );
 
     let after_login = app
         .request(Method::PATCH, &path)

@@ -6,9 +6,11 @@
 
 mod helpers;
 
+mod access_matrix;
 mod api_tokens;
 mod auth;
 mod dossiers;
+mod field_rights;
 mod formations;
 mod invitations;
 mod journeys;
