@@ -17,6 +17,9 @@ use sea_orm::{
 
 pub mod entities;
 pub mod queries;
+pub mod stored;
+
+pub use stored::Stored;
 
 /// Why a storage call failed: a uniqueness violation the caller may turn into a 409, or
 /// anything else (logged by the server, never shown).

@@ -75,13 +75,13 @@ pub mod users {
     /// Every user, by role then address, optionally of one role.
     pub async fn list(
         conn: &impl ConnectionTrait,
-        role: Option<&str>,
+        role: Option<domain::Role>,
     ) -> DbResult<Vec<user::Model>> {
         let mut query = user::Entity::find()
             .order_by_asc(user::Column::Role)
             .order_by_asc(user::Column::Email);
         if let Some(role) = role {
-            query = query.filter(user::Column::Role.eq(role));
+            query = query.filter(user::Column::Role.eq(crate::Stored(role)));
         }
         Ok(query.all(conn).await?)
     }
@@ -421,7 +421,7 @@ pub mod dossiers {
         /// Only dossiers where this user is the apprentice or the company contact.
         pub party: Option<String>,
         /// Only these statuses (empty: all).
-        pub statuses: Vec<String>,
+        pub statuses: Vec<domain::Status>,
         /// Only complete (or incomplete) dossiers.
         pub complete: Option<bool>,
         /// Words that must all appear in the names, addresses or SIRET.
@@ -441,8 +441,9 @@ pub mod dossiers {
             );
         }
         if !filter.statuses.is_empty() {
-            condition =
-                condition.add(dossier::Column::Status.is_in(filter.statuses.iter().cloned()));
+            condition = condition.add(
+                dossier::Column::Status.is_in(filter.statuses.iter().map(|s| crate::Stored(*s))),
+            );
         }
         if let Some(complete) = filter.complete {
             condition = condition.add(dossier::Column::Complete.eq(complete));
@@ -492,7 +493,7 @@ pub mod dossiers {
     pub async fn counts(
         conn: &impl ConnectionTrait,
         filter: &Filter,
-    ) -> DbResult<Vec<(String, Option<bool>, i64)>> {
+    ) -> DbResult<Vec<(crate::Stored<domain::Status>, Option<bool>, i64)>> {
         Ok(filtered(filter)
             .select_only()
             .column(dossier::Column::Status)

@@ -7,6 +7,7 @@ use db::{
     DatabaseConnection, DbResult, TransactionTrait,
     entities::{formation, user, variant},
 };
+use domain::{MissionMode, Role, Status, workflow::ValidationMode};
 use serde_json::json;
 
 use crate::auth::secrets;
@@ -56,7 +57,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 fn account(
     id: &str,
     email: &str,
-    role: &str,
+    role: Role,
     first: &str,
     last: &str,
     hash: &str,
@@ -65,7 +66,7 @@ fn account(
     user::Model {
         id: id.to_owned(),
         email: email.to_owned(),
-        role: role.to_owned(),
+        role: role.into(),
         first_name: first.to_owned(),
         last_name: last.to_owned(),
         password_hash: Some(hash.to_owned()),
@@ -106,7 +107,7 @@ pub async fn seed_if_empty(
         account(
             "00000000-0000-4000-8000-000000000001",
             DEMO_ACCOUNTS[0].email,
-            "cfa",
+            Role::Cfa,
             "Camille",
             "Roux",
             &hash,
@@ -115,7 +116,7 @@ pub async fn seed_if_empty(
         account(
             "00000000-0000-4000-8000-000000000002",
             DEMO_ACCOUNTS[1].email,
-            "formation",
+            Role::Formation,
             "Claire",
             "Dubois",
             &hash,
@@ -124,7 +125,7 @@ pub async fn seed_if_empty(
         account(
             "00000000-0000-4000-8000-000000000003",
             DEMO_ACCOUNTS[2].email,
-            "employeur",
+            Role::Employeur,
             "Julien",
             "Lefèvre",
             &hash,
@@ -133,7 +134,7 @@ pub async fn seed_if_empty(
         account(
             "00000000-0000-4000-8000-000000000004",
             DEMO_ACCOUNTS[3].email,
-            "alternant",
+            Role::Alternant,
             "Léa",
             "Martin",
             &hash,
@@ -157,8 +158,8 @@ pub async fn seed_if_empty(
         end_date: date(2029, 8, 31),
         hours: 1800,
         contract_types: "apprentissage".into(),
-        validation_mode: "manual".into(),
-        mission: "optional".into(),
+        validation_mode: ValidationMode::Manual.into(),
+        mission: MissionMode::Optional.into(),
         contacts: cfa_contacts(contact(
             "Scolarité de l'école",
             "scolarite@ecole.demo.opuntia.test",
@@ -179,8 +180,8 @@ pub async fn seed_if_empty(
         end_date: date(2028, 6, 30),
         hours: 900,
         contract_types: "apprentissage,professionnalisation".into(),
-        validation_mode: "automatic".into(),
-        mission: "required".into(),
+        validation_mode: ValidationMode::Automatic.into(),
+        mission: MissionMode::Required.into(),
         contacts: cfa_contacts(contact(
             "Secrétariat du master",
             "master@institut.demo.opuntia.test",
@@ -238,7 +239,7 @@ pub async fn seed_if_empty(
     dossier.id = "00000000-0000-4000-8000-00000000d001".into();
     dossier.employer_id = Some(users[2].id.clone());
     dossier.company_id = Some("siret-73282932000074".into());
-    dossier.status = "in_progress".into();
+    dossier.status = Status::InProgress.into();
     dossier.content = json!({
         "apprenti": {"nom": "Martin", "prenom": "Léa", "courriel": DEMO_ACCOUNTS[3].email},
         "employeur": {"siret": "73282932000074"},

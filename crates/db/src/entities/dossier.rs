@@ -1,6 +1,9 @@
 //! The `dossiers` table (see `migrations/`).
 
+use domain::{ContractType, NiveauSaisie, Status};
 use sea_orm::entity::prelude::*;
+
+use crate::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "dossiers")]
@@ -12,10 +15,10 @@ pub struct Model {
     pub employer_id: Option<String>,
     pub formation_id: String,
     pub variant_id: String,
-    pub status: String,
+    pub status: Stored<Status>,
     pub version: i64,
-    pub niveau_saisie: String,
-    pub contract_type: String,
+    pub niveau_saisie: Stored<NiveauSaisie>,
+    pub contract_type: Stored<ContractType>,
     #[sea_orm(column_type = "JsonBinary")]
     pub content: Json,
     pub created_at: DateTimeUtc,

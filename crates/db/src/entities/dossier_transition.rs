@@ -1,6 +1,9 @@
 //! The `dossier_transitions` table (see `migrations/`).
 
+use domain::{Action, Status};
 use sea_orm::entity::prelude::*;
+
+use crate::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "dossier_transitions")]
@@ -11,9 +14,9 @@ pub struct Model {
     pub dossier_id: String,
     pub user_id: Option<String>,
     pub at: DateTimeUtc,
-    pub action: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub action: Stored<Action>,
+    pub from_status: Stored<Status>,
+    pub to_status: Stored<Status>,
     #[sea_orm(column_type = "Text", nullable)]
     pub comment: Option<String>,
 }

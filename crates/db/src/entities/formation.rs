@@ -1,6 +1,9 @@
 //! The `formations` table (see `migrations/`).
 
+use domain::{MissionMode, workflow::ValidationMode};
 use sea_orm::entity::prelude::*;
+
+use crate::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "formations")]
@@ -16,8 +19,8 @@ pub struct Model {
     pub end_date: Date,
     pub hours: i32,
     pub contract_types: String,
-    pub validation_mode: String,
-    pub mission: String,
+    pub validation_mode: Stored<ValidationMode>,
+    pub mission: Stored<MissionMode>,
     #[sea_orm(column_type = "JsonBinary")]
     pub contacts: Json,
     pub calendrier_available: bool,

@@ -1,6 +1,9 @@
 //! The `users` table (see `migrations/`).
 
+use domain::Role;
 use sea_orm::entity::prelude::*;
+
+use crate::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -10,7 +13,7 @@ pub struct Model {
     pub id: String,
     #[sea_orm(unique)]
     pub email: String,
-    pub role: String,
+    pub role: Stored<Role>,
     pub first_name: String,
     pub last_name: String,
     pub password_hash: Option<String>,

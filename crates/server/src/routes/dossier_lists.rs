@@ -68,7 +68,7 @@ async fn filter_of(
         for key in statuses.split(',').map(str::trim).filter(|k| !k.is_empty()) {
             let status = Status::from_key(key)
                 .ok_or_else(|| bad_query(format!("Statut inconnu : « {key} ».")))?;
-            filter.statuses.push(status.key().to_owned());
+            filter.statuses.push(status);
         }
     }
     filter.complete = query.complete;
@@ -112,32 +112,29 @@ async fn summaries(
     let variants: Vec<variant::Model> = db::queries::formations::variants(&state.db, None).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let status = Status::from_key(&row.status);
-            DossierSummaryBody {
-                status_label: status.map(|s| s.label().to_owned()).unwrap_or_default(),
-                status: row.status,
-                complete: row.complete.unwrap_or(false),
-                formation_title: formations
-                    .iter()
-                    .find(|f| f.id == row.formation_id)
-                    .map(|f| f.title.clone())
-                    .unwrap_or_default(),
-                access_code: variants
-                    .iter()
-                    .find(|v| v.id == row.variant_id)
-                    .map(|v| v.access_code.clone())
-                    .unwrap_or_default(),
-                formation_id: row.formation_id,
-                apprentice_name: row.apprentice_name,
-                apprentice_email: row.apprentice_email,
-                employer_name: row.employer_name,
-                siret: row.siret,
-                contract_start: row.contract_start,
-                contract_end: row.contract_end,
-                id: row.id,
-                updated_at: row.updated_at,
-            }
+        .map(|row| DossierSummaryBody {
+            status_label: row.status.label().to_owned(),
+            status: row.status.key().to_owned(),
+            complete: row.complete.unwrap_or(false),
+            formation_title: formations
+                .iter()
+                .find(|f| f.id == row.formation_id)
+                .map(|f| f.title.clone())
+                .unwrap_or_default(),
+            access_code: variants
+                .iter()
+                .find(|v| v.id == row.variant_id)
+                .map(|v| v.access_code.clone())
+                .unwrap_or_default(),
+            formation_id: row.formation_id,
+            apprentice_name: row.apprentice_name,
+            apprentice_email: row.apprentice_email,
+            employer_name: row.employer_name,
+            siret: row.siret,
+            contract_start: row.contract_start,
+            contract_end: row.contract_end,
+            id: row.id,
+            updated_at: row.updated_at,
         })
         .collect())
 }
@@ -214,7 +211,7 @@ pub async fn count_dossiers(
     let (mut total, mut complete) = (0, 0);
     for (status, is_complete, count) in rows {
         let count = u64::try_from(count).unwrap_or_default();
-        *by_status.entry(status).or_default() += count;
+        *by_status.entry(status.key().to_owned()).or_default() += count;
         total += count;
         if is_complete == Some(true) {
             complete += count;

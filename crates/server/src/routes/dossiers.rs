@@ -27,7 +27,6 @@ use crate::{
         dossiers::{self as service, DossierContext, Written, load_visible, not_found},
     },
     startup::AppState,
-    storage::parse_stored,
 };
 
 /// The authors of history entries, by user id.
@@ -44,7 +43,7 @@ pub async fn authors(
             let author = AuthorBody {
                 id: user.id.clone(),
                 name: format!("{} {}", user.first_name, user.last_name),
-                role: user.role,
+                role: user.role.key(),
             };
             (user.id, author)
         })
@@ -92,7 +91,7 @@ impl DossierContext {
                     .unwrap_or(self.formation.start_date),
                 end_date: settings.formation.end.unwrap_or(self.formation.end_date),
                 mission: settings.mission,
-                validation_mode: parse_stored(&self.formation.validation_mode)?,
+                validation_mode: *self.formation.validation_mode,
                 calendrier_available: self.formation.calendrier_available,
                 programme_available: self.formation.programme_available,
             },

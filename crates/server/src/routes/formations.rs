@@ -9,7 +9,7 @@ use api_types::{
     },
 };
 use db::entities::{formation, user, variant};
-use domain::{AccessCode, CodeDiplome, Email, Phone, Rncp};
+use domain::{AccessCode, CodeDiplome, Email, Phone, Rncp, Role};
 
 use crate::{
     auth::Caller,
@@ -17,7 +17,7 @@ use crate::{
     routes::{FieldChecks, users},
     services::access::Subject,
     startup::AppState,
-    storage::{contract_types, new_id, parse_stored, stored_key},
+    storage::{contract_types, new_id, stored_key},
 };
 
 fn not_found() -> ApiError {
@@ -38,8 +38,8 @@ pub fn settings_of(row: &formation::Model, responsable_ids: Vec<String>) -> Form
         end_date: row.end_date,
         hours: u32::try_from(row.hours).unwrap_or_default(),
         contract_types: contract_types(row),
-        validation_mode: parse_stored(&row.validation_mode).unwrap_or_default(),
-        mission: parse_stored(&row.mission).unwrap_or_default(),
+        validation_mode: *row.validation_mode,
+        mission: *row.mission,
         responsable_ids,
         contacts: serde_json::from_value(row.contacts.clone()).unwrap_or_default(),
         calendrier_available: row.calendrier_available,
@@ -163,7 +163,10 @@ async fn checked(
     responsable_ids.dedup();
     let found = db::queries::users::by_ids(&state.db, &responsable_ids).await?;
     for id in &responsable_ids {
-        if !found.iter().any(|u| &u.id == id && u.role == "formation") {
+        if !found
+            .iter()
+            .any(|u| &u.id == id && *u.role == Role::Formation)
+        {
             checks.push(
                 "responsable_ids",
                 "unknown_responsable",
@@ -213,8 +216,8 @@ fn apply(row: &mut formation::Model, settings: &FormationRequest) {
         .map(stored_key)
         .collect::<Vec<_>>()
         .join(",");
-    row.validation_mode = stored_key(&settings.validation_mode);
-    row.mission = stored_key(&settings.mission);
+    row.validation_mode = settings.validation_mode.into();
+    row.mission = settings.mission.into();
     row.contacts = serde_json::to_value(&settings.contacts).unwrap_or_default();
     row.calendrier_available = settings.calendrier_available;
     row.programme_available = settings.programme_available;
@@ -279,8 +282,8 @@ pub async fn create_formation(
         end_date: settings.end_date,
         hours: 0,
         contract_types: String::new(),
-        validation_mode: String::new(),
-        mission: String::new(),
+        validation_mode: settings.validation_mode.into(),
+        mission: settings.mission.into(),
         contacts: serde_json::Value::Null,
         calendrier_available: false,
         programme_available: false,

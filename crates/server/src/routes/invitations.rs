@@ -162,7 +162,7 @@ impl<'a> Planner<'a> {
 
         let now = self.now;
         match self.existing.get(email.as_ref()).cloned() {
-            Some(existing) if existing.role != "alternant" => {
+            Some(existing) if *existing.role != Role::Alternant => {
                 checks.push(
                     "email",
                     "email_in_use",

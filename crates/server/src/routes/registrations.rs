@@ -72,7 +72,7 @@ pub async fn register(
     let account = user::Model {
         id: new_id(),
         email: email.as_ref().to_owned(),
-        role: "alternant".into(),
+        role: domain::Role::Alternant.into(),
         first_name: first_name.as_ref().to_owned(),
         last_name: last_name.as_ref().to_owned(),
         password_hash: Some(hash),

@@ -18,7 +18,6 @@ use crate::{
     routes::dossiers::authors,
     services::{access::Subject, dossiers::load_visible},
     startup::AppState,
-    storage::parse_stored,
 };
 
 /// The contacts of a dossier of `contract_type` (user guide A.15): the CFA's for that kind of
@@ -90,12 +89,10 @@ pub async fn suivi(
         .iter()
         .map(|t| TransitionBody {
             at: t.at,
-            action: t.action.clone(),
-            action_label: parse_stored::<Action>(&t.action)
-                .map(|a| a.label().to_owned())
-                .unwrap_or_else(|_| t.action.clone()),
-            from: t.from_status.clone(),
-            to: t.to_status.clone(),
+            action: t.action.key().to_owned(),
+            action_label: t.action.label().to_owned(),
+            from: t.from_status.key().to_owned(),
+            to: t.to_status.key().to_owned(),
             author: t.user_id.as_ref().and_then(|id| authors.get(id).cloned()),
             comment: t.comment.clone(),
         })
@@ -105,7 +102,7 @@ pub async fn suivi(
             transitions
                 .iter()
                 .rev()
-                .find(|t| t.action == Action::Return.key())
+                .find(|t| *t.action == Action::Return)
                 .and_then(|t| t.comment.clone())
         })
         .flatten();

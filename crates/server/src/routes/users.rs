@@ -6,7 +6,7 @@ use api_types::{
     account::{NewUserRequest, UserBody},
 };
 use db::entities::user;
-use domain::{Email, PersonName};
+use domain::{Email, PersonName, Role};
 use serde::Deserialize;
 
 use crate::{
@@ -14,7 +14,7 @@ use crate::{
     error::ApiError,
     mail::templates::{self, InvitationMail},
     routes::FieldChecks,
-    services::accounts::{email_taken, new_invited_user, parse_role, role_key},
+    services::accounts::{email_taken, new_invited_user},
     startup::AppState,
 };
 
@@ -23,7 +23,7 @@ pub fn user_body(user: &user::Model) -> Result<UserBody, ApiError> {
     Ok(UserBody {
         id: user.id.clone(),
         email: user.email.clone(),
-        role: parse_role(&user.role)?,
+        role: *user.role,
         first_name: user.first_name.clone(),
         last_name: user.last_name.clone(),
         password_change_required: user.password_hash.is_none(),
@@ -60,12 +60,14 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_accounts(caller.role))?;
     let role = match filter.role.as_deref() {
-        Some(role) => Some(role_key(parse_role(role).map_err(|_| {
-            ApiError::BadRequest {
-                code: "invalid_query",
-                detail: "Rôle inconnu : alternant, employeur, formation ou cfa.".into(),
-            }
-        })?)),
+        Some(role) => Some(
+            db::Stored::<Role>::parse(role)
+                .map(|role| role.0)
+                .ok_or_else(|| ApiError::BadRequest {
+                    code: "invalid_query",
+                    detail: "Rôle inconnu : alternant, employeur, formation ou cfa.".into(),
+                })?,
+        ),
         None => None,
     };
     let users = db::queries::users::list(&state.db, role).await?;

@@ -10,7 +10,7 @@ use db::{DatabaseTransaction, entities::user, queries::outbox::NewMail};
 use domain::{
     Action, Actor, Email, Role, Status, Tab,
     evaluation::Evaluation,
-    workflow::{TransitionContext, ValidationMode, WorkflowError, transition},
+    workflow::{TransitionContext, WorkflowError, transition},
 };
 use serde::Deserialize;
 
@@ -25,7 +25,6 @@ use crate::{
         dossiers::{self as service, Change, DossierContext, Moved, load_visible},
     },
     startup::AppState,
-    storage::parse_stored,
 };
 
 /// The comment or reason some actions need (« Renvoyer pour correction », « Rouvrir »).
@@ -121,7 +120,7 @@ where
     let ctx = TransitionContext {
         complete: evaluation.complete,
         base_complete: evaluation.tabs.get(Tab::Base).complete,
-        validation_mode: parse_stored::<ValidationMode>(&context.formation.validation_mode)?,
+        validation_mode: *context.formation.validation_mode,
         has_reason: comment.is_some(),
         economics_ready: matches!(context.economics(&settings), Some(Ok(_))),
     };
@@ -216,7 +215,7 @@ async fn invite_company_contact(
         context.variant.label
     );
     match db::queries::users::by_email(txn, email.as_ref()).await? {
-        Some(existing) if existing.role == crate::services::accounts::role_key(Role::Employeur) => {
+        Some(existing) if *existing.role == Role::Employeur => {
             if context.dossier.employer_id.as_deref() == Some(existing.id.as_str()) {
                 return Ok(Vec::new());
             }

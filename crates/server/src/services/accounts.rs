@@ -1,29 +1,10 @@
-//! Accounts: their stored role, and the new accounts invitations make.
+//! Accounts: the new accounts invitations make, and the answer when an address is taken.
 
 use chrono::{DateTime, Utc};
 use db::entities::user;
 use domain::{Email, PersonName, Role};
 
-use crate::{
-    auth::secrets,
-    error::ApiError,
-    storage::{new_id, parse_stored},
-};
-
-/// The role stored for a user.
-pub fn parse_role(stored: &str) -> Result<Role, ApiError> {
-    parse_stored(stored)
-}
-
-/// The stored form of a role.
-pub fn role_key(role: Role) -> &'static str {
-    match role {
-        Role::Alternant => "alternant",
-        Role::Employeur => "employeur",
-        Role::Formation => "formation",
-        Role::Cfa => "cfa",
-    }
-}
+use crate::{auth::secrets, error::ApiError, storage::new_id};
 
 /// A new account with a generated password valid until `expires_at`; returns the row and the
 /// password to mail.
@@ -39,7 +20,7 @@ pub fn new_invited_user(
     let row = user::Model {
         id: new_id(),
         email: email.as_ref().to_owned(),
-        role: role_key(role).to_owned(),
+        role: role.into(),
         first_name: first_name.as_ref().to_owned(),
         last_name: last_name.as_ref().to_owned(),
         password_hash: None,

@@ -20,12 +20,7 @@ use domain::{
 };
 use serde_json::Value as Json;
 
-use crate::{
-    error::ApiError,
-    services::access::Subject,
-    startup::AppState,
-    storage::{parse_stored, stored_key},
-};
+use crate::{error::ApiError, services::access::Subject, startup::AppState, storage::stored_key};
 
 /// A dossier with the formation and variant it belongs to.
 pub struct DossierContext {
@@ -158,8 +153,7 @@ pub async fn load_visible(
 impl DossierContext {
     /// The dossier's status.
     pub fn status(&self) -> Result<Status, ApiError> {
-        Status::from_key(&self.dossier.status)
-            .ok_or_else(|| ApiError::internal(format!("stored status {:?}", self.dossier.status)))
+        Ok(*self.dossier.status)
     }
 
     /// What the evaluation depends on besides the content. The variant's own dates come first:
@@ -169,9 +163,9 @@ impl DossierContext {
         today: chrono::NaiveDate,
     ) -> Result<EvaluationSettings, ApiError> {
         Ok(EvaluationSettings {
-            niveau_saisie: parse_stored(&self.dossier.niveau_saisie)?,
-            contract_type: parse_stored(&self.dossier.contract_type)?,
-            mission: parse_stored(&self.formation.mission)?,
+            niveau_saisie: *self.dossier.niveau_saisie,
+            contract_type: *self.dossier.contract_type,
+            mission: *self.formation.mission,
             formation: FormationDates {
                 start: Some(self.variant.start_date.unwrap_or(self.formation.start_date)),
                 end: Some(self.variant.end_date.unwrap_or(self.formation.end_date)),
@@ -325,13 +319,13 @@ where
         row.content = content;
     }
     if let Some(niveau) = change.niveau_saisie {
-        row.niveau_saisie = stored_key(&niveau);
+        row.niveau_saisie = niveau.into();
     }
     if let Some(economics) = change.economics {
         row.economics = Some(economics);
     }
     if let Some(moved) = &change.moved {
-        row.status = moved.to.key().to_owned();
+        row.status = moved.to.into();
     }
     row.version = expected_version + 1;
     row.updated_at = now;
@@ -404,9 +398,9 @@ async fn record(
                 dossier_id: row.id.clone(),
                 user_id,
                 at,
-                action: moved.action.key().to_owned(),
-                from_status: moved.from.key().to_owned(),
-                to_status: moved.to.key().to_owned(),
+                action: moved.action.into(),
+                from_status: moved.from.into(),
+                to_status: moved.to.into(),
                 comment: moved.comment,
             },
         )

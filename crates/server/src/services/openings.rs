@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::{
     error::ApiError,
     services::dossiers::listing_of,
-    storage::{contract_types, new_id, parse_stored, stored_key},
+    storage::{contract_types, new_id},
 };
 
 /// A variant open for registration, with its formation.
@@ -87,8 +87,8 @@ impl Opening {
             start_date,
             end_date,
             contract_types: contract_types(&self.formation),
-            mission: parse_stored(&self.formation.mission)?,
-            validation_mode: parse_stored(&self.formation.validation_mode)?,
+            mission: *self.formation.mission,
+            validation_mode: *self.formation.validation_mode,
         })
     }
 
@@ -131,10 +131,10 @@ impl Opening {
             employer_id: None,
             formation_id: self.formation.id.clone(),
             variant_id: self.variant.id.clone(),
-            status: Status::Draft.key().to_owned(),
+            status: Status::Draft.into(),
             version: 1,
-            niveau_saisie: stored_key(&NiveauSaisie::Complete),
-            contract_type: stored_key(&contract_type),
+            niveau_saisie: NiveauSaisie::Complete.into(),
+            contract_type: contract_type.into(),
             content: json!({
                 "apprenti": {
                     "nom": apprentice.last_name,

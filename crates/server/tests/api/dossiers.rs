@@ -294,7 +294,7 @@ async fn a_frozen_dossier_refuses_every_write(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    dossier.status = "validated".into();
+    dossier.status = domain::Status::Validated.into();
     db::queries::dossiers::save(&app.state.db, dossier)
         .await
         .unwrap();
@@ -482,7 +482,7 @@ async fn correcting_an_invitation_address_cannot_touch_a_frozen_dossier(backend:
         .await
         .unwrap()
         .unwrap();
-    dossier.status = "validated".into();
+    dossier.status = domain::Status::Validated.into();
     db::queries::dossiers::save(&app.state.db, dossier)
         .await
         .unwrap();

@@ -46,7 +46,7 @@ async fn an_apprentice_registers_with_an_access_code_and_gets_a_draft_dossier(ba
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(dossier.status, "draft");
+    assert_eq!(*dossier.status, domain::Status::Draft);
     assert_eq!(dossier.variant_id, "00000000-0000-4000-8000-000000007242");
     assert_eq!(dossier.content["apprenti"]["prenom"], "Zoé");
     assert_eq!(
