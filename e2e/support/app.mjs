@@ -96,3 +96,12 @@ export async function save(page) {
 export async function expectComplete(page, tab) {
   await expect(page.getByTestId(`tab-${tab}`)).toHaveAttribute('data-complete', 'true');
 }
+
+/** Opens the one dossier of the staff dashboard whose search finds `words`. */
+export async function openDossierFromDashboard(page, words) {
+  await page.goto('/tableau-de-bord');
+  await page.getByTestId('filter-words').fill(words);
+  await expect(page.getByTestId('dossier-row')).toHaveCount(1);
+  await page.getByTestId('dossier-row').getByRole('link').click();
+  await expect(page.getByTestId('dossier')).toBeVisible();
+}

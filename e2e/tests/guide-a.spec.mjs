@@ -4,7 +4,7 @@
 // responsable, who returns it with a comment, then validates it (frozen); the CFA enters and
 // validates the economic elements (the convention appears) and reopens it with a reason.
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openTab, save, unique } from '../support/app.mjs';
+import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique } from '../support/app.mjs';
 import { mailTo, passwordIn } from '../support/mail.mjs';
 
 // A.10: the contract dates are the formation's, shown beside its name (F724: three years).
@@ -24,14 +24,6 @@ async function signInWithMailedPassword(page, email, chosen) {
   await page.getByTestId('current-password').fill(generated);
   await page.getByTestId('new-password').fill(chosen);
   await page.getByTestId('change-password-submit').click();
-}
-
-async function openDossierFromDashboard(page, words) {
-  await page.goto('/tableau-de-bord');
-  await page.getByTestId('filter-words').fill(words);
-  await expect(page.getByTestId('dossier-row')).toHaveCount(1);
-  await page.getByTestId('dossier-row').getByRole('link').click();
-  await expect(page.getByTestId('dossier')).toBeVisible();
 }
 
 test('an invited apprentice, their employer, the formation and the CFA take a dossier from invitation to the convention', async ({ browser }) => {
@@ -65,7 +57,8 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await expectComplete(apprentice, 'alternant');
   await save(apprentice);
 
-  // The company contact fills L'employeur and Les données du contrat.
+  // The company contact fills L'employeur and their part of Les données du contrat; the CFA's
+  // part (the diploma, the place of training) is greyed out for them.
   const employer = await (await browser.newContext()).newPage();
   await signInWithMailedPassword(employer, contactEmail, 'mot de passe de la DRH');
   await employer.getByTestId('my-dossiers').getByRole('link').first().click();
@@ -73,11 +66,19 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await fillTab(employer, 'employeur', fields, { 'contactEntreprise.courriel': contactEmail });
   await save(employer);
   await openTab(employer, 'contrat');
+  await expect(employer.getByTestId('formation.typeDiplome')).toBeDisabled();
   await fillTab(employer, 'contrat', fields, F724_DATES);
   await employer.getByTestId('remuneration-minimums').click();
   await expectComplete(employer, 'employeur');
-  await expectComplete(employer, 'contrat');
   await save(employer);
+
+  // The responsable completes the formation's part of Les données du contrat.
+  await openDossierFromDashboard(manager, apprenticeEmail);
+  await openTab(manager, 'contrat');
+  await expect(manager.getByTestId('employeur.denomination')).toHaveCount(0);
+  await fillTab(manager, 'contrat', fields, F724_DATES);
+  await expectComplete(manager, 'contrat');
+  await save(manager);
 
   // A.14: « Demande de validation » in Suivi – Info; the responsable is e-mailed.
   await apprentice.reload();

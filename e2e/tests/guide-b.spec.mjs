@@ -3,7 +3,7 @@
 // e-mail; both fill their tabs, green fields turning plain and check marks appearing as they
 // go; in a formation with automatic validation the request validates — and freezes — at once.
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openTab, save, unique } from '../support/app.mjs';
+import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique } from '../support/app.mjs';
 import { mailTo, passwordIn } from '../support/mail.mjs';
 
 // The master F728 runs from 14 September 2026 to 30 June 2028: the contract follows it.
@@ -75,9 +75,19 @@ test('an apprentice with an access code and their employer complete a dossier th
   await fillTab(employer, 'contrat', fields, F728_DATES);
   await expect(employer.getByTestId('remuneration')).toContainText('Ligne');
   await employer.getByTestId('remuneration-minimums').click();
-  await expectComplete(employer, 'contrat');
   await save(employer);
   await checkA11y(employer, 'onglet Les données du contrat');
+  // The formation's part of Les données du contrat is its responsable's to complete.
+  const manager = await (await browser.newContext()).newPage();
+  await login(manager, 'formation@demo.opuntia.test', DEMO_PASSWORD);
+  await openDossierFromDashboard(manager, apprenticeEmail);
+  await openTab(manager, 'contrat');
+  await fillTab(manager, 'contrat', fields, F728_DATES);
+  await expectComplete(manager, 'contrat');
+  await save(manager);
+  await employer.reload();
+  await openTab(employer, 'contrat');
+  await expectComplete(employer, 'contrat');
   await openTab(employer, 'mission');
   await fillTab(employer, 'mission', fields);
   await expectComplete(employer, 'mission');
