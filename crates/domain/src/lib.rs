@@ -28,6 +28,7 @@ pub mod patch;
 pub mod remuneration;
 mod rules;
 pub mod settings;
+mod snapshot;
 mod text;
 pub mod values;
 pub mod workflow;

@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use crate::{
     catalogue::FieldId,
     dates::{add_months, age_on, inclusive_months, sub_months},
-    evaluation::{Issue, Snapshot},
     identifiers::{Nir, NirSex},
     remuneration::{Basis, RemunerationLine, percent_of, smic_on},
+    snapshot::{Issue, Snapshot},
     values::Value,
 };
 
