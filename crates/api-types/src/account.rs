@@ -220,3 +220,12 @@ pub struct CreatedApiTokenBody {
     #[serde(flatten)]
     pub api_token: ApiTokenBody,
 }
+
+/// Filter of the user list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct UserFilter {
+    /// Only users of this role (`alternant`, `employeur`, `formation`, `cfa`).
+    pub role: Option<String>,
+}

@@ -34,3 +34,14 @@ pub struct MailBody {
     /// Delivery attempts so far.
     pub attempts: u32,
 }
+
+/// Filter of the mailbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct MailboxFilter {
+    /// Only mails to this address.
+    pub to: Option<String>,
+    /// At most this many (default 50, at most 500).
+    pub limit: Option<u64>,
+}

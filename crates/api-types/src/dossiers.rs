@@ -412,3 +412,35 @@ pub struct CatalogueFieldBody {
     /// Whether the CERFA prints it.
     pub on_cerfa: bool,
 }
+
+/// Filters, sort and page of a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ListQuery {
+    /// Only this formation's dossiers.
+    pub formation_id: Option<String>,
+    /// Only these statuses, comma-separated (`validation_requested,returned`).
+    pub status: Option<String>,
+    /// Only complete (`true`) or incomplete (`false`) dossiers.
+    pub complete: Option<bool>,
+    /// Words to find in the apprentice's name or address, the employer's name or SIRET.
+    pub q: Option<String>,
+    /// `updated_at` (default), `created_at`, `name`, `status` or `contract_start`; prefix with
+    /// `-` for descending (`-updated_at` is the default).
+    pub sort: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u64>,
+    /// Dossiers per page (default 50, at most 200).
+    pub per_page: Option<u64>,
+}
+
+/// The comment or reason some actions need (« Renvoyer pour correction », « Rouvrir »).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"comment": "Le SIRET ne correspond pas à l'établissement d'accueil."})))]
+pub struct CommentRequest {
+    /// Shown to the parties and kept in the history.
+    #[serde(default, alias = "reason")]
+    pub comment: Option<String>,
+}

@@ -138,3 +138,16 @@ pub struct BulkInvitationResponse {
     /// Counts per status.
     pub summary: BulkSummary,
 }
+
+/// Filter and page of the invitation list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct InvitationFilter {
+    /// Only this formation's invitations.
+    pub formation_id: Option<String>,
+    /// At most this many (default 100, at most 1 000).
+    pub limit: Option<u64>,
+    /// Skip this many.
+    pub offset: Option<u64>,
+}

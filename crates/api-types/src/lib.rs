@@ -14,6 +14,7 @@ use domain::{
 use serde::{Deserialize, Serialize};
 
 pub mod account;
+pub mod codes;
 pub mod dev;
 pub mod dossiers;
 pub mod formations;

@@ -116,7 +116,7 @@ impl ApiError {
         let status = self.status_code().as_u16();
         match self {
             Self::Validation(errors) => {
-                Problem::new(status, "validation_failed", "Données invalides")
+                Problem::new(status, api_types::codes::VALIDATION_FAILED, "Données invalides")
                     .with_detail(if errors.len() == 1 {
                         "Un champ est invalide : corrigez-le et réessayez.".to_owned()
                     } else {
@@ -127,56 +127,56 @@ impl ApiError {
             Self::BadRequest { code, detail } => {
                 Problem::new(status, code, "Requête invalide").with_detail(detail.clone())
             }
-            Self::Unauthenticated => Problem::new(status, "unauthenticated", "Connexion requise")
+            Self::Unauthenticated => Problem::new(status, api_types::codes::UNAUTHENTICATED, "Connexion requise")
                 .with_detail("Connectez-vous (ou envoyez un jeton valide) pour continuer."),
             Self::InvalidCredentials => {
-                Problem::new(status, "invalid_credentials", "Identifiants incorrects")
+                Problem::new(status, api_types::codes::INVALID_CREDENTIALS, "Identifiants incorrects")
                     .with_detail("Adresse e-mail ou mot de passe incorrect.")
             }
             Self::GeneratedPasswordExpired => Problem::new(
                 status,
-                "generated_password_expired",
+                api_types::codes::GENERATED_PASSWORD_EXPIRED,
                 "Mot de passe expiré",
             )
             .with_detail(
                 "Le mot de passe reçu par e-mail n'était valable qu'une heure. Cliquez sur « Mot de \
                  passe oublié » pour recevoir un lien et choisir votre mot de passe.",
             ),
-            Self::Forbidden => Problem::new(status, "forbidden", "Action non autorisée")
+            Self::Forbidden => Problem::new(status, api_types::codes::FORBIDDEN, "Action non autorisée")
                 .with_detail("Votre rôle ne permet pas cette action."),
             Self::FieldsForbidden(errors) => Problem::new(
                 status,
-                "field_forbidden",
+                api_types::codes::FIELD_FORBIDDEN,
                 "Champs non modifiables",
             )
             .with_detail("Votre rôle ne permet pas de modifier ces champs à ce stade du dossier.")
             .with_errors(errors.clone()),
-            Self::Frozen(status_label) => Problem::new(status, "dossier_frozen", "Dossier figé")
+            Self::Frozen(status_label) => Problem::new(status, api_types::codes::DOSSIER_FROZEN, "Dossier figé")
                 .with_detail(format!(
                     "Le dossier est « {status_label} » : ses données sont figées et aucune modification n'est possible. Le CFA peut le rouvrir en indiquant un motif."
                 )),
             Self::PreconditionRequired => Problem::new(
                 status,
-                "precondition_required",
+                api_types::codes::PRECONDITION_REQUIRED,
                 "Version requise",
             )
             .with_detail("Envoyez l'en-tête If-Match avec l'ETag lu (\"v<version>\") : il protège les modifications des autres."),
             Self::StaleVersion(current) => Problem::new(
                 status,
-                "stale_version",
+                api_types::codes::STALE_VERSION,
                 "Dossier modifié entre-temps",
             )
             .with_detail(format!(
                 "Quelqu'un d'autre a modifié le dossier (il en est à la version {current}) : rechargez-le, vos changements n'ont pas été enregistrés."
             )),
             Self::MissingScope(scope) => {
-                Problem::new(status, "insufficient_scope", "Jeton insuffisant").with_detail(
+                Problem::new(status, api_types::codes::INSUFFICIENT_SCOPE, "Jeton insuffisant").with_detail(
                     format!("Ce jeton d'API n'a pas la portée « {scope} » nécessaire."),
                 )
             }
             Self::TokenNotAccepted => Problem::new(
                 status,
-                "api_token_not_accepted",
+                api_types::codes::API_TOKEN_NOT_ACCEPTED,
                 "Réservé aux personnes connectées",
             )
             .with_detail(
@@ -196,20 +196,20 @@ impl ApiError {
             }
             Self::UnsupportedMediaType(detail) => Problem::new(
                 status,
-                "unsupported_media_type",
+                api_types::codes::UNSUPPORTED_MEDIA_TYPE,
                 "Type de contenu non accepté",
             )
             .with_detail(detail.clone()),
             Self::TooManyAttempts(seconds) => Problem::new(
                 status,
-                "too_many_attempts",
+                api_types::codes::TOO_MANY_ATTEMPTS,
                 "Trop de tentatives",
             )
             .with_detail(format!(
                 "Trop de tentatives de connexion échouées. Réessayez dans {} minute(s), ou utilisez « Mot de passe oublié ».",
                 seconds.div_ceil(60).max(1)
             )),
-            Self::Internal(_) => Problem::new(status, "internal_error", "Erreur interne")
+            Self::Internal(_) => Problem::new(status, api_types::codes::INTERNAL_ERROR, "Erreur interne")
                 .with_detail("Une erreur inattendue est survenue ; elle a été enregistrée. Réessayez plus tard."),
         }
     }
@@ -294,12 +294,12 @@ pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web:
             "Envoyez un corps JSON avec l'en-tête « Content-Type: application/json ».".into(),
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadRequest {
-            code: "invalid_body",
+            code: api_types::codes::INVALID_BODY,
             detail: format!("Le corps JSON ne correspond pas au format attendu : {e}."),
         },
         JsonPayloadError::Payload(PayloadError::Overflow) => too_large(),
         _ => ApiError::BadRequest {
-            code: "malformed_json",
+            code: api_types::codes::MALFORMED_JSON,
             detail: "Le corps de la requête n'est pas un JSON valide.".into(),
         },
     }
@@ -308,7 +308,7 @@ pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web:
 
 fn too_large() -> ApiError {
     ApiError::PayloadTooLarge {
-        code: "payload_too_large",
+        code: api_types::codes::PAYLOAD_TOO_LARGE,
         detail: "Le corps de la requête dépasse la taille autorisée.".into(),
     }
 }
@@ -316,7 +316,7 @@ fn too_large() -> ApiError {
 /// Answers a path parameter that does not parse.
 pub fn path_error(error: PathError, _request: &HttpRequest) -> actix_web::Error {
     ApiError::NotFound {
-        code: "not_found",
+        code: api_types::codes::NOT_FOUND,
         detail: format!("Adresse invalide : {error}."),
     }
     .into()
@@ -325,7 +325,7 @@ pub fn path_error(error: PathError, _request: &HttpRequest) -> actix_web::Error 
 /// Answers a query string that does not parse.
 pub fn query_error(error: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
     ApiError::BadRequest {
-        code: "invalid_query",
+        code: api_types::codes::INVALID_QUERY,
         detail: format!("Paramètres de requête invalides : {error}."),
     }
     .into()
@@ -336,7 +336,7 @@ pub fn payload_error(error: PayloadError) -> ApiError {
     match error {
         PayloadError::Overflow => too_large(),
         other => ApiError::BadRequest {
-            code: "unreadable_body",
+            code: api_types::codes::UNREADABLE_BODY,
             detail: format!("Le corps de la requête n'a pas pu être lu : {other}."),
         },
     }
@@ -345,7 +345,7 @@ pub fn payload_error(error: PayloadError) -> ApiError {
 /// The answer for an address the API does not have.
 pub fn route_not_found() -> ApiError {
     ApiError::NotFound {
-        code: "not_found",
+        code: api_types::codes::NOT_FOUND,
         detail: "Cette adresse n'existe pas dans l'API.".into(),
     }
 }

@@ -214,20 +214,103 @@ pub fn password_changed(to: &str, first_name: &str, login_url: &str) -> NewMail 
     .render()
 }
 
-/// A dossier event told to one of its parties: validation requested, validated, returned,
-/// reopened…
-pub fn dossier_notice(
-    to: &str,
-    first_name: &str,
-    subject: String,
-    paragraphs: Vec<String>,
-    login_url: &str,
-) -> NewMail {
+/// What a dossier event says: a subject and its paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The mail's subject.
+    pub subject: String,
+    /// Its paragraphs.
+    pub paragraphs: Vec<String>,
+}
+
+/// « le contrat de Léa Martin (Titre – variante) », as invitations of a company contact say.
+pub fn contract_purpose(apprentice: &str, formation: &str, variant: &str) -> String {
+    format!("le contrat de {apprentice} ({formation} – {variant})")
+}
+
+/// « Titre – variante », as mails name a formation and its variant.
+pub fn formation_purpose(formation: &str, variant: &str) -> String {
+    format!("{formation} – {variant}")
+}
+
+/// « votre rôle « CFA » », as the invitation of a staff account says.
+pub fn role_purpose(role: &str) -> String {
+    format!("votre rôle « {role} »")
+}
+
+/// « Demande de validation », told to the responsables (user guide B.15).
+pub fn validation_requested(apprentice: &str, formation: &str, variant: &str) -> Notice {
+    Notice {
+        subject: format!("Opuntia : demande de validation du dossier de {apprentice}"),
+        paragraphs: vec![format!(
+            "Le dossier de {apprentice} ({formation} – {variant}) est complet et attend votre validation. Vous pouvez le valider, ou le renvoyer pour correction avec un commentaire."
+        )],
+    }
+}
+
+/// A request that validated the dossier at once (automatic mode, user guide B.15).
+pub fn validated_automatically(apprentice: &str, formation: &str) -> Notice {
+    Notice {
+        subject: "Opuntia : votre dossier est validé".into(),
+        paragraphs: vec![format!(
+            "Le dossier de {apprentice} a été validé automatiquement par la formation « {formation} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info »."
+        )],
+    }
+}
+
+/// The responsable validated the dossier.
+pub fn validated(apprentice: &str, formation: &str) -> Notice {
+    Notice {
+        subject: "Opuntia : votre dossier est validé".into(),
+        paragraphs: vec![format!(
+            "Le dossier de {apprentice} a été validé par la formation « {formation} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info ». Le CFA valide ensuite les éléments économiques."
+        )],
+    }
+}
+
+/// The responsable returned the dossier with a comment.
+pub fn returned(apprentice: &str, formation: &str, comment: &str) -> Notice {
+    Notice {
+        subject: "Opuntia : votre dossier est à corriger".into(),
+        paragraphs: vec![
+            format!(
+                "La formation « {formation} » vous renvoie le dossier de {apprentice} pour correction, avec ce commentaire :"
+            ),
+            format!("« {comment} »"),
+            "Corrigez les données concernées puis cliquez de nouveau sur « Demande de validation » dans « Suivi – Info ».".into(),
+        ],
+    }
+}
+
+/// The CFA validated the economic elements: the convention exists (user guide B.16).
+pub fn economics_validated(apprentice: &str) -> Notice {
+    Notice {
+        subject: "Opuntia : la convention de formation est disponible".into(),
+        paragraphs: vec![format!(
+            "Le CFA a validé les éléments économiques du dossier de {apprentice} : la convention de formation est disponible dans « Suivi – Info »."
+        )],
+    }
+}
+
+/// The CFA reopened a frozen dossier with a reason.
+pub fn reopened(apprentice: &str, reason: &str) -> Notice {
+    Notice {
+        subject: "Opuntia : votre dossier est rouvert".into(),
+        paragraphs: vec![
+            format!("Le CFA a rouvert le dossier de {apprentice} pour le motif suivant :"),
+            format!("« {reason} »"),
+            "Les données peuvent de nouveau être modifiées ; une nouvelle demande de validation sera nécessaire.".into(),
+        ],
+    }
+}
+
+/// A dossier event told to one of its parties.
+pub fn dossier_notice(to: &str, first_name: &str, notice: &Notice, login_url: &str) -> NewMail {
     Letter {
         to,
-        subject,
+        subject: notice.subject.clone(),
         greeting: format!("Bonjour {first_name},"),
-        paragraphs,
+        paragraphs: notice.paragraphs.clone(),
         details: Vec::new(),
         link: Some((login_url.to_owned(), "Ouvrir le dossier sur Opuntia")),
         closing: Vec::new(),

@@ -40,13 +40,13 @@ pub async fn get_access_code(
         }
         Err(Refusal::Malformed(error)) => {
             return Err(ApiError::NotFound {
-                code: "unknown_access_code",
+                code: api_types::codes::UNKNOWN_ACCESS_CODE,
                 detail: error.to_string(),
             });
         }
         Err(refusal) => {
             return Err(ApiError::NotFound {
-                code: "unknown_access_code",
+                code: api_types::codes::UNKNOWN_ACCESS_CODE,
                 detail: refusal.message(),
             });
         }

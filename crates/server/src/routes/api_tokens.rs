@@ -89,14 +89,14 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 100 {
         checks.push(
             "name",
-            "required",
+            api_types::codes::REQUIRED,
             "Donnez au jeton un nom de 1 à 100 caractères.",
         );
     }
     if request.scopes.is_empty() {
         checks.push(
             "scopes",
-            "required",
+            api_types::codes::REQUIRED,
             "Choisissez au moins une portée pour le jeton.",
         );
     }
@@ -154,7 +154,7 @@ pub async fn revoke_token(
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::NotFound {
-            code: "not_found",
+            code: api_types::codes::NOT_FOUND,
             detail: "Aucun jeton actif de ce nom parmi les vôtres.".into(),
         })
     }

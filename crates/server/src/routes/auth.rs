@@ -391,7 +391,7 @@ pub async fn reset_password(
     let now = state.clock.now();
     let invalid = || {
         ApiError::BadRequest {
-        code: "invalid_reset_token",
+        code: api_types::codes::INVALID_RESET_TOKEN,
         detail: "Ce lien n'est plus valable : il ne sert qu'une fois, pendant une heure. Demandez-en un nouveau avec « Mot de passe oublié ».".into(),
     }
     };

@@ -2,20 +2,12 @@
 //! invitation and its password.
 
 use actix_web::{HttpResponse, get, web};
-use api_types::{Problem, dev::MailBody};
-use serde::Deserialize;
+use api_types::{
+    Problem,
+    dev::{MailBody, MailboxFilter},
+};
 
 use crate::{error::ApiError, startup::AppState};
-
-/// Filter of the mailbox.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MailboxFilter {
-    /// Only mails to this address.
-    pub to: Option<String>,
-    /// At most this many (default 50, at most 500).
-    pub limit: Option<u64>,
-}
 
 /// Read the development mailbox.
 ///

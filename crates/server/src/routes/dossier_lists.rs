@@ -6,41 +6,19 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, http::header, web};
 use api_types::{
     Problem,
-    dossiers::{DossierCountsBody, DossierListBody, DossierSummaryBody},
+    dossiers::{DossierCountsBody, DossierListBody, DossierSummaryBody, ListQuery},
 };
 use db::{
     entities::{dossier, formation, variant},
     queries::dossiers::{Filter, Sort},
 };
 use domain::{Status, access::DossierScope};
-use serde::Deserialize;
 
 use crate::{auth::Caller, error::ApiError, services::access::Subject, startup::AppState};
 
-/// Filters, sort and page of a list.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Only this formation's dossiers.
-    pub formation_id: Option<String>,
-    /// Only these statuses, comma-separated (`validation_requested,returned`).
-    pub status: Option<String>,
-    /// Only complete (`true`) or incomplete (`false`) dossiers.
-    pub complete: Option<bool>,
-    /// Words to find in the apprentice's name or address, the employer's name or SIRET.
-    pub q: Option<String>,
-    /// `updated_at` (default), `created_at`, `name`, `status` or `contract_start`; prefix with
-    /// `-` for descending (`-updated_at` is the default).
-    pub sort: Option<String>,
-    /// Page, from 1.
-    pub page: Option<u64>,
-    /// Dossiers per page (default 50, at most 200).
-    pub per_page: Option<u64>,
-}
-
 fn bad_query(detail: String) -> ApiError {
     ApiError::BadRequest {
-        code: "invalid_query",
+        code: api_types::codes::INVALID_QUERY,
         detail,
     }
 }

@@ -22,7 +22,7 @@ use crate::{
 
 fn not_found() -> ApiError {
     ApiError::NotFound {
-        code: "formation_not_found",
+        code: api_types::codes::FORMATION_NOT_FOUND,
         detail: "Formation introuvable.".into(),
     }
 }
@@ -105,7 +105,7 @@ fn check_contact(
     if contact.name.trim().is_empty() {
         checks.push(
             &format!("{field}.name"),
-            "required",
+            api_types::codes::REQUIRED,
             "Indiquez le nom du contact.",
         );
     }
@@ -132,7 +132,11 @@ async fn checked(
     for (field, value) in [("title", &request.title), ("school", &request.school)] {
         let chars = value.trim().chars().count();
         if chars == 0 || chars > 200 {
-            checks.push(field, "required", "Indiquez de 1 à 200 caractères.");
+            checks.push(
+                field,
+                api_types::codes::REQUIRED,
+                "Indiquez de 1 à 200 caractères.",
+            );
         }
     }
     let diploma = checks.parse("diploma_code", CodeDiplome::parse(&request.diploma_code));
@@ -154,7 +158,7 @@ async fn checked(
     if request.contract_types.is_empty() {
         checks.push(
             "contract_types",
-            "required",
+            api_types::codes::REQUIRED,
             "Choisissez au moins un type de contrat.",
         );
     }
@@ -391,7 +395,7 @@ pub async fn update_formation(
 
 fn code_taken(code: &str) -> ApiError {
     ApiError::Conflict {
-        code: "access_code_taken",
+        code: api_types::codes::ACCESS_CODE_TAKEN,
         detail: format!("Le code d'accès {code} est déjà utilisé par une autre formation."),
     }
 }
@@ -449,7 +453,7 @@ pub async fn create_variant(
     if label.is_empty() || label.chars().count() > 100 {
         checks.push(
             "label",
-            "required",
+            api_types::codes::REQUIRED,
             "Indiquez un libellé de 1 à 100 caractères.",
         );
     }
@@ -535,7 +539,7 @@ pub async fn update_variant(
         .await?
         .filter(|v| v.formation_id == formation_id)
         .ok_or_else(|| ApiError::NotFound {
-            code: "variant_not_found",
+            code: api_types::codes::VARIANT_NOT_FOUND,
             detail: "Variante introuvable dans cette formation.".into(),
         })?;
     let mut checks = FieldChecks::new();
@@ -544,7 +548,7 @@ pub async fn update_variant(
         if label.is_empty() || label.chars().count() > 100 {
             checks.push(
                 "label",
-                "required",
+                api_types::codes::REQUIRED,
                 "Indiquez un libellé de 1 à 100 caractères.",
             );
         }

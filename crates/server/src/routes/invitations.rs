@@ -14,7 +14,7 @@ use api_types::{
     FieldErrorBody, Problem,
     invitations::{
         BulkInvitationResponse, BulkRowResult, BulkRowStatus, BulkSummary, InvitationBody,
-        InvitationEmailPatch, InvitationRequest,
+        InvitationEmailPatch, InvitationFilter, InvitationRequest,
     },
 };
 use chrono::{DateTime, Utc};
@@ -24,7 +24,6 @@ use db::{
 };
 use domain::{Email, PersonName, Role};
 use futures_util::StreamExt;
-use serde::Deserialize;
 
 use crate::{
     auth::{Caller, secrets},
@@ -165,7 +164,7 @@ impl<'a> Planner<'a> {
             Some(existing) if *existing.role != Role::Alternant => {
                 checks.push(
                     "email",
-                    "email_in_use",
+                    api_types::codes::EMAIL_IN_USE,
                     "Cette adresse est celle d'un compte qui n'est pas un alternant : l'alternant doit être invité avec sa propre adresse.",
                 );
                 Decision::Refused(checks.into_errors())
@@ -257,7 +256,7 @@ async fn persist(
     match db::queries::users::insert(txn, creation.users).await {
         Err(db::DbError::Unique(_)) => {
             return Err(ApiError::Conflict {
-                code: "concurrent_invitation",
+                code: api_types::codes::CONCURRENT_INVITATION,
                 detail: "Une autre invitation vers la même adresse a eu lieu en même temps : renvoyez la requête, les lignes déjà faites seront signalées « already_invited ».".into(),
             });
         }
@@ -332,14 +331,14 @@ pub async fn invite(
             }
             if let Some(error) = errors.iter().find(|e| e.code == "email_in_use") {
                 return Err(ApiError::Conflict {
-                    code: "email_in_use",
+                    code: api_types::codes::EMAIL_IN_USE,
                     detail: error.message.clone(),
                 });
             }
             Err(ApiError::Validation(errors))
         }
         Decision::AlreadyInvited { .. } => Err(ApiError::Conflict {
-            code: "already_invited",
+            code: api_types::codes::ALREADY_INVITED,
             detail: "Cet alternant a déjà un dossier dans cette formation. Pour lui renvoyer un mot de passe, renouvelez son invitation.".into(),
         }),
         Decision::Created { .. } => {
@@ -384,7 +383,7 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
     let key = value.to_str().map(str::trim).unwrap_or_default();
     if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::BadRequest {
-            code: "invalid_idempotency_key",
+            code: api_types::codes::INVALID_IDEMPOTENCY_KEY,
             detail: format!(
                 "L'en-tête Idempotency-Key doit contenir de 1 à {MAX_KEY_LEN} caractères ASCII visibles (un UUID, par exemple)."
             ),
@@ -396,7 +395,7 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
 fn replay(record: &db::entities::idempotency_key::Model) -> Result<HttpResponse, ApiError> {
     let Some(status) = record.status_code else {
         return Err(ApiError::Conflict {
-            code: "idempotency_in_progress",
+            code: api_types::codes::IDEMPOTENCY_IN_PROGRESS,
             detail: "Une requête avec cette Idempotency-Key est encore en cours : attendez sa réponse avant de réessayer.".into(),
         });
     };
@@ -415,7 +414,7 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, A
         let chunk = chunk.map_err(payload_error)?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge {
-                code: "payload_too_large",
+                code: api_types::codes::PAYLOAD_TOO_LARGE,
                 detail: format!(
                     "L'envoi dépasse {} Mo : découpez-le en plusieurs appels de {MAX_BULK_ROWS} lignes au plus.",
                     limit / (1024 * 1024)
@@ -452,7 +451,7 @@ fn column_of(header: &str) -> Option<usize> {
 /// Reads CSV with a header row; `,`, `;` (French spreadsheets) or tab separated.
 fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| ApiError::BadRequest {
-        code: "csv_encoding",
+        code: api_types::codes::CSV_ENCODING,
         detail: "Le fichier CSV doit être encodé en UTF-8 (dans le tableur : « CSV UTF-8 »)."
             .into(),
     })?;
@@ -468,7 +467,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError> {
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| ApiError::BadRequest {
-        code: "malformed_csv",
+        code: api_types::codes::MALFORMED_CSV,
         detail: format!("Fichier CSV illisible : {e}."),
     })?;
     let columns: Vec<Option<usize>> = headers.iter().map(column_of).collect();
@@ -480,7 +479,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError> {
         .collect();
     if !missing.is_empty() {
         return Err(ApiError::BadRequest {
-            code: "csv_header",
+            code: api_types::codes::CSV_HEADER,
             detail: format!(
                 "La première ligne du CSV doit nommer les colonnes email, first_name, last_name et access_code (ou courriel, prénom, nom et code) ; il manque : {}.",
                 missing.join(", ")
@@ -490,7 +489,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| ApiError::BadRequest {
-            code: "malformed_csv",
+            code: api_types::codes::MALFORMED_CSV,
             detail: format!("Fichier CSV illisible : {e}."),
         })?;
         if record.iter().all(str::is_empty) {
@@ -601,7 +600,7 @@ pub async fn invite_bulk(
     };
     if rows.len() > MAX_BULK_ROWS {
         return Err(ApiError::PayloadTooLarge {
-            code: "too_many_rows",
+            code: api_types::codes::TOO_MANY_ROWS,
             detail: format!(
                 "Un envoi compte au plus {MAX_BULK_ROWS} lignes : découpez le fichier."
             ),
@@ -698,18 +697,6 @@ fn key_reused() -> ApiError {
     )
 }
 
-/// Filter and page of the invitation list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct InvitationFilter {
-    /// Only this formation's invitations.
-    pub formation_id: Option<String>,
-    /// At most this many (default 100, at most 1 000).
-    pub limit: Option<u64>,
-    /// Skip this many.
-    pub offset: Option<u64>,
-}
-
 /// An invitation the caller may manage, with its account, its dossier and where it leads.
 struct Managed {
     invitation: invitation::Model,
@@ -725,7 +712,7 @@ async fn visible_invitation(
 ) -> Result<Managed, ApiError> {
     let subject = Subject::resolve(state, caller).await?;
     let not_found = || ApiError::NotFound {
-        code: "invitation_not_found",
+        code: api_types::codes::INVITATION_NOT_FOUND,
         detail: "Invitation introuvable.".into(),
     };
     let invitation = db::queries::invitations::by_id(&state.db, id)
@@ -922,7 +909,7 @@ pub async fn correct_invitation_email(
         .map_err(|e| ApiError::Validation(vec![FieldErrorBody::from_error("email", &e)]))?;
     if managed.account.last_login_at.is_some() {
         return Err(ApiError::Conflict {
-            code: "invitation_accepted",
+            code: api_types::codes::INVITATION_ACCEPTED,
             detail: "L'alternant s'est déjà connecté : c'est à lui de modifier son adresse.".into(),
         });
     }

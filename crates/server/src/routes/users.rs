@@ -3,11 +3,10 @@
 use actix_web::{HttpResponse, get, post, web};
 use api_types::{
     Problem,
-    account::{NewUserRequest, UserBody},
+    account::{NewUserRequest, UserBody, UserFilter},
 };
 use db::entities::user;
 use domain::{Email, PersonName, Role};
-use serde::Deserialize;
 
 use crate::{
     auth::Caller,
@@ -28,14 +27,6 @@ pub fn user_body(user: &user::Model) -> Result<UserBody, ApiError> {
         last_name: user.last_name.clone(),
         password_change_required: user.password_hash.is_none(),
     })
-}
-
-/// Filter of the user list.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserFilter {
-    /// Only users of this role (`alternant`, `employeur`, `formation`, `cfa`).
-    pub role: Option<String>,
 }
 
 /// List accounts (CFA staff).
@@ -64,7 +55,7 @@ pub async fn list_users(
             db::Stored::<Role>::parse(role)
                 .map(|role| role.0)
                 .ok_or_else(|| ApiError::BadRequest {
-                    code: "invalid_query",
+                    code: api_types::codes::INVALID_QUERY,
                     detail: "Rôle inconnu : alternant, employeur, formation ou cfa.".into(),
                 })?,
         ),
@@ -113,7 +104,7 @@ pub async fn create_user(
     let mail = templates::invitation(InvitationMail {
         to: &row.email,
         first_name: &row.first_name,
-        purpose: format!("votre rôle « {} »", body.role.label()),
+        purpose: templates::role_purpose(body.role.label()),
         password: &password,
         valid_minutes: state.settings.auth.generated_password_minutes,
         login_url: &state.login_url(),

@@ -4,7 +4,10 @@
 //! records it (who, when, from, to, comment) with its e-mails in one transaction.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use api_types::{FieldErrorBody, Problem, dossiers::DossierBody};
+use api_types::{
+    FieldErrorBody, Problem,
+    dossiers::{CommentRequest, DossierBody},
+};
 use chrono::{DateTime, Utc};
 use db::{DatabaseTransaction, entities::user, queries::outbox::NewMail};
 use domain::{
@@ -12,12 +15,11 @@ use domain::{
     evaluation::Evaluation,
     workflow::{TransitionContext, WorkflowError, transition},
 };
-use serde::Deserialize;
 
 use crate::{
     auth::Caller,
     error::ApiError,
-    mail::templates::{self, InvitationMail},
+    mail::templates::{self, InvitationMail, Notice},
     routes::{dossiers::with_etag, if_match},
     services::{
         access::Subject,
@@ -27,22 +29,13 @@ use crate::{
     startup::AppState,
 };
 
-/// The comment or reason some actions need (« Renvoyer pour correction », « Rouvrir »).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[schema(example = json!({"comment": "Le SIRET ne correspond pas à l'établissement d'accueil."}))]
-pub struct CommentRequest {
-    /// Shown to the parties and kept in the history.
-    #[serde(default, alias = "reason")]
-    pub comment: Option<String>,
-}
-
 fn missing_fields(evaluation: &Evaluation, tab: Tab) -> Vec<FieldErrorBody> {
     let tab = evaluation.tabs.get(tab);
     tab.missing
         .iter()
         .map(|key| FieldErrorBody {
             field: (*key).to_owned(),
-            code: "required".into(),
+            code: api_types::codes::REQUIRED.into(),
             message: "Ce champ est obligatoire.".into(),
         })
         .chain(tab.invalid.iter().map(FieldErrorBody::from))
@@ -53,7 +46,7 @@ fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
     match error {
         WorkflowError::Forbidden => ApiError::Forbidden,
         WorkflowError::NotInStatus(_) => ApiError::Conflict {
-            code: "invalid_transition",
+            code: api_types::codes::INVALID_TRANSITION,
             detail: error.to_string(),
         },
         WorkflowError::Incomplete => {
@@ -63,7 +56,7 @@ fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
                 .map(Tab::label)
                 .collect();
             ApiError::Conflict {
-                code: "dossier_incomplete",
+                code: api_types::codes::DOSSIER_INCOMPLETE,
                 detail: format!(
                     "Le dossier n'est pas complet : il reste des champs à remplir dans {}.",
                     tabs.iter()
@@ -77,12 +70,12 @@ fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
             ApiError::Validation(missing_fields(evaluation, Tab::Base))
         }
         WorkflowError::EconomicsMissing => ApiError::Conflict {
-            code: "economics_missing",
+            code: api_types::codes::ECONOMICS_MISSING,
             detail: error.to_string(),
         },
         WorkflowError::ReasonRequired => ApiError::field(
             "comment",
-            "required",
+            api_types::codes::REQUIRED,
             "Indiquez un commentaire ou un motif : il est transmis aux parties et gardé dans l'historique.",
         ),
     }
@@ -172,20 +165,14 @@ fn apprentice_name(context: &DossierContext) -> String {
         .to_owned()
 }
 
-fn notices(
-    state: &AppState,
-    people: &[user::Model],
-    subject: &str,
-    paragraphs: &[String],
-) -> Vec<NewMail> {
+fn notices(state: &AppState, people: &[user::Model], notice: &Notice) -> Vec<NewMail> {
     people
         .iter()
         .map(|person| {
             templates::dossier_notice(
                 &person.email,
                 &person.first_name,
-                subject.to_owned(),
-                paragraphs.to_vec(),
+                notice,
                 &state.login_url(),
             )
         })
@@ -208,11 +195,10 @@ async fn invite_company_contact(
         // (user guide A.8): nobody to invite.
         return Ok(Vec::new());
     };
-    let purpose = format!(
-        "le contrat de {} ({} – {})",
-        apprentice_name(context),
-        context.formation.title,
-        context.variant.label
+    let purpose = templates::contract_purpose(
+        &apprentice_name(context),
+        &context.formation.title,
+        &context.variant.label,
     );
     match db::queries::users::by_email(txn, email.as_ref()).await? {
         Some(existing) if *existing.role == Role::Employeur => {
@@ -229,7 +215,7 @@ async fn invite_company_contact(
         }
         Some(_) => Err(ApiError::field(
             "contactEntreprise.courriel",
-            "email_in_use",
+            api_types::codes::EMAIL_IN_USE,
             "Cette adresse est celle d'un compte qui n'est pas un contact entreprise : indiquez l'adresse professionnelle du contact dans l'entreprise.",
         )),
         None => {
@@ -338,35 +324,41 @@ pub async fn request_validation(
     http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    act(&state, &caller, &http, &id, Action::RequestValidation, None, async |_, context, to| {
-        let name = apprentice_name(context);
-        if to == Status::Validated {
-            let people = parties(&state, context).await?;
-            return Ok(notices(
+    act(
+        &state,
+        &caller,
+        &http,
+        &id,
+        Action::RequestValidation,
+        None,
+        async |_, context, to| {
+            let name = apprentice_name(context);
+            if to == Status::Validated {
+                let people = parties(&state, context).await?;
+                return Ok(notices(
+                    &state,
+                    &people,
+                    &templates::validated_automatically(&name, &context.formation.title),
+                ));
+            }
+            let links = db::queries::formations::responsables_of(
+                &state.db,
+                std::slice::from_ref(&context.formation.id),
+            )
+            .await?;
+            let ids: Vec<String> = links.into_iter().map(|l| l.user_id).collect();
+            let responsables = db::queries::users::by_ids(&state.db, &ids).await?;
+            Ok(notices(
                 &state,
-                &people,
-                "Opuntia : votre dossier est validé",
-                &[format!(
-                    "Le dossier de {name} a été validé automatiquement par la formation « {} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info ».",
-                    context.formation.title
-                )],
-            ));
-        }
-        let links =
-            db::queries::formations::responsables_of(&state.db, std::slice::from_ref(&context.formation.id))
-                .await?;
-        let ids: Vec<String> = links.into_iter().map(|l| l.user_id).collect();
-        let responsables = db::queries::users::by_ids(&state.db, &ids).await?;
-        Ok(notices(
-            &state,
-            &responsables,
-            &format!("Opuntia : demande de validation du dossier de {name}"),
-            &[format!(
-                "Le dossier de {name} ({} – {}) est complet et attend votre validation. Vous pouvez le valider, ou le renvoyer pour correction avec un commentaire.",
-                context.formation.title, context.variant.label
-            )],
-        ))
-    })
+                &responsables,
+                &templates::validation_requested(
+                    &name,
+                    &context.formation.title,
+                    &context.variant.label,
+                ),
+            ))
+        },
+    )
     .await
 }
 
@@ -396,19 +388,22 @@ pub async fn validate(
     http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    act(&state, &caller, &http, &id, Action::Validate, None, async |_, context, _| {
-        let people = parties(&state, context).await?;
-        Ok(notices(
-            &state,
-            &people,
-            "Opuntia : votre dossier est validé",
-            &[format!(
-                "Le dossier de {} a été validé par la formation « {} ». Ses données sont désormais figées ; le CERFA est disponible dans « Suivi – Info ». Le CFA valide ensuite les éléments économiques.",
-                apprentice_name(context),
-                context.formation.title
-            )],
-        ))
-    })
+    act(
+        &state,
+        &caller,
+        &http,
+        &id,
+        Action::Validate,
+        None,
+        async |_, context, _| {
+            let people = parties(&state, context).await?;
+            Ok(notices(
+                &state,
+                &people,
+                &templates::validated(&apprentice_name(context), &context.formation.title),
+            ))
+        },
+    )
     .await
 }
 
@@ -443,23 +438,26 @@ pub async fn return_dossier(
 ) -> Result<HttpResponse, ApiError> {
     let comment = request.into_inner().comment;
     let told = comment.clone().unwrap_or_default();
-    act(&state, &caller, &http, &id, Action::Return, comment, async |_, context, _| {
-        let people = parties(&state, context).await?;
-        Ok(notices(
-            &state,
-            &people,
-            "Opuntia : votre dossier est à corriger",
-            &[
-                format!(
-                    "La formation « {} » vous renvoie le dossier de {} pour correction, avec ce commentaire :",
-                    context.formation.title,
-                    apprentice_name(context)
+    act(
+        &state,
+        &caller,
+        &http,
+        &id,
+        Action::Return,
+        comment,
+        async |_, context, _| {
+            let people = parties(&state, context).await?;
+            Ok(notices(
+                &state,
+                &people,
+                &templates::returned(
+                    &apprentice_name(context),
+                    &context.formation.title,
+                    told.trim(),
                 ),
-                format!("« {} »", told.trim()),
-                "Corrigez les données concernées puis cliquez de nouveau sur « Demande de validation » dans « Suivi – Info ».".into(),
-            ],
-        ))
-    })
+            ))
+        },
+    )
     .await
 }
 
@@ -490,18 +488,22 @@ pub async fn validate_economics(
     http: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    act(&state, &caller, &http, &id, Action::ValidateEconomics, None, async |_, context, _| {
-        let people = parties(&state, context).await?;
-        Ok(notices(
-            &state,
-            &people,
-            "Opuntia : la convention de formation est disponible",
-            &[format!(
-                "Le CFA a validé les éléments économiques du dossier de {} : la convention de formation est disponible dans « Suivi – Info ».",
-                apprentice_name(context)
-            )],
-        ))
-    })
+    act(
+        &state,
+        &caller,
+        &http,
+        &id,
+        Action::ValidateEconomics,
+        None,
+        async |_, context, _| {
+            let people = parties(&state, context).await?;
+            Ok(notices(
+                &state,
+                &people,
+                &templates::economics_validated(&apprentice_name(context)),
+            ))
+        },
+    )
     .await
 }
 
@@ -537,21 +539,21 @@ pub async fn reopen(
 ) -> Result<HttpResponse, ApiError> {
     let reason = request.into_inner().comment;
     let told = reason.clone().unwrap_or_default();
-    act(&state, &caller, &http, &id, Action::Reopen, reason, async |_, context, _| {
-        let people = parties(&state, context).await?;
-        Ok(notices(
-            &state,
-            &people,
-            "Opuntia : votre dossier est rouvert",
-            &[
-                format!(
-                    "Le CFA a rouvert le dossier de {} pour le motif suivant :",
-                    apprentice_name(context)
-                ),
-                format!("« {} »", told.trim()),
-                "Les données peuvent de nouveau être modifiées ; une nouvelle demande de validation sera nécessaire.".into(),
-            ],
-        ))
-    })
+    act(
+        &state,
+        &caller,
+        &http,
+        &id,
+        Action::Reopen,
+        reason,
+        async |_, context, _| {
+            let people = parties(&state, context).await?;
+            Ok(notices(
+                &state,
+                &people,
+                &templates::reopened(&apprentice_name(context), told.trim()),
+            ))
+        },
+    )
     .await
 }

@@ -36,7 +36,7 @@ pub fn new_invited_user(
 /// The answer when an address already has an account.
 pub fn email_taken() -> ApiError {
     ApiError::Conflict {
-        code: "email_taken",
+        code: api_types::codes::EMAIL_TAKEN,
         detail: "Un compte existe déjà avec cette adresse e-mail : connectez-vous, ou utilisez « Mot de passe oublié ».".into(),
     }
 }

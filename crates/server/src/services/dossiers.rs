@@ -124,7 +124,7 @@ pub async fn refresh_listings(
 /// nothing.
 pub fn not_found() -> ApiError {
     ApiError::NotFound {
-        code: "dossier_not_found",
+        code: api_types::codes::DOSSIER_NOT_FOUND,
         detail: "Dossier introuvable.".into(),
     }
 }
@@ -446,7 +446,7 @@ pub async fn patch_content(
         if !access::may_change_niveau_saisie(subject.role(), access_state.status) {
             return Err(ApiError::FieldsForbidden(vec![FieldErrorBody {
                 field: "niveau_saisie".into(),
-                code: "field_forbidden".into(),
+                code: api_types::codes::FIELD_FORBIDDEN.into(),
                 message:
                     "Votre rôle ne permet pas de changer le niveau de saisie à ce stade du dossier."
                         .into(),
@@ -481,7 +481,7 @@ pub async fn patch_content(
 fn patch_refusal(refusal: Refusal) -> ApiError {
     match refusal {
         Refusal::NotAnObject => ApiError::BadRequest {
-            code: "invalid_body",
+            code: api_types::codes::INVALID_BODY,
             detail: "« content » doit être un objet JSON (un merge patch, RFC 7396).".into(),
         },
         Refusal::UnknownFields(paths) => ApiError::Validation(
@@ -490,7 +490,7 @@ fn patch_refusal(refusal: Refusal) -> ApiError {
                 .map(|path| FieldErrorBody {
                     message: format!("« {path} » n'est pas un champ du dossier."),
                     field: path,
-                    code: "unknown_field".into(),
+                    code: api_types::codes::UNKNOWN_FIELD.into(),
                 })
                 .collect(),
         ),
@@ -498,7 +498,7 @@ fn patch_refusal(refusal: Refusal) -> ApiError {
             keys.into_iter()
                 .map(|key| FieldErrorBody {
                     field: key.to_owned(),
-                    code: "field_forbidden".into(),
+                    code: api_types::codes::FIELD_FORBIDDEN.into(),
                     message: "Votre rôle ne permet pas de modifier ce champ à ce stade du dossier."
                         .into(),
                 })
@@ -548,7 +548,7 @@ pub async fn put_economics(
             ApiError::Frozen(status.label().to_owned())
         } else {
             ApiError::Conflict {
-                code: "dossier_cancelled",
+                code: api_types::codes::DOSSIER_CANCELLED,
                 detail: "Le dossier est annulé : plus rien ne peut y être saisi.".into(),
             }
         });

@@ -74,7 +74,7 @@ impl Opening {
 
     /// « Title – label », as mails name it.
     pub fn purpose(&self) -> String {
-        format!("{} – {}", self.formation.title, self.variant.label)
+        crate::mail::templates::formation_purpose(&self.formation.title, &self.variant.label)
     }
 
     /// What an apprentice is told before registering.
