@@ -8,6 +8,7 @@ use actix_web::{
 };
 use api_types::{FieldErrorBody, PROBLEM_CONTENT_TYPE, Problem};
 use db::DbError;
+use domain::FieldError;
 
 /// A failed request.
 #[derive(Debug, thiserror::Error)]
@@ -353,4 +354,56 @@ pub fn route_not_found() -> ApiError {
 /// Answers an unknown route.
 pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(route_not_found())
+}
+
+/// Collects the invalid fields of a request so that all of them are reported at once.
+#[derive(Debug, Default)]
+pub struct FieldChecks {
+    errors: Vec<FieldErrorBody>,
+}
+
+impl FieldChecks {
+    /// No error yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps a parsed value, or records why `field` is invalid.
+    pub fn parse<T>(&mut self, field: &str, parsed: Result<T, FieldError>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.errors.push(FieldErrorBody::from_error(field, &error));
+                None
+            }
+        }
+    }
+
+    /// Records an error the domain does not name.
+    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.errors.push(FieldErrorBody {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Whether nothing was refused.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The errors so far.
+    pub fn into_errors(self) -> Vec<FieldErrorBody> {
+        self.errors
+    }
+
+    /// `Err(422)` with every error, if any.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.errors))
+        }
+    }
 }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod frontend;
+pub mod idempotency;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;

@@ -19,10 +19,9 @@ pub mod suivi;
 pub mod users;
 pub mod workflow;
 
-use api_types::FieldErrorBody;
-use domain::FieldError;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub use crate::error::FieldChecks;
 use crate::{error::ApiError, services::dossiers::IfMatch};
 
 /// Registers every `/api/v1` handler.
@@ -71,58 +70,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(rules::evaluate)
         .service(catalogue::catalogue)
         .service(dev::mailbox);
-}
-
-/// Collects the invalid fields of a request so that all of them are reported at once.
-#[derive(Debug, Default)]
-pub struct FieldChecks {
-    errors: Vec<FieldErrorBody>,
-}
-
-impl FieldChecks {
-    /// No error yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Keeps a parsed value, or records why `field` is invalid.
-    pub fn parse<T>(&mut self, field: &str, parsed: Result<T, FieldError>) -> Option<T> {
-        match parsed {
-            Ok(value) => Some(value),
-            Err(error) => {
-                self.errors.push(FieldErrorBody::from_error(field, &error));
-                None
-            }
-        }
-    }
-
-    /// Records an error the domain does not name.
-    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.errors.push(FieldErrorBody {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message: message.into(),
-        });
-    }
-
-    /// Whether nothing was refused.
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    /// The errors so far.
-    pub fn into_errors(self) -> Vec<FieldErrorBody> {
-        self.errors
-    }
-
-    /// `Err(422)` with every error, if any.
-    pub fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.errors))
-        }
-    }
 }
 
 /// Runs a slow computation (password hashing) off the async threads.

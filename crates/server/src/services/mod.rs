@@ -6,4 +6,5 @@
 pub mod access;
 pub mod accounts;
 pub mod dossiers;
+pub mod invitations;
 pub mod openings;

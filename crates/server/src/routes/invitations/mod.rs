@@ -3,13 +3,7 @@
 //! draft dossier. Renewing an invitation sends a fresh password; correcting its address sends it
 //! to the right one (user guide B.3).
 
-use std::collections::{HashMap, HashSet};
-
-use actix_web::{
-    HttpRequest, HttpResponse, get,
-    http::{StatusCode, header},
-    patch, post, web,
-};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, patch, post, web};
 use api_types::{
     FieldErrorBody, Problem,
     invitations::{
@@ -17,256 +11,31 @@ use api_types::{
         InvitationEmailPatch, InvitationFilter, InvitationRequest,
     },
 };
-use chrono::{DateTime, Utc};
 use db::{
     entities::{dossier, invitation, user},
     queries::outbox::NewMail,
 };
-use domain::{Email, PersonName, Role};
+use domain::Email;
 use futures_util::StreamExt;
 
 use crate::{
     auth::{Caller, secrets},
     error::{ApiError, payload_error},
-    mail::templates::{self, InvitationMail},
-    routes::FieldChecks,
+    idempotency::{Claim, Idempotency},
     services::{
         access::Subject,
-        accounts::{email_taken, new_invited_user},
+        accounts::email_taken,
         dossiers::{self as service, Change, DossierContext},
-        openings::{CodeBook, Opening},
+        invitations::{Decision, Planner, invitation_mail, persist},
+        openings::Opening,
     },
     startup::AppState,
-    storage::new_id,
 };
+
+mod csv;
 
 /// The most rows one bulk call takes.
 pub const MAX_BULK_ROWS: usize = 10_000;
-
-/// Everything a batch of invitations writes, in one transaction.
-#[derive(Default)]
-struct Creation {
-    users: Vec<user::Model>,
-    dossiers: Vec<dossier::Model>,
-    invitations: Vec<invitation::Model>,
-    mails: Vec<NewMail>,
-}
-
-/// Decides each row against the code book, the caller's formations, the accounts that already
-/// exist and the rows before it.
-struct Planner<'a> {
-    state: &'a AppState,
-    caller: &'a Caller,
-    book: CodeBook,
-    allowed: Option<HashSet<String>>,
-    existing: HashMap<String, user::Model>,
-    /// `(user_id, formation_id)` → dossier id.
-    dossiers: HashMap<(String, String), String>,
-    seen: HashMap<String, usize>,
-    now: DateTime<Utc>,
-    /// The CFA's block of every new dossier, read once for all the rows.
-    cfa: Option<serde_json::Value>,
-    creation: Creation,
-}
-
-/// What planning one row decided.
-enum Decision {
-    Created { dossier_id: String },
-    AlreadyInvited { dossier_id: String },
-    Refused(Vec<FieldErrorBody>),
-}
-
-impl<'a> Planner<'a> {
-    async fn new(
-        state: &'a AppState,
-        caller: &'a Caller,
-        rows: &[InvitationRequest],
-    ) -> Result<Self, ApiError> {
-        let subject = Subject::resolve(state, caller).await?;
-        let allowed = subject
-            .formation_filter()?
-            .map(|ids| ids.iter().cloned().collect());
-        let emails: Vec<String> = rows
-            .iter()
-            .filter_map(|row| Email::parse(&row.email).ok())
-            .map(|email| email.as_ref().to_owned())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let existing: HashMap<String, user::Model> =
-            db::queries::users::by_emails(&state.db, &emails)
-                .await?
-                .into_iter()
-                .map(|u| (u.email.clone(), u))
-                .collect();
-        let apprentice_ids: Vec<String> = existing.values().map(|u| u.id.clone()).collect();
-        let dossiers = db::queries::dossiers::of_apprentices(&state.db, &apprentice_ids)
-            .await?
-            .into_iter()
-            .map(|(user_id, formation_id, dossier_id)| ((user_id, formation_id), dossier_id))
-            .collect();
-        Ok(Self {
-            state,
-            caller,
-            book: CodeBook::load(&state.db).await?,
-            allowed,
-            existing,
-            dossiers,
-            seen: HashMap::new(),
-            now: state.clock.now(),
-            cfa: state.settings.cfa_content(),
-            creation: Creation::default(),
-        })
-    }
-
-    fn plan(&mut self, row_number: usize, row: &InvitationRequest) -> Decision {
-        let mut checks = FieldChecks::new();
-        let email = checks.parse("email", Email::parse(&row.email));
-        let first_name = checks.parse("first_name", PersonName::parse(&row.first_name));
-        let last_name = checks.parse("last_name", PersonName::parse(&row.last_name));
-        let opening = match self.book.open(&row.access_code) {
-            Ok(opening) => Some(opening.clone()),
-            Err(refusal) => {
-                checks.push("access_code", refusal.code(), refusal.message());
-                None
-            }
-        };
-        if let Some(opening) = &opening
-            && self
-                .allowed
-                .as_ref()
-                .is_some_and(|ids| !ids.contains(&opening.formation.id))
-        {
-            checks.push(
-                "access_code",
-                "forbidden_formation",
-                "Vous n'êtes pas responsable de cette formation : vous ne pouvez pas y inviter.",
-            );
-        }
-        if let Some(email) = &email
-            && let Some(first_row) = self.seen.get(email.as_ref())
-        {
-            checks.push(
-                "email",
-                "duplicate_in_request",
-                format!("Cette adresse figure déjà à la ligne {first_row} de cet envoi."),
-            );
-        }
-        let (Some(email), Some(first_name), Some(last_name), Some(opening), true) =
-            (email, first_name, last_name, opening, checks.is_empty())
-        else {
-            return Decision::Refused(checks.into_errors());
-        };
-        self.seen.insert(email.as_ref().to_owned(), row_number);
-
-        let now = self.now;
-        match self.existing.get(email.as_ref()).cloned() {
-            Some(existing) if *existing.role != Role::Alternant => {
-                checks.push(
-                    "email",
-                    api_types::codes::EMAIL_IN_USE,
-                    "Cette adresse est celle d'un compte qui n'est pas un alternant : l'alternant doit être invité avec sa propre adresse.",
-                );
-                Decision::Refused(checks.into_errors())
-            }
-            Some(existing) => {
-                let key = (existing.id.clone(), opening.formation.id.clone());
-                if let Some(dossier_id) = self.dossiers.get(&key) {
-                    return Decision::AlreadyInvited {
-                        dossier_id: dossier_id.clone(),
-                    };
-                }
-                let dossier = opening.new_dossier(&existing, self.cfa.as_ref(), now);
-                self.dossiers.insert(key, dossier.id.clone());
-                self.creation.mails.push(templates::new_dossier(
-                    &existing.email,
-                    &existing.first_name,
-                    &opening.purpose(),
-                    &self.state.login_url(),
-                ));
-                Decision::Created {
-                    dossier_id: self.add(&existing, dossier),
-                }
-            }
-            None => {
-                let expires = now + self.state.generated_password_lifetime();
-                let (account, password) = new_invited_user(
-                    &email,
-                    &first_name,
-                    &last_name,
-                    Role::Alternant,
-                    now,
-                    expires,
-                );
-                let dossier = opening.new_dossier(&account, self.cfa.as_ref(), now);
-                self.creation
-                    .mails
-                    .push(invitation_mail(self.state, &account, &opening, &password));
-                self.dossiers.insert(
-                    (account.id.clone(), opening.formation.id.clone()),
-                    dossier.id.clone(),
-                );
-                self.existing.insert(account.email.clone(), account.clone());
-                self.creation.users.push(account.clone());
-                Decision::Created {
-                    dossier_id: self.add(&account, dossier),
-                }
-            }
-        }
-    }
-
-    fn add(&mut self, account: &user::Model, dossier: dossier::Model) -> String {
-        let dossier_id = dossier.id.clone();
-        self.creation.invitations.push(invitation::Model {
-            id: new_id(),
-            user_id: account.id.clone(),
-            dossier_id: dossier_id.clone(),
-            invited_by: Some(self.caller.user_id.clone()),
-            created_at: self.now,
-            last_sent_at: self.now,
-        });
-        self.creation.dossiers.push(dossier);
-        dossier_id
-    }
-}
-
-fn invitation_mail(
-    state: &AppState,
-    account: &user::Model,
-    opening: &Opening,
-    password: &str,
-) -> NewMail {
-    templates::invitation(InvitationMail {
-        to: &account.email,
-        first_name: &account.first_name,
-        purpose: opening.purpose(),
-        password,
-        valid_minutes: state.settings.auth.generated_password_minutes,
-        login_url: &state.login_url(),
-    })
-}
-
-/// Writes what the planner decided, in the caller's transaction.
-async fn persist(
-    state: &AppState,
-    txn: &db::DatabaseTransaction,
-    creation: Creation,
-) -> Result<(), ApiError> {
-    let now = state.clock.now();
-    match db::queries::users::insert(txn, creation.users).await {
-        Err(db::DbError::Unique(_)) => {
-            return Err(ApiError::Conflict {
-                code: api_types::codes::CONCURRENT_INVITATION,
-                detail: "Une autre invitation vers la même adresse a eu lieu en même temps : renvoyez la requête, les lignes déjà faites seront signalées « already_invited ».".into(),
-            });
-        }
-        other => other?,
-    }
-    db::queries::dossiers::insert(txn, creation.dossiers).await?;
-    db::queries::invitations::insert(txn, creation.invitations).await?;
-    state.outbox.queue(txn, creation.mails, now).await?;
-    Ok(())
-}
 
 /// An invitation as the API shows it.
 fn invitation_body(
@@ -354,15 +123,11 @@ pub async fn invite(
                 .cloned()
                 .ok_or_else(|| ApiError::internal("planned dossier missing"))?;
             let account = planner
-                .existing
-                .values()
-                .find(|u| u.id == created.user_id)
+                .account(&created.user_id)
                 .cloned()
                 .ok_or_else(|| ApiError::internal("planned account missing"))?;
             let code = planner
-                .book
-                .open(&rows[0].access_code)
-                .map(|o| o.variant.access_code.clone())
+                .stored_code(&rows[0].access_code)
                 .unwrap_or_default();
             let (_queued, txn) = state.begin_write().await?;
             persist(&state, &txn, creation).await?;
@@ -371,40 +136,6 @@ pub async fn invite(
             Ok(HttpResponse::Created().json(invitation_body(&created, &account, &dossier, &code)))
         }
     }
-}
-
-/// The longest `Idempotency-Key` accepted.
-const MAX_KEY_LEN: usize = 255;
-
-fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = request.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = value.to_str().map(str::trim).unwrap_or_default();
-    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::BadRequest {
-            code: api_types::codes::INVALID_IDEMPOTENCY_KEY,
-            detail: format!(
-                "L'en-tête Idempotency-Key doit contenir de 1 à {MAX_KEY_LEN} caractères ASCII visibles (un UUID, par exemple)."
-            ),
-        });
-    }
-    Ok(Some(key.to_owned()))
-}
-
-fn replay(record: &db::entities::idempotency_key::Model) -> Result<HttpResponse, ApiError> {
-    let Some(status) = record.status_code else {
-        return Err(ApiError::Conflict {
-            code: api_types::codes::IDEMPOTENCY_IN_PROGRESS,
-            detail: "Une requête avec cette Idempotency-Key est encore en cours : attendez sa réponse avant de réessayer.".into(),
-        });
-    };
-    let status =
-        StatusCode::from_u16(u16::try_from(status).unwrap_or(500)).map_err(ApiError::internal)?;
-    Ok(HttpResponse::build(status)
-        .insert_header(("Idempotent-Replayed", "true"))
-        .content_type("application/json")
-        .body(record.response.clone().unwrap_or_default()))
 }
 
 /// Reads the body, refusing it past `limit` bytes.
@@ -424,95 +155,6 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, A
         body.extend_from_slice(&chunk);
     }
     Ok(body)
-}
-
-/// The CSV column a header names, in English or in French.
-fn column_of(header: &str) -> Option<usize> {
-    let normalised: String = header
-        .trim()
-        .trim_start_matches('\u{feff}')
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'é' | 'è' | 'ê' => 'e',
-            ' ' | '-' => '_',
-            c => c,
-        })
-        .collect();
-    match normalised.as_str() {
-        "email" | "e_mail" | "courriel" | "mail" | "adresse_e_mail" => Some(0),
-        "first_name" | "firstname" | "prenom" => Some(1),
-        "last_name" | "lastname" | "nom" | "nom_de_naissance" => Some(2),
-        "access_code" | "code" | "code_acces" | "code_d'acces" | "code_d’acces" => Some(3),
-        _ => None,
-    }
-}
-
-/// Reads CSV with a header row; `,`, `;` (French spreadsheets) or tab separated.
-fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError> {
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::BadRequest {
-        code: api_types::codes::CSV_ENCODING,
-        detail: "Le fichier CSV doit être encodé en UTF-8 (dans le tableur : « CSV UTF-8 »)."
-            .into(),
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = [b';', b'\t', b',']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| ApiError::BadRequest {
-        code: api_types::codes::MALFORMED_CSV,
-        detail: format!("Fichier CSV illisible : {e}."),
-    })?;
-    let columns: Vec<Option<usize>> = headers.iter().map(column_of).collect();
-    let missing: Vec<&str> = ["email", "first_name", "last_name", "access_code"]
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !columns.contains(&Some(*i)))
-        .map(|(_, name)| name)
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::BadRequest {
-            code: api_types::codes::CSV_HEADER,
-            detail: format!(
-                "La première ligne du CSV doit nommer les colonnes email, first_name, last_name et access_code (ou courriel, prénom, nom et code) ; il manque : {}.",
-                missing.join(", ")
-            ),
-        });
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| ApiError::BadRequest {
-            code: api_types::codes::MALFORMED_CSV,
-            detail: format!("Fichier CSV illisible : {e}."),
-        })?;
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let mut fields: [String; 4] = Default::default();
-        for (value, column) in record.iter().zip(&columns) {
-            if let Some(column) = column {
-                fields[*column] = value.to_owned();
-            }
-        }
-        let [email, first_name, last_name, access_code] = fields;
-        rows.push(InvitationRequest {
-            email,
-            first_name,
-            last_name,
-            access_code,
-        });
-        if rows.len() > MAX_BULK_ROWS {
-            break;
-        }
-    }
-    Ok(rows)
 }
 
 /// Invite many apprentices at once.
@@ -561,7 +203,6 @@ pub async fn invite_bulk(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
-    let key = idempotency_key(&request)?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -569,17 +210,11 @@ pub async fn invite_bulk(
         .unwrap_or_default()
         .to_ascii_lowercase();
     let body = read_body(payload, state.settings.server.bulk_limit).await?;
-    let fingerprint = secrets::sha256_hex(&format!(
-        "{content_type}\n{}",
-        String::from_utf8_lossy(&body)
-    ));
-    if let Some(key) = &key
-        && let Some(record) = db::queries::idempotency::get(&state.db, &caller.user_id, key).await?
+    let idempotency = Idempotency::from_request(&request, &caller.user_id, &content_type, &body)?;
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.replay(&state).await?
     {
-        if record.fingerprint != fingerprint {
-            return Err(key_reused());
-        }
-        return replay(&record);
+        return Ok(first);
     }
 
     let rows: Vec<InvitationRequest> = if content_type.starts_with("application/json") {
@@ -592,7 +227,7 @@ pub async fn invite_bulk(
             detail: format!("Le corps doit être un tableau JSON d'invitations : {e}."),
         })?
     } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
-        parse_csv(&body)?
+        csv::parse_csv(&body)?
     } else {
         return Err(ApiError::UnsupportedMediaType(
             "Envoyez un tableau JSON (Content-Type: application/json) ou un fichier CSV (Content-Type: text/csv).".into(),
@@ -649,28 +284,20 @@ pub async fn invite_bulk(
     let planned = started.elapsed();
 
     let (_queued, txn) = state.begin_write().await?;
-    if let Some(key) = &key {
-        match db::queries::idempotency::claim(&txn, &caller.user_id, key, &fingerprint, planner.now)
-            .await
-        {
-            Ok(()) => {}
-            Err(db::DbError::Unique(_)) => {
-                // Another call with this key got there first: answer as it did.
-                drop(txn);
-                let record = db::queries::idempotency::get(&state.db, &caller.user_id, key)
-                    .await?
-                    .ok_or_else(|| ApiError::internal("idempotency key vanished"))?;
-                if record.fingerprint != fingerprint {
-                    return Err(key_reused());
-                }
-                return replay(&record);
-            }
-            Err(other) => return Err(other.into()),
-        }
+    if let Some(idempotency) = &idempotency
+        && let Claim::Lost = idempotency.claim(&txn, planner.now).await?
+    {
+        // Another call with this key got there first: answer as it did.
+        drop(txn);
+        return idempotency
+            .replay(&state)
+            .await?
+            .ok_or_else(|| ApiError::internal("idempotency key vanished"));
     }
     persist(&state, &txn, std::mem::take(&mut planner.creation)).await?;
-    if let Some(key) = &key {
-        db::queries::idempotency::complete(&txn, &caller.user_id, key, 200, response_json.clone())
+    if let Some(idempotency) = &idempotency {
+        idempotency
+            .complete(&txn, 200, response_json.clone())
             .await?;
     }
     txn.commit().await.map_err(db::DbError::from)?;
@@ -687,14 +314,6 @@ pub async fn invite_bulk(
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(response_json))
-}
-
-fn key_reused() -> ApiError {
-    ApiError::field(
-        "Idempotency-Key",
-        "idempotency_key_reused",
-        "Cette Idempotency-Key a déjà servi pour un autre contenu : utilisez une nouvelle clé pour un nouvel envoi.",
-    )
 }
 
 /// An invitation the caller may manage, with its account, its dossier and where it leads.
@@ -791,9 +410,6 @@ pub async fn list_invitations(
     Ok(HttpResponse::Ok().json(bodies))
 }
 
-/// Sends a fresh generated password to the account's address. `corrected_from`: the dossier's
-/// « Courriel » followed a corrected address, and is saved provided the dossier is still at
-/// that version.
 /// A new generated password for the invited account, valid from `now`, mailed to its address,
 /// within `txn`; the account's new expiry.
 async fn send_again(
