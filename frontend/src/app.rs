@@ -1,13 +1,11 @@
 //! Routes, the session and the page frame.
 
 use domain::Role;
-use gloo_net::http::Method;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{self, Call},
-    pages,
+    api, pages,
     state::session::{Session, SessionAction, SessionHandle},
 };
 
@@ -127,12 +125,7 @@ fn Header() -> Html {
             let navigator = navigator.clone();
             let token = session.token.clone();
             yew::platform::spawn_local(async move {
-                let _ = api::fetch::<serde_json::Value>(Call::new(
-                    Method::POST,
-                    "/api/v1/auth/logout",
-                    token.as_deref(),
-                ))
-                .await;
+                let _ = api::logout(token.as_deref()).await;
                 session.dispatch(SessionAction::SignedOut);
                 if let Some(navigator) = navigator {
                     navigator.push(&Route::Home);

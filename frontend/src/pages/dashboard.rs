@@ -5,16 +5,15 @@
 use api_types::{
     dossiers::{DossierCountsBody, DossierListBody},
     formations::FormationSummaryBody,
-    invitations::{BulkInvitationResponse, BulkRowStatus, InvitationRequest},
+    invitations::{BulkRowStatus, InvitationRequest},
 };
 use domain::Status;
-use gloo_net::http::Method;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{self, Body, Call, to_json},
+    api::{self, to_json},
     app::Route,
     components::{
         TextInput,
@@ -85,16 +84,7 @@ pub fn Dashboard() -> Html {
                 let current = move || *latest.borrow() == mine;
                 yew::platform::spawn_local(async move {
                     let Some(token) = token else { return };
-                    let scope = if filters.formation_id.is_empty() {
-                        String::new()
-                    } else {
-                        format!("?formation_id={}", filters.formation_id)
-                    };
-                    let found = api::get::<DossierCountsBody>(
-                        format!("/api/v1/dossiers/counts{scope}"),
-                        &token,
-                    )
-                    .await;
+                    let found = api::counts(&filters.formation_id, &token).await;
                     if !current() {
                         return;
                     }
@@ -102,8 +92,7 @@ pub fn Dashboard() -> Html {
                         Ok(body) => counts.set(Some(body)),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }
-                    let path = format!("/api/v1/dossiers?{}", filters.query());
-                    let found = api::get::<DossierListBody>(path, &token).await;
+                    let found = api::dossiers(&filters.query(), &token).await;
                     if !current() {
                         return;
                     }
@@ -111,9 +100,7 @@ pub fn Dashboard() -> Html {
                         Ok(body) => list.set(Some(body)),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }
-                    if let Ok(found) =
-                        api::get::<Vec<FormationSummaryBody>>("/api/v1/formations", &token).await
-                    {
+                    if let Ok(found) = api::formations::<FormationSummaryBody>(&token).await {
                         formations.set(found);
                     }
                 });
@@ -154,8 +141,7 @@ pub fn Dashboard() -> Html {
         Callback::from(move |_: MouseEvent| {
             let (query, token, notice) = (filters.query(), token.clone(), notice.clone());
             yew::platform::spawn_local(async move {
-                let path = format!("/api/v1/dossiers/export?{query}");
-                match api::download(&path, &token).await {
+                match api::export(&query, &token).await {
                     Ok(text) => save_file("dossiers.csv", &text, "text/csv;charset=utf-8"),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
@@ -331,11 +317,7 @@ fn InviteOne(props: &InviteProps) -> Html {
             let (notice, token, on_done) = (notice.clone(), token.clone(), on_done.clone());
             let address = (*email).clone();
             yew::platform::spawn_local(async move {
-                match api::fetch::<serde_json::Value>(
-                    Call::new(Method::POST, "/api/v1/invitations", Some(&token)).json(&body),
-                )
-                .await
-                {
+                match api::invite(&body, &token).await {
                     Ok(_) => {
                         notice.set(Some(Notice::Success(format!(
                             "Invitation envoyée à {address}."
@@ -412,10 +394,7 @@ fn InviteMany(props: &InviteProps) -> Html {
                 notice.set(None);
                 for (index, slice) in slices.iter().enumerate() {
                     let csv = format!("{header}\n{}\n", slice.join("\n"));
-                    let mut call =
-                        Call::new(Method::POST, "/api/v1/invitations/bulk", Some(&token));
-                    call.body = Body::Text(csv, "text/csv");
-                    let answer = api::fetch::<BulkInvitationResponse>(call).await;
+                    let answer = api::invite_csv(csv, &token).await;
                     match answer {
                         Ok(answer) => {
                             for row in answer.results {

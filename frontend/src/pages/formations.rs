@@ -10,12 +10,11 @@ use api_types::{
 };
 use chrono::NaiveDate;
 use domain::{ContractType, MissionMode, Role, workflow::ValidationMode};
-use gloo_net::http::Method;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{self, Call, to_json},
+    api::{self, to_json},
     app::Route,
     components::{
         TextInput,
@@ -42,7 +41,7 @@ pub fn Formations() -> Html {
         use_effect_with((*refreshed, token.clone()), move |_| {
             yew::platform::spawn_local(async move {
                 let Some(token) = token else { return };
-                if let Ok(users) = api::get::<Vec<UserBody>>("/api/v1/users", &token).await {
+                if let Ok(users) = api::users(&token).await {
                     managers.set(
                         users
                             .into_iter()
@@ -50,7 +49,7 @@ pub fn Formations() -> Html {
                             .collect(),
                     );
                 }
-                match api::get::<Vec<FormationBody>>("/api/v1/formations", &token).await {
+                match api::formations::<FormationBody>(&token).await {
                     Ok(found) => formations.set(Some(found)),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
@@ -117,14 +116,10 @@ fn FormationCard(props: &CardProps) -> Html {
                 open: Some(!open),
                 ..Default::default()
             });
-            let url = format!("/api/v1/formations/{formation_id}/variants/{variant_id}");
+            let (formation_id, variant_id) = (formation_id.clone(), variant_id.clone());
             let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
             yew::platform::spawn_local(async move {
-                match api::fetch::<serde_json::Value>(
-                    Call::new(Method::PATCH, url, Some(&token)).json(&body),
-                )
-                .await
-                {
+                match api::update_variant(&formation_id, &variant_id, &body, &token).await {
                     Ok(_) => on_change.emit(Notice::Success(if open {
                         "Code d'accès fermé.".into()
                     } else {
@@ -149,13 +144,9 @@ fn FormationCard(props: &CardProps) -> Html {
                 open: true,
             });
             let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
-            let url = format!("/api/v1/formations/{formation_id}/variants");
+            let formation_id = formation_id.clone();
             yew::platform::spawn_local(async move {
-                match api::fetch::<serde_json::Value>(
-                    Call::new(Method::POST, url, Some(&token)).json(&body),
-                )
-                .await
-                {
+                match api::create_variant(&formation_id, &body, &token).await {
                     Ok(_) => on_change.emit(Notice::Success("Variante créée.".into())),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
@@ -265,11 +256,7 @@ fn NewFormation(props: &NewProps) -> Html {
             let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
             let code = code.trim().to_owned();
             yew::platform::spawn_local(async move {
-                let body = to_json(&request);
-                let created = api::fetch::<FormationBody>(
-                    Call::new(Method::POST, "/api/v1/formations", Some(&token)).json(&body),
-                )
-                .await;
+                let created = api::create_formation(&request, &token).await;
                 let created = match created {
                     Ok(created) => created,
                     Err(problem) => return notice.set(Some(Notice::problem(&problem))),
@@ -282,12 +269,7 @@ fn NewFormation(props: &NewProps) -> Html {
                         end_date: None,
                         open: true,
                     });
-                    let url = format!("/api/v1/formations/{}/variants", created.id);
-                    if let Err(problem) = api::fetch::<serde_json::Value>(
-                        Call::new(Method::POST, url, Some(&token)).json(&body),
-                    )
-                    .await
-                    {
+                    if let Err(problem) = api::create_variant(&created.id, &body, &token).await {
                         return notice.set(Some(Notice::problem(&problem)));
                     }
                 }
@@ -431,14 +413,9 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                 ..settings.clone()
             };
             let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
-            let url = format!("/api/v1/formations/{id}");
+            let id = id.clone();
             yew::platform::spawn_local(async move {
-                let body = to_json(&request);
-                match api::fetch::<FormationBody>(
-                    Call::new(Method::PUT, url, Some(&token)).json(&body),
-                )
-                .await
-                {
+                match api::update_formation(&id, &request, &token).await {
                     Ok(_) => on_change.emit(Notice::Success(
                         "Réglages, responsables et contacts enregistrés.".into(),
                     )),

@@ -4,14 +4,13 @@
 use api_types::{
     Problem,
     account::{ForgotPasswordRequest, LoginRequest, LoginResponse},
-    formations::{AccessCodeBody, RegistrationRequest, RegistrationResponse},
+    formations::{AccessCodeBody, RegistrationRequest},
 };
-use gloo_net::http::Method;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{self, Call, to_json},
+    api::{self, to_json},
     app::{Route, landing},
     components::{
         TextInput,
@@ -21,11 +20,11 @@ use crate::{
 };
 
 async fn login(email: &str, password: &str) -> Result<LoginResponse, Problem> {
-    let body = to_json(&LoginRequest {
+    api::login(&LoginRequest {
         email: email.trim().to_owned(),
         password: password.to_owned(),
-    });
-    api::fetch(Call::new(Method::POST, "/api/v1/auth/login", None).json(&body)).await
+    })
+    .await
 }
 
 #[component]
@@ -144,10 +143,7 @@ fn ForgotPassword() -> Html {
                 let body = to_json(&ForgotPasswordRequest {
                     email: email.trim().to_owned(),
                 });
-                let sent = api::fetch::<serde_json::Value>(
-                    Call::new(Method::POST, "/api/v1/auth/password/forgot", None).json(&body),
-                )
-                .await;
+                let sent = api::forgot_password(&body).await;
                 notice.set(Some(match sent {
                     Ok(_) => Notice::Success(
                         "Si un compte existe à cette adresse, un courriel vient d'y être envoyé avec un lien pour choisir un nouveau mot de passe (valable une heure).".into(),
@@ -205,9 +201,7 @@ fn RegistrationForm() -> Html {
                 let check = check.clone();
                 gloo_timers::callback::Timeout::new(300, move || {
                     yew::platform::spawn_local(async move {
-                        let path = format!("/api/v1/access-codes/{}", encode(&typed));
-                        let found =
-                            api::fetch::<AccessCodeBody>(Call::new(Method::GET, path, None)).await;
+                        let found = api::access_code(&typed).await;
                         if *latest.borrow() != typed {
                             return;
                         }
@@ -242,11 +236,7 @@ fn RegistrationForm() -> Html {
             };
             let (notice, session, navigator) = (notice.clone(), session.clone(), navigator.clone());
             yew::platform::spawn_local(async move {
-                let body = to_json(&request);
-                let registered = api::fetch::<RegistrationResponse>(
-                    Call::new(Method::POST, "/api/v1/registrations", None).json(&body),
-                )
-                .await;
+                let registered = api::register(&request).await;
                 let registered = match registered {
                     Ok(registered) => registered,
                     Err(problem) => return notice.set(Some(Notice::problem(&problem))),
@@ -309,9 +299,4 @@ fn RegistrationForm() -> Html {
             </form>
         </section>
     }
-}
-
-/// A path segment, percent-encoded.
-pub fn encode(segment: &str) -> String {
-    js_sys::encode_uri_component(segment).into()
 }

@@ -2,7 +2,6 @@
 
 pub mod dashboard;
 pub mod dossier;
-pub mod dossier_suivi;
 pub mod formations;
 pub mod home;
 pub mod my_dossiers;

@@ -1,7 +1,7 @@
 //! « Mes dossiers » of an apprentice or a company contact (one employer contact may follow many
 //! apprentices). An apprentice with one dossier goes straight to it.
 
-use api_types::{account::MeBody, dossiers::DossierBody};
+use api_types::dossiers::DossierBody;
 use domain::{Role, Status};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -25,14 +25,13 @@ pub fn MyDossiers() -> Html {
             let token = token.clone();
             yew::platform::spawn_local(async move {
                 let Some(token) = token else { return };
-                let me = match api::get::<MeBody>("/api/v1/me", &token).await {
+                let me = match api::me(&token).await {
                     Ok(me) => me,
                     Err(problem) => return notice.set(Some(Notice::problem(&problem))),
                 };
                 let mut loaded = Vec::new();
                 for id in &me.dossier_ids {
-                    let path = format!("/api/v1/dossiers/{id}");
-                    match api::get::<DossierBody>(path, &token).await {
+                    match api::dossier(id, &token).await {
                         Ok(body) => loaded.push(body),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }

@@ -1,13 +1,12 @@
 //! Passwords: a new one from the link of « Mot de passe oublié », or one's own instead of the
 //! generated password of the invitation (user guide A.2).
 
-use api_types::account::{ChangePasswordRequest, LoginResponse, ResetPasswordRequest};
-use gloo_net::http::Method;
+use api_types::account::{ChangePasswordRequest, ResetPasswordRequest};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{self, Call, to_json},
+    api::{self, to_json},
     app::{Route, landing},
     components::{
         TextInput,
@@ -41,11 +40,7 @@ pub fn ResetPassword() -> Html {
             });
             let (notice, done) = (notice.clone(), done.clone());
             yew::platform::spawn_local(async move {
-                match api::fetch::<serde_json::Value>(
-                    Call::new(Method::POST, "/api/v1/auth/password/reset", None).json(&body),
-                )
-                .await
-                {
+                match api::reset_password(&body).await {
                     Ok(_) => {
                         done.set(true);
                         notice.set(Some(Notice::Success(
@@ -100,11 +95,7 @@ pub fn ChangePassword() -> Html {
             let role = user.role;
             yew::platform::spawn_local(async move {
                 let token = session.token.clone();
-                match api::fetch::<LoginResponse>(
-                    Call::new(Method::POST, "/api/v1/auth/password", token.as_deref()).json(&body),
-                )
-                .await
-                {
+                match api::change_password(&body, token.as_deref()).await {
                     // The other sessions are closed; this one goes on with new tokens.
                     Ok(renewed) => {
                         session.dispatch(SessionAction::SignedIn(renewed));

@@ -3,12 +3,11 @@
 
 use api_types::account::{NewUserRequest, UserBody};
 use domain::Role;
-use gloo_net::http::Method;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    api::{self, Call, to_json},
+    api::{self, to_json},
     app::Route,
     components::{
         TextInput,
@@ -33,7 +32,7 @@ pub fn Users() -> Html {
         use_effect_with((*refreshed, token.clone()), move |_| {
             yew::platform::spawn_local(async move {
                 let Some(token) = token else { return };
-                if let Ok(found) = api::get::<Vec<UserBody>>("/api/v1/users", &token).await {
+                if let Ok(found) = api::users(&token).await {
                     users.set(found);
                 }
             });
@@ -64,11 +63,7 @@ pub fn Users() -> Html {
             });
             let (notice, refreshed, token) = (notice.clone(), refreshed.clone(), token.clone());
             yew::platform::spawn_local(async move {
-                match api::fetch::<UserBody>(
-                    Call::new(Method::POST, "/api/v1/users", Some(&token)).json(&body),
-                )
-                .await
-                {
+                match api::create_user(&body, &token).await {
                     Ok(user) => {
                         notice.set(Some(Notice::Success(format!(
                             "Compte créé : {} a reçu ses identifiants par courriel.",

@@ -2,7 +2,7 @@
 //! the evaluation of the edited content — made here by `domain`, the very code the server runs,
 //! so that green fields and check marks follow every keystroke.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, rc::Rc};
 
 use api_types::dossiers::DossierBody;
 use chrono::NaiveDate;
@@ -11,6 +11,7 @@ use domain::{
     evaluation::Evaluation,
 };
 use serde_json::{Map, Value as Json};
+use yew::Reducible;
 
 /// The dossier page's state.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +147,69 @@ impl DossierState {
             })
             .map(|field| field.label)
             .collect()
+    }
+}
+
+/// The dossier page: the dossier, once loaded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DossierPageState {
+    /// The dossier being filled in; `None` while it loads.
+    pub dossier: Option<DossierState>,
+}
+
+/// What changes the dossier page.
+#[derive(Debug, Clone)]
+pub enum DossierAction {
+    /// The server answered the dossier as it is now (first load, or after a workflow action),
+    /// to be evaluated on `today`.
+    Loaded(Box<DossierBody>, NaiveDate),
+    /// The user typed `value` (`null` to empty it) in the field `key`.
+    Edit(&'static str, Json),
+    /// The user chose another niveau de saisie.
+    ChooseNiveau(NiveauSaisie),
+    /// « Enregistrer » succeeded: the new version.
+    Saved(Box<DossierBody>),
+    /// Someone else saved first: their version is taken, the user's other edits kept on top.
+    Rebased(Box<DossierBody>),
+}
+
+impl Reducible for DossierPageState {
+    type Action = DossierAction;
+
+    fn reduce(self: Rc<Self>, action: DossierAction) -> Rc<Self> {
+        let mut dossier = self.dossier.clone();
+        match (action, &mut dossier) {
+            (DossierAction::Loaded(body, today), _) => {
+                dossier = Some(DossierState::loaded(*body, today));
+            }
+            (DossierAction::Edit(key, value), Some(current)) => current.edit(key, value),
+            (DossierAction::ChooseNiveau(niveau), Some(current)) => current.choose_niveau(niveau),
+            (DossierAction::Saved(body), Some(current)) => current.saved(*body),
+            (DossierAction::Rebased(latest), Some(current)) => {
+                current.rebase(*latest);
+            }
+            // Nothing to change before the dossier is loaded.
+            (_, None) => {}
+        }
+        Rc::new(Self { dossier })
+    }
+}
+
+impl DossierState {
+    /// What a save that came second must tell: the labels of the fields the other party
+    /// changed, and of those among them the user had changed too (theirs win).
+    pub fn conflict_with(&self, latest: &DossierBody) -> (Vec<&'static str>, Vec<&'static str>) {
+        let before = Json::Object(self.saved.content.clone());
+        let theirs = Json::Object(latest.content.clone());
+        let lost = self
+            .dirty
+            .iter()
+            .filter(|key| {
+                domain::evaluation::lookup(&before, key) != domain::evaluation::lookup(&theirs, key)
+            })
+            .map(|key| label_of(key))
+            .collect();
+        (self.changed_by_others(latest), lost)
     }
 }
 
@@ -306,5 +370,40 @@ mod tests {
         assert_eq!(state.content["apprenti"]["nom"], "Bernard");
         assert_eq!(state.content["apprenti"]["nomUsage"], "Durand");
         assert!(state.dirty.contains("apprenti.nomUsage"));
+    }
+
+    #[test]
+    fn the_page_reducer_loads_edits_saves_and_rebases_the_dossier() {
+        let page = Rc::new(DossierPageState::default());
+        let page = page.reduce(DossierAction::Edit("apprenti.nom", json!("Ignoré")));
+        assert!(page.dossier.is_none(), "nothing to edit before loading");
+
+        let loaded = body(json!({"apprenti": {"nom": "Martin"}}), 1);
+        let page = page.reduce(DossierAction::Loaded(Box::new(loaded), today()));
+        let page = page.reduce(DossierAction::Edit("apprenti.nom", json!("Dupont")));
+        let page = page.reduce(DossierAction::Edit("apprenti.nomUsage", json!("Durand")));
+        let page = page.reduce(DossierAction::ChooseNiveau(NiveauSaisie::Simple));
+        let current = page.dossier.clone().unwrap();
+        assert!(current.has_changes());
+        assert_eq!(current.niveau_saisie, NiveauSaisie::Simple);
+
+        let latest = body(json!({"apprenti": {"nom": "Bernard"}}), 2);
+        let (changed, lost) = current.conflict_with(&latest);
+        assert_eq!(changed, vec!["Nom de naissance de l'apprenti(e)"]);
+        assert_eq!(lost, vec!["Nom de naissance de l'apprenti(e)"]);
+        let page = page.reduce(DossierAction::Rebased(Box::new(latest)));
+        let rebased = page.dossier.clone().unwrap();
+        assert_eq!(rebased.saved.version, 2);
+        assert_eq!(rebased.content["apprenti"]["nom"], "Bernard");
+        assert_eq!(rebased.content["apprenti"]["nomUsage"], "Durand");
+
+        let saved = body(
+            json!({"apprenti": {"nom": "Bernard", "nomUsage": "Durand"}}),
+            3,
+        );
+        let page = page.reduce(DossierAction::Saved(Box::new(saved)));
+        let current = page.dossier.clone().unwrap();
+        assert!(!current.has_changes());
+        assert_eq!(current.saved.version, 3);
     }
 }

@@ -5,12 +5,11 @@
 
 use api_types::dossiers::{DossierBody, HistoryEntryBody, SuiviBody};
 use domain::{Role, economics::OPCOS};
-use gloo_net::http::Method;
 use serde_json::{Value as Json, json};
 use yew::prelude::*;
 
 use crate::{
-    api::{self, Call},
+    api,
     components::{
         checked_of,
         notice::{Notice, NoticeArea},
@@ -58,13 +57,11 @@ pub fn Suivi(props: &SuiviProps) -> Html {
         );
         use_effect_with(version, move |_| {
             yew::platform::spawn_local(async move {
-                let path = format!("/api/v1/dossiers/{id}/suivi");
-                match api::get::<SuiviBody>(path, &token).await {
+                match api::suivi(&id, &token).await {
                     Ok(body) => suivi.set(Some(body)),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
-                let path = format!("/api/v1/dossiers/{id}/history");
-                if let Ok(entries) = api::get::<Vec<HistoryEntryBody>>(path, &token).await {
+                if let Ok(entries) = api::history(&id, &token).await {
                     history.set(entries);
                 }
             });
@@ -225,13 +222,9 @@ fn ActionButton(props: &ActionProps) -> Html {
                 json!({})
             };
             let (notice, token, on_done) = (notice.clone(), token.clone(), on_done.clone());
-            let url = format!("/api/v1/dossiers/{id}/{path}");
+            let id = id.clone();
             yew::platform::spawn_local(async move {
-                match api::fetch::<DossierBody>(
-                    Call::new(Method::POST, url, Some(&token)).json(&body),
-                )
-                .await
-                {
+                match api::act(&id, path, &body, &token).await {
                     Ok(body) => on_done.emit((
                         Notice::Success(format!(
                             "C'est fait : le dossier est maintenant « {} ».",
@@ -326,11 +319,9 @@ fn Economics(props: &EconomicsProps) -> Html {
             event.prevent_default();
             let body = (*draft).clone();
             let (notice, token, on_done) = (notice.clone(), token.clone(), on_done.clone());
-            let url = format!("/api/v1/dossiers/{id}/economics");
+            let id = id.clone();
             yew::platform::spawn_local(async move {
-                let mut call = Call::new(Method::PUT, url, Some(&token)).json(&body);
-                call.if_match = Some(format!("\"v{version}\""));
-                match api::fetch::<DossierBody>(call).await {
+                match api::save_economics(&id, version, &body, &token).await {
                     Ok(body) => on_done.emit((
                         Notice::Success("Éléments économiques enregistrés.".into()),
                         Some(body),

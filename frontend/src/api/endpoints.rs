@@ -1,0 +1,268 @@
+//! Every API operation the app calls, as a typed function: pages name what they want, never a
+//! path. Each goes through [`super::client`], the only code that speaks HTTP.
+
+use api_types::{
+    Problem,
+    account::{LoginResponse, MeBody, UserBody},
+    dossiers::{DossierBody, DossierCountsBody, DossierListBody, HistoryEntryBody, SuiviBody},
+    formations::{AccessCodeBody, FormationBody, RegistrationResponse},
+    invitations::{BulkInvitationResponse, InvitationBody},
+};
+use gloo_net::http::Method;
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value as Json;
+
+use super::client::{self, Body, Call, fetch, to_json};
+
+/// Where the API lives, on the app's own origin.
+const BASE: &str = "/api/v1";
+
+fn path(rest: impl AsRef<str>) -> String {
+    format!("{BASE}{}", rest.as_ref())
+}
+
+/// A segment of a path, escaped (an access code as typed may hold anything).
+fn segment(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}
+
+async fn get<T: DeserializeOwned>(rest: impl AsRef<str>, token: &str) -> Result<T, Problem> {
+    fetch(Call::new(Method::GET, path(rest), Some(token))).await
+}
+
+async fn send<T: DeserializeOwned>(
+    method: Method,
+    rest: impl AsRef<str>,
+    body: &impl Serialize,
+    token: Option<&str>,
+) -> Result<T, Problem> {
+    let body = to_json(body);
+    fetch(Call::new(method, path(rest), token).json(&body)).await
+}
+
+/// An answer whose body the app does not read.
+async fn send_ignoring(
+    method: Method,
+    rest: impl AsRef<str>,
+    body: &impl Serialize,
+    token: Option<&str>,
+) -> Result<(), Problem> {
+    send::<Json>(method, rest, body, token).await.map(|_| ())
+}
+
+// ── Sessions and passwords ───────────────────────────────────────────────────────────────────
+
+/// `POST /auth/login`.
+pub async fn login(request: &impl Serialize) -> Result<LoginResponse, Problem> {
+    send(Method::POST, "/auth/login", request, None).await
+}
+
+/// `POST /auth/refresh`: a new access token from the refresh cookie.
+pub async fn refresh() -> Result<LoginResponse, Problem> {
+    fetch(Call::new(Method::POST, path("/auth/refresh"), None)).await
+}
+
+/// `POST /auth/logout`.
+pub async fn logout(token: Option<&str>) -> Result<(), Problem> {
+    fetch::<Json>(Call::new(Method::POST, path("/auth/logout"), token))
+        .await
+        .map(|_| ())
+}
+
+/// `POST /auth/password/forgot`.
+pub async fn forgot_password(request: &impl Serialize) -> Result<(), Problem> {
+    send_ignoring(Method::POST, "/auth/password/forgot", request, None).await
+}
+
+/// `POST /auth/password/reset`.
+pub async fn reset_password(request: &impl Serialize) -> Result<(), Problem> {
+    send_ignoring(Method::POST, "/auth/password/reset", request, None).await
+}
+
+/// `POST /auth/password`: this session goes on with the tokens answered.
+pub async fn change_password(
+    request: &impl Serialize,
+    token: Option<&str>,
+) -> Result<LoginResponse, Problem> {
+    send(Method::POST, "/auth/password", request, token).await
+}
+
+// ── Registration and accounts ────────────────────────────────────────────────────────────────
+
+/// `GET /access-codes/{code}`, the code as typed.
+pub async fn access_code(typed: &str) -> Result<AccessCodeBody, Problem> {
+    let rest = format!("/access-codes/{}", segment(typed));
+    fetch(Call::new(Method::GET, path(rest), None)).await
+}
+
+/// `POST /registrations`.
+pub async fn register(request: &impl Serialize) -> Result<RegistrationResponse, Problem> {
+    send(Method::POST, "/registrations", request, None).await
+}
+
+/// `GET /me`.
+pub async fn me(token: &str) -> Result<MeBody, Problem> {
+    get("/me", token).await
+}
+
+/// `GET /users`.
+pub async fn users(token: &str) -> Result<Vec<UserBody>, Problem> {
+    get("/users", token).await
+}
+
+/// `POST /users`.
+pub async fn create_user(request: &impl Serialize, token: &str) -> Result<UserBody, Problem> {
+    send(Method::POST, "/users", request, Some(token)).await
+}
+
+// ── Formations ───────────────────────────────────────────────────────────────────────────────
+
+/// `GET /formations`, read as the page needs them (whole, or as summaries).
+pub async fn formations<T: DeserializeOwned>(token: &str) -> Result<Vec<T>, Problem> {
+    get("/formations", token).await
+}
+
+/// `POST /formations`.
+pub async fn create_formation(
+    request: &impl Serialize,
+    token: &str,
+) -> Result<FormationBody, Problem> {
+    send(Method::POST, "/formations", request, Some(token)).await
+}
+
+/// `PUT /formations/{id}`.
+pub async fn update_formation(
+    id: &str,
+    request: &impl Serialize,
+    token: &str,
+) -> Result<FormationBody, Problem> {
+    send(
+        Method::PUT,
+        format!("/formations/{id}"),
+        request,
+        Some(token),
+    )
+    .await
+}
+
+/// `POST /formations/{id}/variants`.
+pub async fn create_variant(
+    formation_id: &str,
+    request: &impl Serialize,
+    token: &str,
+) -> Result<(), Problem> {
+    let rest = format!("/formations/{formation_id}/variants");
+    send_ignoring(Method::POST, rest, request, Some(token)).await
+}
+
+/// `PATCH /formations/{id}/variants/{variant_id}`.
+pub async fn update_variant(
+    formation_id: &str,
+    variant_id: &str,
+    patch: &impl Serialize,
+    token: &str,
+) -> Result<(), Problem> {
+    let rest = format!("/formations/{formation_id}/variants/{variant_id}");
+    send_ignoring(Method::PATCH, rest, patch, Some(token)).await
+}
+
+// ── Invitations ──────────────────────────────────────────────────────────────────────────────
+
+/// `POST /invitations`.
+pub async fn invite(request: &impl Serialize, token: &str) -> Result<InvitationBody, Problem> {
+    send(Method::POST, "/invitations", request, Some(token)).await
+}
+
+/// `POST /invitations/bulk` with a CSV file.
+pub async fn invite_csv(csv: String, token: &str) -> Result<BulkInvitationResponse, Problem> {
+    let mut call = Call::new(Method::POST, path("/invitations/bulk"), Some(token));
+    call.body = Body::Text(csv, "text/csv");
+    fetch(call).await
+}
+
+// ── Dossiers ─────────────────────────────────────────────────────────────────────────────────
+
+/// `GET /dossiers/{id}`.
+pub async fn dossier(id: &str, token: &str) -> Result<DossierBody, Problem> {
+    get(format!("/dossiers/{id}"), token).await
+}
+
+/// `PATCH /dossiers/{id}`: a merge patch under the version read.
+pub async fn save_dossier(
+    id: &str,
+    version: i64,
+    patch: &Json,
+    token: &str,
+) -> Result<DossierBody, Problem> {
+    let mut call = Call::new(Method::PATCH, path(format!("/dossiers/{id}")), Some(token));
+    call.body = Body::Json(patch, "application/merge-patch+json");
+    call.if_match = Some(format!("\"v{version}\""));
+    fetch(call).await
+}
+
+/// `PUT /dossiers/{id}/economics` under the version read.
+pub async fn save_economics(
+    id: &str,
+    version: i64,
+    values: &Json,
+    token: &str,
+) -> Result<DossierBody, Problem> {
+    let mut call = Call::new(
+        Method::PUT,
+        path(format!("/dossiers/{id}/economics")),
+        Some(token),
+    )
+    .json(values);
+    call.if_match = Some(format!("\"v{version}\""));
+    fetch(call).await
+}
+
+/// `POST /dossiers/{id}/{action}`: a workflow action (`base-validation`, `validation`, …),
+/// with its comment when it needs one.
+pub async fn act(
+    id: &str,
+    action_path: &str,
+    body: &Json,
+    token: &str,
+) -> Result<DossierBody, Problem> {
+    let rest = format!("/dossiers/{id}/{action_path}");
+    fetch(Call::new(Method::POST, path(rest), Some(token)).json(body)).await
+}
+
+/// `GET /dossiers/{id}/suivi`.
+pub async fn suivi(id: &str, token: &str) -> Result<SuiviBody, Problem> {
+    get(format!("/dossiers/{id}/suivi"), token).await
+}
+
+/// `GET /dossiers/{id}/history`.
+pub async fn history(id: &str, token: &str) -> Result<Vec<HistoryEntryBody>, Problem> {
+    get(format!("/dossiers/{id}/history"), token).await
+}
+
+/// `GET /dossiers?{query}`.
+pub async fn dossiers(query: &str, token: &str) -> Result<DossierListBody, Problem> {
+    get(format!("/dossiers?{query}"), token).await
+}
+
+/// `GET /dossiers/counts`, of one formation when `formation_id` is not empty.
+pub async fn counts(formation_id: &str, token: &str) -> Result<DossierCountsBody, Problem> {
+    if formation_id.is_empty() {
+        get("/dossiers/counts", token).await
+    } else {
+        get(
+            format!("/dossiers/counts?formation_id={}", segment(formation_id)),
+            token,
+        )
+        .await
+    }
+}
+
+/// `GET /dossiers/export?{query}`: the CSV text.
+pub async fn export(query: &str, token: &str) -> Result<String, Problem> {
+    client::text(Call::new(
+        Method::GET,
+        path(format!("/dossiers/export?{query}")),
+        Some(token),
+    ))
+    .await
+}

@@ -1,0 +1,85 @@
+//! « Résumé » and « Vie de l'étudiant »: what was entered, to check, and the CFA's
+//! information for apprentices.
+
+use domain::{FIELDS, FieldDef, Tab};
+use serde_json::Value as Json;
+use yew::prelude::*;
+
+use super::remuneration::remuneration;
+use crate::state::dossier::DossierState;
+
+/// « Résumé »: everything entered, tab by tab, to check before asking for validation.
+pub(super) fn resume(state: &DossierState) -> Html {
+    let shown_tabs: Vec<Tab> = Tab::ALL
+        .into_iter()
+        .filter(|&t| state.evaluation.tabs.get(t).shown)
+        .collect();
+    html! {
+        <div class="resume" data-testid="panel-resume">
+            <h2>{ "Résumé" }</h2>
+            <p>{ "Vérifiez l'ensemble des données avant de demander la validation : la validation par la formation fige le dossier." }</p>
+            { for shown_tabs.iter().map(|&tab| {
+                let tab_eval = state.evaluation.tabs.get(tab);
+                html! {
+                    <section>
+                        <h3>{ tab.label() }{ if tab_eval.complete { " ✓" } else { " — incomplet" } }</h3>
+                        <dl>
+                            { for FIELDS.iter().filter(|f| f.tab == tab).filter(|f| state.evaluation.field(f.id).status != domain::evaluation::FieldStatus::Hidden).map(|f| {
+                                let value = domain::evaluation::lookup(&state.content, f.key);
+                                html! {
+                                    <>
+                                        <dt>{ f.label }</dt>
+                                        <dd>{ display(f, value) }</dd>
+                                    </>
+                                }
+                            }) }
+                        </dl>
+                    </section>
+                }
+            }) }
+            { remuneration(state) }
+        </div>
+    }
+}
+
+/// A value as the recap shows it.
+pub(super) fn display(field: &FieldDef, value: Option<&Json>) -> String {
+    match (field.kind, value) {
+        (_, None | Some(Json::Null)) => "—".into(),
+        (_, Some(Json::Bool(true))) => "Oui".into(),
+        (_, Some(Json::Bool(false))) => "Non".into(),
+        (domain::Kind::Code { list }, Some(Json::String(code))) => list
+            .entries(domain::codes::CerfaVersion::default())
+            .iter()
+            .find(|e| e.code == code)
+            .map_or(code.clone(), |e| format!("{} – {}", e.code, e.label)),
+        (domain::Kind::Date, Some(Json::String(date))) => domain::values::parse_date(date)
+            .map_or(date.clone(), |d| d.format("%d/%m/%Y").to_string()),
+        (_, Some(Json::String(text))) => text.clone(),
+        (_, Some(Json::Number(n))) => n.to_string(),
+        (_, Some(Json::Array(items))) => format!("{} ligne(s)", items.len()),
+        (_, Some(other)) => other.to_string(),
+    }
+}
+
+pub(super) fn vie_etudiant() -> Html {
+    html! {
+        <div class="vie" data-testid="panel-vie">
+            <h2>{ "Vie de l'étudiant" }</h2>
+            <h3>{ "Vos droits d'apprenti(e)" }</h3>
+            <ul>
+                <li>{ "Vous êtes salarié(e) : congés payés (5 semaines par an), protection sociale et rémunération minimale selon votre âge et votre année de contrat." }</li>
+                <li>{ "Le temps passé en formation au CFA est du temps de travail rémunéré." }</li>
+                <li>{ "Cinq jours de congé supplémentaires pour préparer vos examens, dans le mois qui les précède." }</li>
+            </ul>
+            <h3>{ "Aides" }</h3>
+            <ul>
+                <li>{ "Aide au permis de conduire (500 €) pour les apprentis majeurs, à demander au CFA." }</li>
+                <li>{ "Carte d'étudiant des métiers : réductions dans les transports, la restauration et les loisirs." }</li>
+                <li>{ "Aides au logement (APL, Mobili-Jeune d'Action Logement) et frais de premier équipement pris en charge par l'OPCO." }</li>
+            </ul>
+            <h3>{ "Qui contacter" }</h3>
+            <p>{ "Les contacts de votre formation et du CFA sont dans l'onglet « Suivi – Info »." }</p>
+        </div>
+    }
+}
