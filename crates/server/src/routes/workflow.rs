@@ -146,6 +146,16 @@ where
     ))
 }
 
+/// The mails telling the dossier's parties of an event.
+async fn tell_parties(
+    state: &AppState,
+    context: &DossierContext,
+    notice: &Notice,
+) -> Result<Vec<NewMail>, ApiError> {
+    let people = parties(state, context).await?;
+    Ok(notices(state, &people, notice))
+}
+
 /// The parties told of an event: the apprentice, and the company contact when there is one.
 async fn parties(state: &AppState, context: &DossierContext) -> Result<Vec<user::Model>, ApiError> {
     let mut ids = vec![context.dossier.apprentice_id.clone()];
@@ -396,12 +406,12 @@ pub async fn validate(
         Action::Validate,
         None,
         async |_, context, _| {
-            let people = parties(&state, context).await?;
-            Ok(notices(
+            tell_parties(
                 &state,
-                &people,
+                context,
                 &templates::validated(&apprentice_name(context), &context.formation.title),
-            ))
+            )
+            .await
         },
     )
     .await
@@ -446,16 +456,16 @@ pub async fn return_dossier(
         Action::Return,
         comment,
         async |_, context, _| {
-            let people = parties(&state, context).await?;
-            Ok(notices(
+            tell_parties(
                 &state,
-                &people,
+                context,
                 &templates::returned(
                     &apprentice_name(context),
                     &context.formation.title,
                     told.trim(),
                 ),
-            ))
+            )
+            .await
         },
     )
     .await
@@ -496,12 +506,12 @@ pub async fn validate_economics(
         Action::ValidateEconomics,
         None,
         async |_, context, _| {
-            let people = parties(&state, context).await?;
-            Ok(notices(
+            tell_parties(
                 &state,
-                &people,
+                context,
                 &templates::economics_validated(&apprentice_name(context)),
-            ))
+            )
+            .await
         },
     )
     .await
@@ -547,12 +557,12 @@ pub async fn reopen(
         Action::Reopen,
         reason,
         async |_, context, _| {
-            let people = parties(&state, context).await?;
-            Ok(notices(
+            tell_parties(
                 &state,
-                &people,
+                context,
                 &templates::reopened(&apprentice_name(context), told.trim()),
-            ))
+            )
+            .await
         },
     )
     .await

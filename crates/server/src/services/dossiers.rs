@@ -369,6 +369,14 @@ where
     })
 }
 
+/// What a write that only changes the dossier adds: nothing.
+async fn no_effects(
+    _: &DatabaseTransaction,
+    _: &mut DossierContext,
+) -> Result<Vec<NewMail>, ApiError> {
+    Ok(Vec::new())
+}
+
 async fn record(
     txn: &DatabaseTransaction,
     row: &dossier::Model,
@@ -472,7 +480,7 @@ pub async fn patch_content(
         context,
         Some(&subject.caller.user_id),
         change,
-        async |_, _| Ok(Vec::new()),
+        no_effects,
     )
     .await
 }
@@ -574,7 +582,7 @@ pub async fn put_economics(
         context,
         Some(&subject.caller.user_id),
         change,
-        async |_, _| Ok(Vec::new()),
+        no_effects,
     )
     .await
 }

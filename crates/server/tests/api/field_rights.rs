@@ -31,14 +31,7 @@ async fn each_role_writes_exactly_the_fields_the_catalogue_says_it_fills(backend
         // A fresh dossier for each role: a value another role wrote would be no change.
         let app = spawn_app(backend).await;
         let token = app.login_demo(role).await;
-        let catalogue: Vec<Value> = app
-            .request(Method::GET, "/api/v1/catalogue")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let catalogue = app.catalogue().await;
         let stored = app.dossier(&token, DEMO_DOSSIER).await["content"].clone();
         for field in &catalogue {
             let key = field["key"].as_str().unwrap();

@@ -328,17 +328,21 @@ impl TestApp {
         assert_eq!(updated.status(), StatusCode::OK);
     }
 
-    /// The catalogue's field keys of these tabs.
-    pub async fn keys_of_tabs(&self, tabs: &[&str]) -> Vec<String> {
-        let catalogue: Vec<Value> = self
-            .request(Method::GET, "/api/v1/catalogue")
+    /// The field catalogue, as `GET /api/v1/catalogue` answers it.
+    pub async fn catalogue(&self) -> Vec<Value> {
+        self.request(Method::GET, "/api/v1/catalogue")
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap();
-        catalogue
+            .unwrap()
+    }
+
+    /// The catalogue's field keys of these tabs.
+    pub async fn keys_of_tabs(&self, tabs: &[&str]) -> Vec<String> {
+        self.catalogue()
+            .await
             .iter()
             .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
             .map(|f| f["key"].as_str().unwrap().to_owned())
@@ -347,15 +351,8 @@ impl TestApp {
 
     /// The catalogue's field keys of these tabs that `role` fills (`filled_by`).
     pub async fn keys_filled_by(&self, tabs: &[&str], role: &str) -> Vec<String> {
-        let catalogue: Vec<Value> = self
-            .request(Method::GET, "/api/v1/catalogue")
-            .send()
+        self.catalogue()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        catalogue
             .iter()
             .filter(|f| tabs.contains(&f["tab"].as_str().unwrap()))
             .filter(|f| f["filled_by"].as_array().unwrap().contains(&json!(role)))
