@@ -94,6 +94,15 @@ pub fn check_password_rules(password: &str) -> Result<(), (&'static str, String)
     Ok(())
 }
 
+/// Runs a slow computation (password hashing) off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::error::ApiError> {
+    actix_web::web::block(work)
+        .await
+        .map_err(crate::error::ApiError::internal)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,8 +21,8 @@ pub mod workflow;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use crate::error::FieldChecks;
-use crate::{error::ApiError, services::dossiers::IfMatch};
+use crate::services::dossiers::IfMatch;
+pub use crate::{auth::secrets::blocking, error::FieldChecks};
 
 /// Registers every `/api/v1` handler.
 pub fn configure(config: &mut ServiceConfig) {
@@ -70,15 +70,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(rules::evaluate)
         .service(catalogue::catalogue)
         .service(dev::mailbox);
-}
-
-/// Runs a slow computation (password hashing) off the async threads.
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    actix_web::web::block(work)
-        .await
-        .map_err(ApiError::internal)
 }
 
 /// The `If-Match` header of a request (RFC 9110 §13.1.1): absent, `*`, or the entity tags it

@@ -5,17 +5,14 @@ use api_types::{
     Problem,
     formations::{RegistrationRequest, RegistrationResponse},
 };
-use db::entities::user;
 use domain::{Email, PersonName};
 
 use crate::{
     auth::secrets,
     error::ApiError,
-    mail::templates,
-    routes::{FieldChecks, blocking, users::user_body},
-    services::{accounts::email_taken, openings},
+    routes::{FieldChecks, users::user_body},
+    services::{accounts, openings},
     startup::AppState,
-    storage::new_id,
 };
 
 /// Register with an access code.
@@ -58,46 +55,15 @@ pub async fn register(
     else {
         return Err(ApiError::Validation(checks.into_errors()));
     };
-    if db::queries::users::by_email(&state.db, email.as_ref())
-        .await?
-        .is_some()
-    {
-        return Err(email_taken());
-    }
-    let password = request.password.clone();
-    let hash = blocking(move || secrets::hash_password(&password))
-        .await?
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    let now = state.clock.now();
-    let account = user::Model {
-        id: new_id(),
-        email: email.as_ref().to_owned(),
-        role: domain::Role::Alternant.into(),
-        first_name: first_name.as_ref().to_owned(),
-        last_name: last_name.as_ref().to_owned(),
-        password_hash: Some(hash),
-        generated_password_hash: None,
-        generated_password_expires_at: None,
-        last_login_at: None,
-        created_at: now,
-        updated_at: now,
-    };
-    let dossier = opening.new_dossier(&account, state.settings.cfa_content().as_ref(), now);
-    let mail = templates::registration(
-        &account.email,
-        &account.first_name,
-        &opening.purpose(),
-        &state.login_url(),
-    );
-    let (_queued, txn) = state.begin_write().await?;
-    match db::queries::users::insert(&txn, vec![account.clone()]).await {
-        Err(db::DbError::Unique(_)) => return Err(email_taken()),
-        other => other?,
-    }
-    db::queries::dossiers::insert(&txn, vec![dossier.clone()]).await?;
-    state.outbox.queue(&txn, vec![mail], now).await?;
-    txn.commit().await.map_err(db::DbError::from)?;
-    state.outbox.wake();
+    let (account, dossier) = accounts::register(
+        &state,
+        &opening,
+        &email,
+        &first_name,
+        &last_name,
+        request.password.clone(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(RegistrationResponse {
         user: user_body(&account)?,
         dossier_id: dossier.id,
