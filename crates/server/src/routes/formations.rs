@@ -15,9 +15,9 @@ use crate::{
     auth::Caller,
     error::ApiError,
     routes::{FieldChecks, users},
-    services::access::Subject,
+    services::{access::Subject, formations},
     startup::AppState,
-    storage::{contract_types, new_id, stored_key},
+    storage::contract_types,
 };
 
 fn not_found() -> ApiError {
@@ -206,27 +206,6 @@ async fn checked(
     })
 }
 
-fn apply(row: &mut formation::Model, settings: &FormationRequest) {
-    row.title = settings.title.clone();
-    row.school = settings.school.clone();
-    row.diploma_code = settings.diploma_code.clone();
-    row.rncp = settings.rncp.clone();
-    row.start_date = settings.start_date;
-    row.end_date = settings.end_date;
-    row.hours = i32::try_from(settings.hours).unwrap_or(i32::MAX);
-    row.contract_types = settings
-        .contract_types
-        .iter()
-        .map(stored_key)
-        .collect::<Vec<_>>()
-        .join(",");
-    row.validation_mode = settings.validation_mode.into();
-    row.mission = settings.mission.into();
-    row.contacts = serde_json::to_value(&settings.contacts).unwrap_or_default();
-    row.calendrier_available = settings.calendrier_available;
-    row.programme_available = settings.programme_available;
-}
-
 /// List formations.
 ///
 /// CFA staff see every formation; a responsable de formation sees theirs. Each comes with its
@@ -275,30 +254,7 @@ pub async fn create_formation(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_formations(caller.role))?;
     let settings = checked(&state, &request).await?;
-    let now = state.clock.now();
-    let mut row = formation::Model {
-        id: new_id(),
-        title: String::new(),
-        school: String::new(),
-        diploma_code: String::new(),
-        rncp: String::new(),
-        start_date: settings.start_date,
-        end_date: settings.end_date,
-        hours: 0,
-        contract_types: String::new(),
-        validation_mode: settings.validation_mode.into(),
-        mission: settings.mission.into(),
-        contacts: serde_json::Value::Null,
-        calendrier_available: false,
-        programme_available: false,
-        created_at: now,
-        updated_at: now,
-    };
-    apply(&mut row, &settings);
-    let (_queued, txn) = state.begin_write().await?;
-    db::queries::formations::insert(&txn, row.clone()).await?;
-    db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
-    txn.commit().await.map_err(db::DbError::from)?;
+    let row = formations::create(&state, &settings).await?;
     let body = bodies(&state, vec![row])
         .await?
         .pop()
@@ -372,32 +328,16 @@ pub async fn update_formation(
     request: web::Json<FormationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_formations(caller.role))?;
-    let mut row = db::queries::formations::by_id(&state.db, &id)
+    let row = db::queries::formations::by_id(&state.db, &id)
         .await?
         .ok_or_else(not_found)?;
     let settings = checked(&state, &request).await?;
-    apply(&mut row, &settings);
-    row.updated_at = state.clock.now();
-    let (_queued, txn) = state.begin_write().await?;
-    db::queries::formations::save(&txn, row.clone()).await?;
-    db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
-    // The mission mode and the dates decide whether its dossiers are complete.
-    let dossiers = db::queries::dossiers::of_formation(&txn, &row.id).await?;
-    crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
-        .await?;
-    txn.commit().await.map_err(db::DbError::from)?;
+    let row = formations::update(&state, row, &settings).await?;
     let body = bodies(&state, vec![row])
         .await?
         .pop()
         .ok_or_else(not_found)?;
     Ok(HttpResponse::Ok().json(body))
-}
-
-fn code_taken(code: &str) -> ApiError {
-    ApiError::Conflict {
-        code: api_types::codes::ACCESS_CODE_TAKEN,
-        detail: format!("Le code d'accès {code} est déjà utilisé par une autre formation."),
-    }
 }
 
 fn check_variant_dates(
@@ -462,47 +402,15 @@ pub async fn create_variant(
         return Err(ApiError::Validation(checks.into_errors()));
     };
     checks.finish()?;
-    let all = db::queries::formations::variants(&state.db, None).await?;
-    let same_root = |v: &&variant::Model| {
-        AccessCode::parse(&v.access_code).is_ok_and(|c| c.base() == code.base())
-    };
-    if all
-        .iter()
-        .filter(same_root)
-        .any(|v| v.formation_id != formation.id)
-    {
-        return Err(code_taken(&code.to_string()));
-    }
-    if let Some(other) = all
-        .iter()
-        .filter(|v| v.formation_id == formation.id)
-        .find(|v| !same_root(v))
-    {
-        return Err(ApiError::field(
-            "access_code",
-            "access_code_root",
-            format!(
-                "Les codes d'une formation partagent la même racine : celle-ci utilise déjà {}.",
-                other.access_code
-            ),
-        ));
-    }
-    let now = state.clock.now();
-    let row = variant::Model {
-        id: new_id(),
-        formation_id: formation.id,
-        access_code: code.to_string(),
-        label: label.to_owned(),
-        start_date: request.start_date,
-        end_date: request.end_date,
-        open: request.open,
-        created_at: now,
-        updated_at: now,
-    };
-    match db::queries::formations::insert_variant(&state.db, row.clone()).await {
-        Err(db::DbError::Unique(_)) => return Err(code_taken(&row.access_code)),
-        other => other?,
-    }
+    let row = formations::add_variant(
+        &state,
+        &formation,
+        &code,
+        label,
+        (request.start_date, request.end_date),
+        request.open,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(variant_body(&row)))
 }
 
@@ -565,13 +473,6 @@ pub async fn update_variant(
     }
     check_variant_dates(&mut checks, row.start_date, row.end_date);
     checks.finish()?;
-    row.updated_at = state.clock.now();
-    let (_queued, txn) = state.begin_write().await?;
-    db::queries::formations::save_variant(&txn, row.clone()).await?;
-    // The variant's dates decide whether its dossiers are complete.
-    let dossiers = db::queries::dossiers::of_formation(&txn, &row.formation_id).await?;
-    crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
-        .await?;
-    txn.commit().await.map_err(db::DbError::from)?;
+    let row = formations::save_variant(&state, row).await?;
     Ok(HttpResponse::Ok().json(variant_body(&row)))
 }

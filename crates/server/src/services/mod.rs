@@ -6,5 +6,6 @@
 pub mod access;
 pub mod accounts;
 pub mod dossiers;
+pub mod formations;
 pub mod invitations;
 pub mod openings;
