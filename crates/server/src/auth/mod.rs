@@ -24,8 +24,6 @@ pub struct Caller {
     pub user_id: String,
     /// Their role.
     pub role: Role,
-    /// Whether the caller is an integration (an API token) rather than a person.
-    pub api_token: bool,
 }
 
 impl Caller {
@@ -88,20 +86,18 @@ async fn authenticate(
         return Ok(Caller {
             user_id: owner.id,
             role,
-            api_token: true,
         });
-    }
-    if !accepts.people {
-        return Err(ApiError::Forbidden);
     }
     let claims = state
         .jwt
         .verify(&token, now)
         .ok_or(ApiError::Unauthenticated)?;
+    if !accepts.people {
+        return Err(ApiError::Forbidden);
+    }
     Ok(Caller {
         user_id: claims.sub,
         role: claims.role,
-        api_token: false,
     })
 }
 

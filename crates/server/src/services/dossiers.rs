@@ -313,7 +313,12 @@ where
 {
     let now = state.clock.now();
     let expected_version = context.dossier.version;
-    let before = context.dossier.clone();
+    // What decides whether the company changes.
+    let (siret_before, employer_before, company_before) = (
+        context.dossier.siret.clone(),
+        context.dossier.employer_name.clone(),
+        context.dossier.company_id.clone(),
+    );
     let row = &mut context.dossier;
     if let Some(content) = change.content {
         row.content = content;
@@ -338,10 +343,8 @@ where
     // The company changes only with the SIRET or the employer's name.
     let row = &mut context.dossier;
     row.company_id = match &listing.siret {
-        Some(_)
-            if listing.siret == before.siret && listing.employer_name == before.employer_name =>
-        {
-            before.company_id.clone()
+        Some(_) if listing.siret == siret_before && listing.employer_name == employer_before => {
+            company_before
         }
         Some(siret) => Some(
             db::queries::companies::upsert(&txn, siret, listing.employer_name.as_deref(), now)
