@@ -372,6 +372,28 @@ where
     })
 }
 
+/// `subject`'s edit of the dossier, written when it changes a field (its history is not empty),
+/// else the dossier as it is: a patch that changes nothing makes no new version.
+async fn write_if_changed(
+    state: &AppState,
+    context: DossierContext,
+    subject: &Subject,
+    change: Change,
+    today: chrono::NaiveDate,
+) -> Result<Written, ApiError> {
+    if change.history.is_empty() {
+        return unchanged(context, today);
+    }
+    write(
+        state,
+        context,
+        Some(&subject.caller.user_id),
+        change,
+        no_effects,
+    )
+    .await
+}
+
 /// What a write that only changes the dossier adds: nothing.
 async fn no_effects(
     _: &DatabaseTransaction,
@@ -469,23 +491,13 @@ pub async fn patch_content(
             Some(stored_key(&niveau).into()),
         ));
     }
-    if history.is_empty() {
-        return unchanged(context, today);
-    }
     let change = Change {
         content: Some(content),
         niveau_saisie: niveau,
         history,
         ..Change::default()
     };
-    write(
-        state,
-        context,
-        Some(&subject.caller.user_id),
-        change,
-        no_effects,
-    )
-    .await
+    write_if_changed(state, context, subject, change, today).await
 }
 
 /// A refused patch as the API answers it.
@@ -572,22 +584,12 @@ pub async fn put_economics(
     })?;
     let stored = economics.to_json();
     let history = economics_changes(context.dossier.economics.as_ref(), &stored);
-    if history.is_empty() {
-        return unchanged(context, today);
-    }
     let change = Change {
         economics: Some(stored),
         history,
         ..Change::default()
     };
-    write(
-        state,
-        context,
-        Some(&subject.caller.user_id),
-        change,
-        no_effects,
-    )
-    .await
+    write_if_changed(state, context, subject, change, today).await
 }
 
 /// One history entry per member that changed.
