@@ -66,9 +66,25 @@ pub async fn connect(url: &str, max_connections: u32) -> DbResult<DatabaseConnec
     Ok(Database::connect(options).await?)
 }
 
-/// Applies every pending migration.
+/// Any number of instances may start together on one PostgreSQL database: the first to take
+/// this advisory lock migrates, the others wait for it and then find nothing to do. (Running at
+/// once, two of them created the same types and one died on a duplicate key.)
+const MIGRATION_LOCK: i64 = 0x006f_7075_6e74_6961;
+
+/// Applies every pending migration; on PostgreSQL, one instance at a time.
 pub async fn migrate(db: &DatabaseConnection) -> DbResult<()> {
-    Ok(Migrator::up(db, None).await?)
+    if db.get_database_backend() != DbBackend::Postgres {
+        // SQLite: the file has one writer at a time, and one server process.
+        return Ok(Migrator::up(db, None).await?);
+    }
+    // A transaction holds one connection, so the lock and the migrations share a session; the
+    // lock ends with the transaction.
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Whether the database answers.

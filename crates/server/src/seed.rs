@@ -99,6 +99,19 @@ pub async fn seed_if_empty(
             Vec::new()
         });
     }
+    match seed(db, cfa, now).await {
+        // Another instance starting at the same moment seeded the same demo data first.
+        Err(db::DbError::Unique(_)) => Ok(DEMO_ACCOUNTS.to_vec()),
+        other => other,
+    }
+}
+
+/// Writes the demo data in one transaction.
+async fn seed(
+    db: &DatabaseConnection,
+    cfa: Option<&serde_json::Value>,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<DemoAccount>> {
     // One argon2id hash shared by the four demo accounts: they have the same published
     // password anyway, and it keeps the first start fast.
     let hash = secrets::hash_password(DEMO_PASSWORD)

@@ -34,7 +34,7 @@ pub async fn mailbox(
     let rows = db::queries::outbox::recent(
         &state.db,
         to.as_deref(),
-        filter.limit.unwrap_or(50).clamp(1, 500),
+        crate::routes::bounded("limit", filter.limit, 50, (1, 500))?,
     )
     .await?;
     let mails: Vec<MailBody> = rows

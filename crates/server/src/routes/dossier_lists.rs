@@ -14,14 +14,13 @@ use db::{
 };
 use domain::{Status, access::DossierScope};
 
-use crate::{auth::Caller, error::ApiError, services::access::Subject, startup::AppState};
-
-fn bad_query(detail: String) -> ApiError {
-    ApiError::BadRequest {
-        code: api_types::codes::INVALID_QUERY,
-        detail,
-    }
-}
+use crate::{
+    auth::Caller,
+    error::ApiError,
+    routes::{MAX_OFFSET, bad_query, bounded},
+    services::access::Subject,
+    startup::AppState,
+};
 
 /// The filter a caller's query asks for, within what the caller may see.
 async fn filter_of(
@@ -141,8 +140,8 @@ pub async fn list_dossiers(
 ) -> Result<HttpResponse, ApiError> {
     let filter = filter_of(&state, &caller, &query).await?;
     let (sort, descending) = sort_of(&query)?;
-    let per_page = query.per_page.unwrap_or(50).clamp(1, 200);
-    let page = query.page.unwrap_or(1).max(1);
+    let per_page = bounded("per_page", query.per_page, 50, (1, 200))?;
+    let page = bounded("page", query.page, 1, (1, MAX_OFFSET / per_page + 1))?;
     let (rows, total) = db::queries::dossiers::list(
         &state.db,
         &filter,
@@ -206,11 +205,19 @@ pub async fn count_dossiers(
 /// The largest CSV export.
 const MAX_EXPORT_ROWS: u64 = 100_000;
 
+/// A cell as a spreadsheet reads it without acting on it: a value starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return would be taken for a formula (CSV injection, OWASP's rule), so
+/// it gets a leading `'`; separators, quotes and line breaks are quoted.
 fn csv_field(value: &str) -> String {
-    if value.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
     } else {
         value.to_owned()
+    };
+    if value.contains([';', '"', '\n', '\r', '\t']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
     }
 }
 
@@ -277,4 +284,25 @@ pub async fn export_dossiers(
             "attachment; filename=\"dossiers.csv\"",
         ))
         .body(csv))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x.example\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\""
+        );
+        for formula in ["+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(
+                csv_field(formula).trim_start_matches('"').starts_with('\''),
+                "{formula:?}"
+            );
+        }
+        assert_eq!(csv_field("ACME; Provence"), "\"ACME; Provence\"");
+        assert_eq!(csv_field("01/09/2026"), "01/09/2026");
+    }
 }

@@ -21,8 +21,8 @@ pub mod workflow;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::services::dossiers::IfMatch;
 pub use crate::{auth::secrets::blocking, error::FieldChecks};
+use crate::{error::ApiError, services::dossiers::IfMatch};
 
 /// Registers every `/api/v1` handler.
 pub fn configure(config: &mut ServiceConfig) {
@@ -85,4 +85,33 @@ pub fn if_match(request: &actix_web::HttpRequest) -> IfMatch {
         return IfMatch::Any;
     }
     IfMatch::Tags(value.split(',').map(|tag| tag.trim().to_owned()).collect())
+}
+
+/// How far into a list a page or an offset may reach: beyond any real list, and within every
+/// database's integer range, so that no page number can overflow into a panic or wrap around.
+pub const MAX_OFFSET: u64 = 1 << 40;
+
+/// 400 `invalid_query`: a query parameter the API cannot read.
+pub fn bad_query(detail: impl Into<String>) -> ApiError {
+    ApiError::BadRequest {
+        code: api_types::codes::INVALID_QUERY,
+        detail: detail.into(),
+    }
+}
+
+/// The query parameter `name` (`default` when absent), refused unless within `min..=max`.
+pub fn bounded(
+    name: &str,
+    value: Option<u64>,
+    default: u64,
+    (min, max): (u64, u64),
+) -> Result<u64, ApiError> {
+    let value = value.unwrap_or(default);
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(bad_query(format!(
+            "« {name} » doit être un entier de {min} à {max}."
+        )))
+    }
 }

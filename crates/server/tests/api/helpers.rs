@@ -55,7 +55,7 @@ macro_rules! both {
 }
 
 /// A PostgreSQL database made for one test, dropped when the test ends.
-struct PgDatabase {
+pub struct PgDatabase {
     admin_url: String,
     name: String,
 }
@@ -86,7 +86,7 @@ impl Drop for PgDatabase {
     }
 }
 
-async fn create_pg_database() -> (String, PgDatabase) {
+pub async fn create_pg_database() -> (String, PgDatabase) {
     let base = postgres_url().expect("OPUNTIA_TEST_POSTGRES_URL");
     let base = base.trim_end_matches('/');
     let admin_url = format!("{base}/postgres");
@@ -114,7 +114,7 @@ pub struct TestApp {
 }
 
 /// The settings of a test: defaults, a free port, a temporary data directory, a fast worker.
-fn test_settings(dir: &TempDir) -> Settings {
+pub fn test_settings(dir: &TempDir) -> Settings {
     let mut settings = Settings::defaults().unwrap();
     settings.data_dir = dir.path().to_owned();
     settings.server.port = 0;

@@ -12,6 +12,7 @@ mod auth;
 mod dossiers;
 mod field_rights;
 mod formations;
+mod hardening;
 mod invitations;
 mod journeys;
 mod lists;

@@ -22,6 +22,7 @@ use crate::{
     auth::{Caller, secrets},
     error::{ApiError, payload_error},
     idempotency::{Claim, Idempotency},
+    routes::{MAX_OFFSET, bounded},
     services::{
         access::Subject,
         accounts::email_taken,
@@ -384,14 +385,9 @@ pub async fn list_invitations(
             None => vec![formation_id.clone()],
         });
     }
-    let limit = filter.limit.unwrap_or(100).clamp(1, 1000);
-    let rows = db::queries::invitations::list(
-        &state.db,
-        scope.as_deref(),
-        limit,
-        filter.offset.unwrap_or(0),
-    )
-    .await?;
+    let limit = bounded("limit", filter.limit, 100, (1, 1000))?;
+    let offset = bounded("offset", filter.offset, 0, (0, MAX_OFFSET))?;
+    let rows = db::queries::invitations::list(&state.db, scope.as_deref(), limit, offset).await?;
     let user_ids: Vec<String> = rows.iter().map(|(i, _)| i.user_id.clone()).collect();
     let accounts = db::queries::users::by_ids(&state.db, &user_ids).await?;
     let variants = db::queries::formations::variants(&state.db, None).await?;
@@ -479,6 +475,7 @@ async fn resend(state: &AppState, managed: Managed) -> Result<HttpResponse, ApiE
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a responsable de formation nor CFA staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`invitation_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invitation_accepted`: the apprentice has signed in since", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("api_token" = ["invitations"]))
 )]
@@ -490,7 +487,20 @@ pub async fn renew_invitation(
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
     let managed = visible_invitation(&state, &caller, &id).await?;
+    // The apprentice signed in and has a password of their own: a second, generated one would
+    // work beside it. They use « Mot de passe oublié » if they lost theirs.
+    if managed.account.last_login_at.is_some() {
+        return Err(invitation_accepted());
+    }
     resend(&state, managed).await
+}
+
+/// The answer for an invitation whose apprentice has signed in since.
+fn invitation_accepted() -> ApiError {
+    ApiError::Conflict {
+        code: api_types::codes::INVITATION_ACCEPTED,
+        detail: "L'alternant s'est déjà connecté : il choisit lui-même son mot de passe (« Mot de passe oublié » s'il l'a perdu).".into(),
+    }
 }
 
 /// Correct an invitation's address.

@@ -1,0 +1,130 @@
+//! Hostile inputs and hostile moments: what an outside tester tried, answered as it should be.
+
+use reqwest::Method;
+use serde_json::json;
+use server::startup::Application;
+
+use crate::{
+    both,
+    helpers::{
+        Backend, assert_problem, create_pg_database, postgres_url, spawn_app, test_settings,
+    },
+};
+
+both!(
+    page_numbers_and_offsets_too_large_for_any_list_are_refused_not_fatal,
+    the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas,
+    an_accepted_invitation_is_not_renewed,
+);
+
+const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
+
+async fn page_numbers_and_offsets_too_large_for_any_list_are_refused_not_fatal(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    for query in [
+        "/api/v1/dossiers?page=9223372036854775807",
+        "/api/v1/dossiers?page=9223372036854775808",
+        "/api/v1/dossiers?page=9223372036854775809",
+        "/api/v1/dossiers?page=18446744073709551615",
+        "/api/v1/dossiers?page=0",
+        "/api/v1/dossiers?per_page=201",
+        "/api/v1/dossiers?per_page=0",
+        "/api/v1/invitations?offset=9223372036854775808",
+        "/api/v1/invitations?limit=1001",
+        "/api/v1/dev/mailbox?limit=18446744073709551615",
+    ] {
+        let answer = app.get_as(&cfa, query).await;
+        assert_problem(answer, 400, "invalid_query").await;
+    }
+    // A number too large even to read is refused the same way.
+    let unreadable = app
+        .get_as(&cfa, "/api/v1/dossiers?page=18446744073709551616")
+        .await;
+    assert_eq!(unreadable.status(), 400);
+    // The last page a list may reach still answers, empty.
+    let far: serde_json::Value = app
+        .get_as(&cfa, "/api/v1/dossiers?per_page=200&page=5497558139")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(far["items"], json!([]));
+}
+
+async fn the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let employer = app.login_demo("employeur").await;
+    let written = app
+        .write(
+            &employer,
+            DEMO_DOSSIER,
+            json!({"employeur": {"denomination": "=HYPERLINK(\"http://x.example\",\"y\")"}}),
+        )
+        .await;
+    assert_eq!(written.status(), 200);
+    let cfa = app.login_demo("cfa").await;
+
+    let export = app
+        .get_as(&cfa, "/api/v1/dossiers/export")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        export.contains(";\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\";"),
+        "{export}"
+    );
+    assert!(!export.contains(";=HYPERLINK"), "{export}");
+}
+
+async fn an_accepted_invitation_is_not_renewed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let staff = app.login_demo("formation").await;
+    let (invitation, password) = app.invite(&staff, "lea@example.fr", "F724").await;
+    app.login("lea@example.fr", &password).await;
+    let path = format!(
+        "/api/v1/invitations/{}/renew",
+        invitation["id"].as_str().unwrap()
+    );
+
+    let renewed = app
+        .request(Method::POST, &path)
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(renewed, 409, "invitation_accepted").await;
+}
+
+#[tokio::test]
+async fn instances_starting_together_on_an_empty_postgresql_database_all_start() {
+    if postgres_url().is_none() {
+        eprintln!("OPUNTIA_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
+        return;
+    }
+    server::telemetry::init();
+    let (url, _database) = create_pg_database().await;
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let settings = |dir| {
+        let mut settings = test_settings(dir);
+        settings.database.url = server::config::Secret::new(url.clone());
+        settings
+    };
+
+    let (a, b, c, d) = tokio::join!(
+        Application::build(settings(&dirs[0])),
+        Application::build(settings(&dirs[1])),
+        Application::build(settings(&dirs[2])),
+        Application::build(settings(&dirs[3])),
+    );
+
+    let started = [a, b, c, d];
+    for result in &started {
+        assert!(result.is_ok(), "{:?}", result.as_ref().err());
+    }
+    let state = started[0].as_ref().unwrap().state();
+    assert_eq!(db::queries::users::count(&state.db).await.unwrap(), 4);
+}
