@@ -10,18 +10,30 @@ pub async fn insert_refresh(
     insert_one::<refresh_token::Entity, _, _>(conn, row).await
 }
 
-/// The live (not revoked, not expired) refresh token with this hash.
-pub async fn live_refresh(
+/// The refresh token with this hash, live or not (a revoked one presented again is a replay).
+pub async fn refresh_by_hash(
     conn: &impl ConnectionTrait,
     token_hash: &str,
-    now: DateTime<Utc>,
 ) -> DbResult<Option<refresh_token::Model>> {
     Ok(refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .filter(refresh_token::Column::ExpiresAt.gt(now))
         .one(conn)
         .await?)
+}
+
+/// Revokes every live token of a session; answers how many.
+pub async fn revoke_family(
+    conn: &impl ConnectionTrait,
+    family_id: &str,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    Ok(refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::FamilyId.eq(family_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?
+        .rows_affected)
 }
 
 /// Revokes the refresh token with this hash, if live.

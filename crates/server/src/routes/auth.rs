@@ -41,13 +41,25 @@ fn refresh_cookie(state: &AppState, value: String, max_age: CookieDuration) -> C
 
 /// Opens a session: a refresh token stored hashed, set as a cookie, and an access token.
 async fn open_session(state: &AppState, user: &user::Model) -> Result<HttpResponse, ApiError> {
+    continue_session(state, user, None).await
+}
+
+/// A new access token and refresh cookie for `user`: a new session, or the next token of the
+/// session `family` (a rotation).
+async fn continue_session(
+    state: &AppState,
+    user: &user::Model,
+    family: Option<String>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let refresh_secret = secrets::random_token("");
     let days = state.settings.auth.refresh_token_days;
+    let id = new_id();
     db::queries::secrets::insert_refresh(
         &state.db,
         refresh_token::Model {
-            id: new_id(),
+            family_id: Some(family.unwrap_or_else(|| id.clone())),
+            id,
             user_id: user.id.clone(),
             token_hash: secrets::sha256_hex(&refresh_secret),
             created_at: now,
@@ -218,7 +230,9 @@ fn refresh_value(request: &HttpRequest) -> Option<String> {
 /// Renew the access token.
 ///
 /// Reads the refresh cookie set at login, rotates it (the old one stops working) and answers a
-/// new access token. The browser app calls it before its access token expires.
+/// new access token. The browser app calls it before its access token expires. A cookie that was
+/// already rotated, presented again, ends the whole session: every token issued from it stops
+/// working (someone else holds a copy).
 #[utoipa::path(
     tag = "auth",
     responses(
@@ -235,17 +249,28 @@ pub async fn refresh(
     let now = state.clock.now();
     let value = refresh_value(&request).ok_or(ApiError::Unauthenticated)?;
     let hash = secrets::sha256_hex(&value);
-    let token = db::queries::secrets::live_refresh(&state.db, &hash, now)
+    let token = db::queries::secrets::refresh_by_hash(&state.db, &hash)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    // Revoking first and checking the count makes a replayed cookie fail even under a race.
+    let family = token.family_id.clone().unwrap_or_else(|| token.id.clone());
+    if token.revoked_at.is_some() {
+        // A token already rotated, presented again: someone holds a copy of the session's
+        // cookie. The whole session ends, the thief's tokens with it (OAuth 2.0 security BCP).
+        let revoked = db::queries::secrets::revoke_family(&state.db, &family, now).await?;
+        tracing::warn!(user_id = %token.user_id, revoked, "refresh token reused: session revoked");
+        return Err(ApiError::Unauthenticated);
+    }
+    if token.expires_at <= now {
+        return Err(ApiError::Unauthenticated);
+    }
+    // Revoking first and checking the count makes a cookie sent twice at once work only once.
     if db::queries::secrets::revoke_refresh(&state.db, &hash, now).await? == 0 {
         return Err(ApiError::Unauthenticated);
     }
     let user = db::queries::users::by_id(&state.db, &token.user_id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    open_session(&state, &user).await
+    continue_session(&state, &user, Some(family)).await
 }
 
 /// Sign out.

@@ -15,6 +15,7 @@ both!(
     page_numbers_and_offsets_too_large_for_any_list_are_refused_not_fatal,
     the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas,
     an_accepted_invitation_is_not_renewed,
+    a_replayed_refresh_token_ends_the_whole_session,
 );
 
 const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
@@ -127,4 +128,46 @@ async fn instances_starting_together_on_an_empty_postgresql_database_all_start()
     }
     let state = started[0].as_ref().unwrap().state();
     assert_eq!(db::queries::users::count(&state.db).await.unwrap(), 4);
+}
+
+async fn refresh(app: &crate::helpers::TestApp, cookie: &str) -> reqwest::Response {
+    app.request(Method::POST, "/api/v1/auth/refresh")
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `name=value` of the refresh cookie an answer sets.
+fn refresh_pair(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("opuntia_refresh="))
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .expect("a refresh cookie")
+}
+
+async fn a_replayed_refresh_token_ends_the_whole_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let login = app
+        .try_login(crate::helpers::demo("alternant"), "opuntia-demo")
+        .await;
+    let stolen = refresh_pair(&login);
+    // Another session of the same account, which the replay must not touch.
+    let other = refresh_pair(
+        &app.try_login(crate::helpers::demo("alternant"), "opuntia-demo")
+            .await,
+    );
+    let rotated = refresh(&app, &stolen).await;
+    assert_eq!(rotated.status(), 200);
+    let current = refresh_pair(&rotated);
+
+    // The old cookie comes back (the thief's copy): refused, and the session it belongs to ends.
+    assert_problem(refresh(&app, &stolen).await, 401, "unauthenticated").await;
+    assert_problem(refresh(&app, &current).await, 401, "unauthenticated").await;
+
+    assert_eq!(refresh(&app, &other).await.status(), 200);
 }
