@@ -9,6 +9,9 @@ pub enum FieldError {
     /// Nothing was typed where a value is needed.
     #[error("Ce champ est obligatoire.")]
     Required,
+    /// A control character (NUL and the like) where only text makes sense.
+    #[error("Ce texte contient un caractère invisible non autorisé (caractère de contrôle).")]
+    ControlCharacter,
     /// The JSON value has the wrong shape (a number where text is expected, …).
     #[error("Le type de la valeur est incorrect ({expected} attendu).")]
     WrongType {
@@ -155,6 +158,7 @@ impl FieldError {
             Self::Required => "required",
             Self::WrongType { .. } => "wrong_type",
             Self::TooLong { .. } => "too_long",
+            Self::ControlCharacter => "control_character",
             Self::OutOfRange { .. } => "out_of_range",
             Self::NotAnInteger => "not_an_integer",
             Self::NotAnAmount => "not_an_amount",

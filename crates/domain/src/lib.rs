@@ -42,4 +42,5 @@ pub use identifiers::{CodeDiplome, Idcc, Ine, IneKind, Naf, Nir, NirSex, Rncp, S
 pub use settings::{
     ContractType, EvaluationSettings, FormationDates, MissionMode, NiveauSaisie, Role, Tab,
 };
+pub use text::has_control_characters;
 pub use workflow::{Action, Actor, Status};

@@ -66,3 +66,10 @@ pub(crate) fn luhn_sum(digits: &str) -> u32 {
 
 /// The 23 letters used as check characters by UAI and INE numbers (no I, O or Q).
 pub(crate) const ALPHABET_23: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
+
+/// Whether `text` holds a control character other than a tab or a line break: NUL and its
+/// kind mean nothing in a name, an address or a title, and some databases refuse them.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}

@@ -83,15 +83,20 @@ pub fn read(kind: Kind, value: Option<&Json>, version: CerfaVersion) -> Read {
 }
 
 fn text(value: &Json) -> Result<&str, FieldError> {
-    value
+    let text = value
         .as_str()
         .map(str::trim)
-        .ok_or(FieldError::WrongType { expected: "texte" })
+        .ok_or(FieldError::WrongType { expected: "texte" })?;
+    if crate::has_control_characters(text) {
+        return Err(FieldError::ControlCharacter);
+    }
+    Ok(text)
 }
 
 /// Text or a number, for codes and identifiers that integrations send either way.
 fn text_or_number(value: &Json) -> Result<String, FieldError> {
     match value {
+        Json::String(s) if crate::has_control_characters(s) => Err(FieldError::ControlCharacter),
         Json::String(s) => Ok(s.trim().to_owned()),
         Json::Number(n) if n.is_u64() => Ok(n.to_string()),
         _ => Err(FieldError::WrongType { expected: "texte" }),

@@ -379,6 +379,16 @@ impl FieldChecks {
         }
     }
 
+    /// Records `field` as invalid when `value` holds a control character (NUL and the like).
+    pub fn no_control(&mut self, field: &str, value: &str) {
+        if domain::has_control_characters(value) {
+            self.errors.push(FieldErrorBody::from_error(
+                field,
+                &FieldError::ControlCharacter,
+            ));
+        }
+    }
+
     /// Records an error the domain does not name.
     pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.errors.push(FieldErrorBody {

@@ -4,7 +4,7 @@ use std::{net::TcpListener, sync::Arc, time::Instant};
 
 use actix_web::{
     App, HttpResponse, HttpServer,
-    body::MessageBody,
+    body::{EitherBody, MessageBody},
     dev::{Server, ServiceRequest, ServiceResponse},
     http::header,
     middleware::{ErrorHandlerResponse, ErrorHandlers, Next, from_fn},
@@ -293,6 +293,7 @@ fn app(
             }),
         )
         .default_service(web::to(crate::frontend::serve))
+        .wrap(from_fn(refuse_control_characters))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(record_metrics))
         .wrap(tracing_actix_web::TracingLogger::default())
@@ -348,6 +349,40 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(request, replacement).map_into_right_body(),
     ))
+}
+
+/// Whether a percent-encoded path or query string names a control character (`%00`, `%0A`,
+/// `%7F`…).
+fn escapes_control(escaped: &str) -> bool {
+    escaped.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && std::str::from_utf8(&w[1..])
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .is_some_and(|byte| byte < 0x20 || byte == 0x7f)
+    })
+}
+
+/// Refuses, before any handler and any query, an address whose path or query string carries a
+/// control character: no id, search word or filter holds one, and PostgreSQL refuses NUL in
+/// text. A path answers 404 (no such resource), a query string 400 `invalid_query`.
+async fn refuse_control_characters<B: MessageBody + 'static>(
+    request: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let refusal = if escapes_control(request.uri().path()) {
+        Some(error::route_not_found())
+    } else if request.uri().query().is_some_and(escapes_control) {
+        Some(crate::routes::bad_query(
+            "L'adresse contient un caractère de contrôle (invisible) : retirez-le.",
+        ))
+    } else {
+        None
+    };
+    match refusal {
+        Some(refusal) => Ok(request.error_response(refusal).map_into_right_body()),
+        None => Ok(next.call(request).await?.map_into_left_body()),
+    }
 }
 
 async fn record_metrics(

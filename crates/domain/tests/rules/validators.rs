@@ -325,6 +325,7 @@ fn every_error_code_is_snake_case_and_every_message_is_french() {
         FieldError::PhoneFormat,
         FieldError::EmailFormat,
         FieldError::TooLong { max: 80 },
+        FieldError::ControlCharacter,
     ];
     for error in errors {
         assert!(

@@ -86,6 +86,7 @@ pub async fn create_token(
     let now = state.clock.now();
     let mut checks = FieldChecks::new();
     let name = request.name.trim();
+    checks.no_control("name", name);
     if name.is_empty() || name.chars().count() > 100 {
         checks.push(
             "name",

@@ -20,7 +20,7 @@ use crate::{
     auth::{Caller, client_address, secrets},
     error::ApiError,
     mail::templates,
-    routes::{blocking, users::user_body},
+    routes::{FieldChecks, blocking, users::user_body},
     startup::AppState,
     storage::new_id,
 };
@@ -165,6 +165,11 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
+    // Nothing with a control character is anyone's address: refused before it is throttled
+    // (stored) or looked up.
+    let mut checks = FieldChecks::new();
+    checks.no_control("email", &body.email);
+    checks.finish()?;
     let email = Email::parse(&body.email)
         .map(|e| e.as_ref().to_owned())
         .unwrap_or_else(|_| body.email.trim().to_lowercase());

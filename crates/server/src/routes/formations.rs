@@ -102,6 +102,7 @@ fn check_contact(
     contact: &Option<ContactBody>,
 ) -> Option<ContactBody> {
     let contact = contact.as_ref()?;
+    checks.no_control(&format!("{field}.name"), &contact.name);
     if contact.name.trim().is_empty() {
         checks.push(
             &format!("{field}.name"),
@@ -130,6 +131,7 @@ async fn checked(
 ) -> Result<FormationRequest, ApiError> {
     let mut checks = FieldChecks::new();
     for (field, value) in [("title", &request.title), ("school", &request.school)] {
+        checks.no_control(field, value);
         let chars = value.trim().chars().count();
         if chars == 0 || chars > 200 {
             checks.push(
@@ -390,6 +392,7 @@ pub async fn create_variant(
     let mut checks = FieldChecks::new();
     let code = checks.parse("access_code", AccessCode::parse(&request.access_code));
     let label = request.label.trim();
+    checks.no_control("label", label);
     if label.is_empty() || label.chars().count() > 100 {
         checks.push(
             "label",
@@ -453,6 +456,7 @@ pub async fn update_variant(
     let mut checks = FieldChecks::new();
     if let Some(label) = &patch.label {
         let label = label.trim();
+        checks.no_control("label", label);
         if label.is_empty() || label.chars().count() > 100 {
             checks.push(
                 "label",

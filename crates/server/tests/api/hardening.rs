@@ -16,6 +16,7 @@ both!(
     the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas,
     an_accepted_invitation_is_not_renewed,
     a_replayed_refresh_token_ends_the_whole_session,
+    nul_and_other_control_characters_are_refused_before_the_database,
 );
 
 const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
@@ -170,4 +171,90 @@ async fn a_replayed_refresh_token_ends_the_whole_session(backend: Backend) {
     assert_problem(refresh(&app, &current).await, 401, "unauthenticated").await;
 
     assert_eq!(refresh(&app, &other).await.status(), 200);
+}
+
+async fn nul_and_other_control_characters_are_refused_before_the_database(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let employer = app.login_demo("employeur").await;
+
+    let login = app
+        .post_json(
+            None,
+            "/api/v1/auth/login",
+            &json!({"email": "x\u{0}@b.fr", "password": "peu importe"}),
+        )
+        .await;
+    let problem = assert_problem(login, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].field, "email");
+    assert_eq!(problem.errors[0].code, "control_character");
+
+    let text = app
+        .write(
+            &employer,
+            DEMO_DOSSIER,
+            json!({"employeur": {"denomination": "ACME\u{0}Provence"}}),
+        )
+        .await;
+    let problem = assert_problem(text, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].field, "employeur.denomination");
+    assert_eq!(problem.errors[0].code, "control_character");
+
+    for path in [
+        "/api/v1/dossiers/%00",
+        "/api/v1/formations/%00",
+        "/api/v1/dossiers/a%00b/history",
+    ] {
+        assert_problem(app.get_as(&cfa, path).await, 404, "not_found").await;
+    }
+    for query in [
+        "/api/v1/dossiers?q=%00",
+        "/api/v1/dossiers?formation_id=%00",
+        "/api/v1/dossiers/counts?formation_id=x%00",
+        "/api/v1/dossiers/export?q=a%00",
+        "/api/v1/invitations?formation_id=%00",
+        "/api/v1/dev/mailbox?to=%00",
+        "/api/v1/dossiers?q=%1F",
+    ] {
+        assert_problem(app.get_as(&cfa, query).await, 400, "invalid_query").await;
+    }
+
+    let token = app
+        .post_json(
+            Some(&cfa),
+            "/api/v1/api-tokens",
+            &json!({"name": "script\u{0}", "scopes": ["dossiers_read"]}),
+        )
+        .await;
+    let problem = assert_problem(token, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].field, "name");
+    let mut formation = crate::formations::formation_request(&[]);
+    formation["title"] = json!("BTS\u{0}");
+    let created = app
+        .post_json(Some(&cfa), "/api/v1/formations", &formation)
+        .await;
+    let problem = assert_problem(created, 422, "validation_failed").await;
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|e| e.field == "title" && e.code == "control_character")
+    );
+    let variant = app
+        .post_json(
+            Some(&cfa),
+            &format!(
+                "/api/v1/formations/{}/variants",
+                crate::helpers::ENGINEERING_ID
+            ),
+            &json!({"access_code": "F724-9", "label": "2e\u{7}année"}),
+        )
+        .await;
+    let problem = assert_problem(variant, 422, "validation_failed").await;
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|e| e.field == "label" && e.code == "control_character")
+    );
 }
