@@ -52,8 +52,8 @@ pub async fn authors(
 
 impl DossierContext {
     /// The dossier as the API shows it to `role`.
-    pub fn body(&self, role: Role, today: chrono::NaiveDate) -> Result<DossierBody, ApiError> {
-        let settings = self.evaluation_settings(today)?;
+    pub fn body(&self, role: Role, today: chrono::NaiveDate) -> DossierBody {
+        let settings = self.evaluation_settings(today);
         let evaluation = domain::evaluate(&self.dossier.content, &settings);
         self.body_from(role, &settings, &evaluation)
     }
@@ -65,14 +65,14 @@ impl DossierContext {
         role: Role,
         settings: &EvaluationSettings,
         evaluation: &domain::Evaluation,
-    ) -> Result<DossierBody, ApiError> {
-        let state = self.access_state()?;
+    ) -> DossierBody {
+        let state = self.access_state();
         let status = state.status;
         let content = match &self.dossier.content {
             serde_json::Value::Object(map) => map.clone(),
             _ => serde_json::Map::new(),
         };
-        Ok(DossierBody {
+        DossierBody {
             id: self.dossier.id.clone(),
             status: status.key().to_owned(),
             version: self.dossier.version,
@@ -112,7 +112,7 @@ impl DossierContext {
             economics: access::sees_economics(role).then(|| self.economics_body(settings)),
             created_at: self.dossier.created_at,
             updated_at: self.dossier.updated_at,
-        })
+        }
     }
 }
 
@@ -192,7 +192,7 @@ pub async fn get_dossier(
         ));
     }
     let context = load_visible(&state, &subject, &id).await?;
-    let body = context.body(caller.role, today)?;
+    let body = context.body(caller.role, today);
     let answer = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
     state.read_cache.put(
         key(
@@ -266,7 +266,7 @@ pub async fn patch_dossier(
         settings,
         evaluation,
     } = written;
-    let body = context.body_from(caller.role, &settings, &evaluation)?;
+    let body = context.body_from(caller.role, &settings, &evaluation);
     let answer = Bytes::from(serde_json::to_vec(&body).map_err(ApiError::internal)?);
     // The next read of this version by the same role is this answer.
     state.read_cache.put(

@@ -84,7 +84,7 @@ pub async fn put_economics(
     let written = service::put_economics(&state, &subject, &id, &if_match(&request), &body).await?;
     let body = written
         .context
-        .body_from(caller.role, &written.settings, &written.evaluation)?;
+        .body_from(caller.role, &written.settings, &written.evaluation);
     Ok(with_etag(
         HttpResponse::Ok().json(body),
         written.context.dossier.version,

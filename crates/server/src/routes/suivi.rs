@@ -73,8 +73,8 @@ pub async fn suivi(
 ) -> Result<HttpResponse, ApiError> {
     let subject = Subject::resolve(&state, &caller).await?;
     let context = load_visible(&state, &subject, &id).await?;
-    let status = context.status()?;
-    let settings = context.evaluation_settings(state.clock.now().date_naive())?;
+    let status = context.status();
+    let settings = context.evaluation_settings(state.clock.now().date_naive());
     let evaluation = domain::evaluate(&context.dossier.content, &settings);
     let transitions = db::queries::history::transitions_of(&state.db, &context.dossier.id).await?;
     let authors = authors(

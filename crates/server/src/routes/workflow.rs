@@ -104,8 +104,8 @@ where
     let subject = Subject::resolve(state, caller).await?;
     let context = load_visible(state, &subject, id).await?;
     if_match(request).check_if_sent(context.dossier.version)?;
-    let from = context.status()?;
-    let settings = context.evaluation_settings(state.clock.now().date_naive())?;
+    let from = context.status();
+    let settings = context.evaluation_settings(state.clock.now().date_naive());
     let evaluation = domain::evaluate(&context.dossier.content, &settings);
     let comment = comment
         .map(|c| c.trim().to_owned())
@@ -139,7 +139,7 @@ where
     let body: DossierBody =
         written
             .context
-            .body_from(caller.role, &written.settings, &written.evaluation)?;
+            .body_from(caller.role, &written.settings, &written.evaluation);
     Ok(with_etag(
         HttpResponse::Ok().json(body),
         written.context.dossier.version,

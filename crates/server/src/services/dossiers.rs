@@ -106,9 +106,7 @@ pub async fn refresh_listings(
             formation: formation.clone(),
             variant: variant.clone(),
         };
-        let Ok(settings) = context.evaluation_settings(today) else {
-            continue;
-        };
+        let settings = context.evaluation_settings(today);
         let complete = domain::evaluate(&context.dossier.content, &settings).complete;
         if only_changed && context.dossier.complete == Some(complete) {
             continue;
@@ -152,17 +150,14 @@ pub async fn load_visible(
 
 impl DossierContext {
     /// The dossier's status.
-    pub fn status(&self) -> Result<Status, ApiError> {
-        Ok(*self.dossier.status)
+    pub fn status(&self) -> Status {
+        *self.dossier.status
     }
 
     /// What the evaluation depends on besides the content. The variant's own dates come first:
     /// a 2nd-year variant's contracts start a year after the formation's first day.
-    pub fn evaluation_settings(
-        &self,
-        today: chrono::NaiveDate,
-    ) -> Result<EvaluationSettings, ApiError> {
-        Ok(EvaluationSettings {
+    pub fn evaluation_settings(&self, today: chrono::NaiveDate) -> EvaluationSettings {
+        EvaluationSettings {
             niveau_saisie: *self.dossier.niveau_saisie,
             contract_type: *self.dossier.contract_type,
             mission: *self.formation.mission,
@@ -172,7 +167,7 @@ impl DossierContext {
             },
             cerfa_version: CerfaVersion::default(),
             today,
-        })
+        }
     }
 
     /// Who the dossier belongs to, as `domain::access` asks.
@@ -185,11 +180,11 @@ impl DossierContext {
     }
 
     /// What of the dossier decides who writes which field.
-    pub fn access_state(&self) -> Result<DossierState, ApiError> {
-        Ok(DossierState {
-            status: self.status()?,
+    pub fn access_state(&self) -> DossierState {
+        DossierState {
+            status: self.status(),
             company_contact_joined: self.dossier.employer_id.is_some(),
-        })
+        }
     }
 }
 
@@ -277,14 +272,14 @@ pub struct Written {
 }
 
 /// The dossier as it is, evaluated: what a write that changed nothing answers.
-pub fn unchanged(context: DossierContext, today: chrono::NaiveDate) -> Result<Written, ApiError> {
-    let settings = context.evaluation_settings(today)?;
+pub fn unchanged(context: DossierContext, today: chrono::NaiveDate) -> Written {
+    let settings = context.evaluation_settings(today);
     let evaluation = domain::evaluate(&context.dossier.content, &settings);
-    Ok(Written {
+    Written {
         context,
         settings,
         evaluation,
-    })
+    }
 }
 
 /// The 412 of a write whose version-guarded save found the dossier changed meanwhile, naming
@@ -334,7 +329,7 @@ where
     }
     row.version = expected_version + 1;
     row.updated_at = now;
-    let settings = context.evaluation_settings(now.date_naive())?;
+    let settings = context.evaluation_settings(now.date_naive());
     let evaluation = domain::evaluate(&context.dossier.content, &settings);
     let listing = listing_of(&context.dossier.content, evaluation.complete);
     listing.apply(&mut context.dossier);
@@ -382,7 +377,7 @@ async fn write_if_changed(
     today: chrono::NaiveDate,
 ) -> Result<Written, ApiError> {
     if change.history.is_empty() {
-        return unchanged(context, today);
+        return Ok(unchanged(context, today));
     }
     write(
         state,
@@ -455,12 +450,12 @@ pub async fn patch_content(
 ) -> Result<Written, ApiError> {
     let context = load_visible(state, subject, id).await?;
     if_match.require(context.dossier.version)?;
-    let access_state = context.access_state()?;
+    let access_state = context.access_state();
     if access_state.status.is_frozen() {
         return Err(ApiError::Frozen(access_state.status.label().to_owned()));
     }
     let today = state.clock.now().date_naive();
-    let settings = context.evaluation_settings(today)?;
+    let settings = context.evaluation_settings(today);
     let empty = Json::Object(Default::default());
     let (content, changes) = domain::patch::review(
         &context.dossier.content,
@@ -565,7 +560,7 @@ pub async fn put_economics(
         return Err(ApiError::Forbidden);
     }
     if_match.require(context.dossier.version)?;
-    let status = context.status()?;
+    let status = context.status();
     if !access::may_edit_economics(subject.role(), status) {
         return Err(if status.is_frozen() {
             ApiError::Frozen(status.label().to_owned())
@@ -577,7 +572,7 @@ pub async fn put_economics(
         });
     }
     let today = state.clock.now().date_naive();
-    let settings = context.evaluation_settings(today)?;
+    let settings = context.evaluation_settings(today);
     let facts = domain::economics::EconomicFacts::of(&context.dossier.content, &settings);
     let economics = domain::economics::review(input, &facts).map_err(|issues| {
         ApiError::Validation(issues.iter().map(FieldErrorBody::from).collect())

@@ -555,7 +555,7 @@ pub async fn correct_invitation_email(
         formation: managed.opening.formation.clone(),
         variant: managed.opening.variant.clone(),
     };
-    let status = context.status()?;
+    let status = context.status();
     if status.is_frozen() {
         return Err(ApiError::Frozen(status.label().to_owned()));
     }
