@@ -23,16 +23,17 @@ pub struct Accepts {
     pub token_scopes: Option<Vec<TokenScope>>,
 }
 
-/// Every operation's [`Accepts`], by method and path template.
+/// Every operation's [`Accepts`], by path template then method (looked up on every
+/// authenticated request without allocating).
 #[derive(Debug, Default)]
 pub struct OperationAccess {
-    by_route: HashMap<(String, String), Accepts>,
+    by_route: HashMap<String, HashMap<String, Accepts>>,
 }
 
 impl OperationAccess {
     /// Reads every operation's declaration from the OpenAPI document (as JSON).
     pub fn from_document(document: &Json) -> Result<Self, String> {
-        let mut by_route = HashMap::new();
+        let mut by_route: HashMap<String, HashMap<String, Accepts>> = HashMap::new();
         let paths = document
             .get("paths")
             .and_then(Json::as_object)
@@ -78,7 +79,10 @@ impl OperationAccess {
                         }
                     }
                 }
-                by_route.insert((method.to_uppercase(), path.clone()), accepts);
+                by_route
+                    .entry(path.clone())
+                    .or_default()
+                    .insert(method.to_uppercase(), accepts);
             }
         }
         Ok(Self { by_route })
@@ -87,8 +91,7 @@ impl OperationAccess {
     /// What the operation at `method` and `path_template` (`/api/v1/dossiers/{id}`) accepts;
     /// `None` for an operation the document does not have.
     pub fn of(&self, method: &str, path_template: &str) -> Option<&Accepts> {
-        self.by_route
-            .get(&(method.to_owned(), path_template.to_owned()))
+        self.by_route.get(path_template)?.get(method)
     }
 }
 

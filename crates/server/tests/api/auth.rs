@@ -58,7 +58,7 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer(backend: Ba
     );
 }
 
-fn refresh_cookie(response: &reqwest::Response) -> String {
+pub(crate) fn refresh_cookie(response: &reqwest::Response) -> String {
     response
         .headers()
         .get_all("set-cookie")
@@ -68,7 +68,7 @@ fn refresh_cookie(response: &reqwest::Response) -> String {
         .expect("a refresh cookie")
 }
 
-fn cookie_pair(set_cookie: &str) -> String {
+pub(crate) fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
 

@@ -5,6 +5,7 @@ use serde_json::json;
 use server::startup::Application;
 
 use crate::{
+    auth::{cookie_pair, refresh_cookie},
     both,
     helpers::{
         Backend, assert_problem, create_pg_database, postgres_url, spawn_app, test_settings,
@@ -141,14 +142,7 @@ async fn refresh(app: &crate::helpers::TestApp, cookie: &str) -> reqwest::Respon
 
 /// The `name=value` of the refresh cookie an answer sets.
 fn refresh_pair(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("opuntia_refresh="))
-        .and_then(|c| c.split(';').next().map(str::to_owned))
-        .expect("a refresh cookie")
+    cookie_pair(&refresh_cookie(response))
 }
 
 async fn a_replayed_refresh_token_ends_the_whole_session(backend: Backend) {
