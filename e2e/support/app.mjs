@@ -3,7 +3,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
+
+/** Playwright's `test`, whose pages fail the test if the browser reports a violation of the
+ *  server's Content-Security-Policy (an inline script, an eval, a resource from elsewhere). */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const violations = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await use(page);
+    expect(violations, 'Content-Security-Policy violations').toEqual([]);
+  },
+});
 
 export const DEMO_PASSWORD = 'opuntia-demo';
 

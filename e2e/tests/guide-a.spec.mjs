@@ -3,8 +3,8 @@
 // Données de base invites the company contact; both fill their tabs; the request goes to the
 // responsable, who returns it with a comment, then validates it (frozen); the CFA enters and
 // validates the economic elements (the convention appears) and reopens it with a reason.
-import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique } from '../support/app.mjs';
+import { expect } from '@playwright/test';
+import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique, test } from '../support/app.mjs';
 import { mailTo, passwordIn } from '../support/mail.mjs';
 
 // A.10: the contract dates are the formation's, shown beside its name (F724: three years).

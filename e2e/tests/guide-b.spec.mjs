@@ -2,8 +2,8 @@
 // invites the company contact with « Valider », the contact signs in with the password of the
 // e-mail; both fill their tabs, green fields turning plain and check marks appearing as they
 // go; in a formation with automatic validation the request validates — and freezes — at once.
-import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique } from '../support/app.mjs';
+import { expect } from '@playwright/test';
+import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique, test } from '../support/app.mjs';
 import { mailTo, passwordIn } from '../support/mail.mjs';
 
 // The master F728 runs from 14 September 2026 to 30 June 2028: the contract follows it.

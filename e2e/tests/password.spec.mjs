@@ -1,7 +1,7 @@
 // « Mot de passe oublié »: the link of the e-mail opens the app on its page, the new password
 // works, and the old one no longer does.
-import { expect, test } from '@playwright/test';
-import { checkA11y, login, unique } from '../support/app.mjs';
+import { expect } from '@playwright/test';
+import { checkA11y, login, unique, test } from '../support/app.mjs';
 import { mailTo, resetPathIn } from '../support/mail.mjs';
 
 test('a forgotten password is replaced through the e-mailed link', async ({ page }) => {

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, checkA11y, login, logout, openTab, unique } from '../support/app.mjs';
+import { expect } from '@playwright/test';
+import { DEMO_PASSWORD, checkA11y, login, logout, openTab, unique, test } from '../support/app.mjs';
 import { mailTo } from '../support/mail.mjs';
 
 test('a formation manager invites several apprentices from a CSV file and reads each row’s fate', async ({ page }) => {
@@ -205,4 +205,10 @@ test('the dossier tabs are reached with the keyboard', async ({ page }) => {
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('tab-base')).toBeFocused();
   await expect(page.getByTestId('panel-base')).toBeVisible();
+});
+
+test('the API documentation works under its security policy', async ({ page }) => {
+  await page.goto('/api/docs/');
+  await expect(page.getByRole('heading', { name: /Opuntia/ })).toBeVisible();
+  await expect(page.getByText('/api/v1/dossiers/{id}').first()).toBeVisible();
 });

@@ -33,7 +33,7 @@ pub fn root() -> PathBuf {
 }
 
 /// Where cargo writes: `CARGO_TARGET_DIR`, or the workspace's `target/`.
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))

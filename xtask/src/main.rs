@@ -2,12 +2,14 @@
 //!
 //! - `cargo xtask test`: every check CI runs — formatting, clippy, all tests (the server's on
 //!   SQLite, and on PostgreSQL when one answers on 127.0.0.1:5432), the WebAssembly build of the
-//!   shared crates and the app, the rule that those crates pull no server code, then the browser
+//!   shared crates and the app, the rule that those crates pull no server code, schemathesis
+//!   against the running server (each role and anonymous, both databases), then the browser
 //!   journeys in Chromium. Installs what is missing: the SMTP sink of the mail tests (Python's
-//!   aiosmtpd), the app's build tools, Chromium and Playwright.
+//!   aiosmtpd), schemathesis, the app's build tools, Chromium and Playwright.
 //! - `cargo xtask run`: builds the browser app, then serves the product with demo data on
 //!   SQLite at http://127.0.0.1:8000.
 
+mod api_gate;
 mod browser;
 
 use std::{
@@ -89,19 +91,25 @@ fn test() -> Result<(), String> {
     ensure_smtp_sink()?;
     let mut tests = cargo();
     tests.args(["test", "--workspace"]);
-    match env::var("OPUNTIA_TEST_POSTGRES_URL") {
+    let postgres = match env::var("OPUNTIA_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => {
-            eprintln!("\n(server tests on SQLite and on PostgreSQL at {url})")
+            eprintln!("\n(server tests on SQLite and on PostgreSQL at {url})");
+            Some(url)
         }
         _ if postgres_answers() => {
             eprintln!("\n(server tests on SQLite and on PostgreSQL at {POSTGRES_URL})");
             tests.env("OPUNTIA_TEST_POSTGRES_URL", POSTGRES_URL);
+            Some(POSTGRES_URL.to_owned())
         }
-        _ => eprintln!(
-            "\n(no PostgreSQL on {POSTGRES_ADDRESS}: server tests on SQLite only; set OPUNTIA_TEST_POSTGRES_URL to add one)"
-        ),
-    }
+        _ => {
+            eprintln!(
+                "\n(no PostgreSQL on {POSTGRES_ADDRESS}: server tests on SQLite only; set OPUNTIA_TEST_POSTGRES_URL to add one)"
+            );
+            None
+        }
+    };
     run("cargo test", &mut tests)?;
+    api_gate::run_gate(postgres.as_deref())?;
     ensure_wasm_target()?;
     let mut check = cargo();
     check.args(["check", "--target", WASM_TARGET]);

@@ -66,6 +66,8 @@ pub const INVITATION_NOT_FOUND: &str = "invitation_not_found";
 pub const MALFORMED_CSV: &str = "malformed_csv";
 /// `malformed_json`.
 pub const MALFORMED_JSON: &str = "malformed_json";
+/// `method_not_allowed`.
+pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
 /// `not_found`.
 pub const NOT_FOUND: &str = "not_found";
 /// `payload_too_large`.

@@ -184,11 +184,12 @@ impl From<&domain::economics::EconomicSummary> for EconomicSummaryBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"content": {"apprenti": {"dateNaissance": "2005-03-10", "nomUsage": null}}})))]
+#[serde(deny_unknown_fields)]
 pub struct DossierPatch {
     /// Members to set (`null` removes one), merged into the content (RFC 7396).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub content: Option<serde_json::Value>,
+    pub content: Option<serde_json::Map<String, serde_json::Value>>,
     /// A new niveau de saisie (« Données de base »).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::NiveauSaisieSchema>))]
@@ -217,11 +218,9 @@ pub struct HistoryEntryBody {
     pub author: Option<AuthorBody>,
     /// The field's key (`apprenti.nom`, or `niveau_saisie`).
     pub field: String,
-    /// The value before (absent: empty).
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    /// The value before (absent: empty): text, number, yes/no, or a list (remuneration lines).
     pub old: Option<serde_json::Value>,
     /// The value after (absent: removed).
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub new: Option<serde_json::Value>,
 }
 

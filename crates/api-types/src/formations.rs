@@ -139,6 +139,7 @@ fn default_open() -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"open": false})))]
+#[serde(deny_unknown_fields)]
 pub struct VariantPatch {
     /// A new label.
     #[serde(default)]

@@ -73,6 +73,7 @@ pub struct InvitationBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "lea.martin@example.fr"})))]
+#[serde(deny_unknown_fields)]
 pub struct InvitationEmailPatch {
     /// The right address.
     pub email: String,

@@ -17,6 +17,7 @@ use sea_orm::{
 
 pub mod entities;
 pub mod queries;
+pub mod sealing;
 pub mod stored;
 
 pub use stored::Stored;
@@ -28,6 +29,9 @@ pub enum DbError {
     /// A unique index refused the row.
     #[error("unique constraint violated: {0}")]
     Unique(String),
+    /// A sealed value that no configured key opens, or that was tampered with.
+    #[error("sealed value: {0}")]
+    Seal(String),
     /// Any other database failure.
     #[error(transparent)]
     Other(DbErr),

@@ -194,6 +194,30 @@ pub fn actions(role: Role, status: Status) -> Vec<Action> {
         .collect()
 }
 
+/// Whether `role` reads the apprentice's social security number in full (on dossiers it sees):
+/// the apprentice, whose own it is, and CFA staff, who declare the contract. The company
+/// contact and the responsable de formation see it masked ([`crate::Nir::masked`]): they check
+/// that it is there, they have no use for the number itself.
+pub fn sees_full_nir(role: Role) -> bool {
+    matches!(role, Role::Alternant | Role::Cfa)
+}
+
+/// The content as `role` reads it: the NIR masked for those who may not read it in full.
+pub fn content_seen_by(
+    role: Role,
+    mut content: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    if !sees_full_nir(role)
+        && let Some(nir) = content
+            .get_mut("apprenti")
+            .and_then(|apprenti| apprenti.get_mut("nir"))
+        && let Some(parsed) = nir.as_str().and_then(|text| crate::Nir::parse(text).ok())
+    {
+        *nir = serde_json::Value::String(parsed.masked());
+    }
+    content
+}
+
 /// Whether `role` reads the economic elements (financing is the CFA's and the formation's
 /// business, not the parties').
 pub fn sees_economics(role: Role) -> bool {

@@ -92,6 +92,11 @@ pub enum FieldError {
     /// NIR whose key does not match its body.
     #[error("La clé du numéro de sécurité sociale est incorrecte.")]
     NirKey,
+    /// A masked NIR sent back as a new value.
+    #[error(
+        "Ce numéro de sécurité sociale est masqué : pour le remplacer, saisissez le numéro complet."
+    )]
+    NirMasked,
 
     /// INE of none of the known formats.
     #[error(
@@ -177,6 +182,7 @@ impl FieldError {
             Self::NirMonth => "nir_month",
             Self::NirDepartement => "nir_departement",
             Self::NirKey => "nir_key",
+            Self::NirMasked => "nir_masked",
             Self::IneFormat => "ine_format",
             Self::IneKey => "ine_key",
             Self::UaiFormat => "uai_format",

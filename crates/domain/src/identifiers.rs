@@ -186,6 +186,34 @@ impl Nir {
     pub fn departement(&self) -> &str {
         &self.0[5..7]
     }
+
+    /// The number as shown to those who need not read it: sex, birth year and month, and the
+    /// key; the place of birth and the civil-register order hidden (`2 04 03 •• ••• ••• 28`).
+    pub fn masked(&self) -> String {
+        let n = &self.0;
+        format!(
+            "{} {} {} {MASK}{MASK} {MASK}{MASK}{MASK} {MASK}{MASK}{MASK} {}",
+            &n[0..1],
+            &n[1..3],
+            &n[3..5],
+            &n[13..15]
+        )
+    }
+}
+
+/// The character that stands for a hidden digit of a masked NIR.
+const MASK: char = '•';
+
+/// Whether `text` is a NIR as [`Nir::masked`] writes it: what the dossier shows a party who may
+/// not read the number. It counts as filled in, and is never accepted as a new value.
+pub fn is_masked_nir(text: &str) -> bool {
+    let shape = "d dd dd •• ••• ••• dd";
+    text.chars().count() == shape.chars().count()
+        && text.chars().zip(shape.chars()).all(|(c, want)| match want {
+            'd' => c.is_ascii_digit(),
+            other => c == other,
+        })
+        && text.contains(MASK)
 }
 
 /// Which of the known INE formats a number follows.

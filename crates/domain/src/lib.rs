@@ -38,7 +38,9 @@ pub use catalogue::{FIELDS, FieldDef, FieldId, Kind};
 pub use contact::{Departement, Email, PersonName, Phone, PostalCode};
 pub use error::FieldError;
 pub use evaluation::{Evaluation, FieldStatus, Issue, evaluate};
-pub use identifiers::{CodeDiplome, Idcc, Ine, IneKind, Naf, Nir, NirSex, Rncp, Siren, Siret, Uai};
+pub use identifiers::{
+    CodeDiplome, Idcc, Ine, IneKind, Naf, Nir, NirSex, Rncp, Siren, Siret, Uai, is_masked_nir,
+};
 pub use settings::{
     ContractType, EvaluationSettings, FormationDates, MissionMode, NiveauSaisie, Role, Tab,
 };

@@ -6,7 +6,7 @@
 use serde_json::Value as Json;
 
 use crate::{
-    FIELDS, FieldError, Role,
+    FIELDS, FieldError, Kind, Role,
     access::{DossierState, may_write_field},
     catalogue::FieldDef,
     codes::CerfaVersion,
@@ -23,6 +23,20 @@ pub struct Change {
     pub old: Option<Json>,
     /// Its value after (`None`: removed).
     pub new: Option<Json>,
+}
+
+impl Change {
+    /// What the dossier's history keeps of a value of this field: the NIR masked (the history
+    /// is read by every party and is never encrypted), every other value as it is.
+    pub fn kept_in_history(key: &str, value: Option<Json>) -> Option<Json> {
+        let is_nir = FieldDef::by_key(key).is_some_and(|field| field.kind == Kind::Nir);
+        match value {
+            Some(Json::String(text)) if is_nir => Some(Json::String(
+                crate::Nir::parse(&text).map_or_else(|_| "•••".to_owned(), |nir| nir.masked()),
+            )),
+            other => other,
+        }
+    }
 }
 
 /// Why a patch is refused.
@@ -131,6 +145,15 @@ pub fn review(
         .iter()
         .filter_map(|change| {
             let field = FieldDef::by_key(change.key)?;
+            let masked = field.kind == Kind::Nir
+                && change
+                    .new
+                    .as_ref()
+                    .and_then(Json::as_str)
+                    .is_some_and(crate::identifiers::is_masked_nir);
+            if masked {
+                return Some((change.key, FieldError::NirMasked));
+            }
             match read(field.kind, change.new.as_ref(), version) {
                 Read::Invalid(error) => Some((change.key, error)),
                 _ => None,

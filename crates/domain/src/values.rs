@@ -150,9 +150,15 @@ fn parse(kind: Kind, value: &Json, version: CerfaVersion) -> Result<Value, Field
         Kind::Siret => Ok(Value::Text(
             Siret::parse(&text_or_number(value)?)?.as_str().to_owned(),
         )),
-        Kind::Nir => Ok(Value::Text(
-            Nir::parse(&text_or_number(value)?)?.as_str().to_owned(),
-        )),
+        Kind::Nir => {
+            let text = text_or_number(value)?;
+            // What a party who may not read the number is shown: filled in, checked by the
+            // server that holds it.
+            if crate::identifiers::is_masked_nir(&text) {
+                return Ok(Value::Text(text));
+            }
+            Ok(Value::Text(Nir::parse(&text)?.as_str().to_owned()))
+        }
         Kind::Ine => Ok(Value::Text(Ine::parse(text(value)?)?.as_str().to_owned())),
         Kind::Uai => Ok(Value::Text(Uai::parse(text(value)?)?.as_str().to_owned())),
         Kind::Naf => Ok(Value::Text(Naf::parse(text(value)?)?.as_str().to_owned())),

@@ -57,6 +57,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Sessions, passwords, throttling.
     pub auth: AuthSettings,
+    /// Personal data at rest.
+    pub security: SecuritySettings,
     /// E-mail.
     pub mail: MailSettings,
     /// Demo data.
@@ -141,6 +143,8 @@ pub struct ServerSettings {
     pub bulk_limit: usize,
     /// Trust `X-Forwarded-For` for the client address.
     pub trust_forwarded_for: bool,
+    /// The bearer token `/metrics` asks for; empty: open in development, closed in production.
+    pub metrics_token: Secret,
     /// The browser app Trunk built; empty: this checkout's `frontend/dist`.
     pub frontend_dir: PathBuf,
 }
@@ -169,10 +173,26 @@ pub struct AuthSettings {
     pub reset_token_minutes: i64,
     /// Window over which failed logins are counted.
     pub throttle_window_minutes: i64,
-    /// Failures of one account in the window before logins are refused.
-    pub max_failures_per_account: u64,
+    /// Failures of one account from one address that cost no delay.
+    pub free_failures_per_pair: u64,
+    /// The delay after the first failure past the free ones, doubled at each further one.
+    pub first_delay_seconds: i64,
+    /// The longest delay between two attempts of one account from one address.
+    pub max_delay_seconds: i64,
     /// Failures from one client address in the window before logins are refused.
     pub max_failures_per_ip: u64,
+    /// Unknown access codes typed from one client address in the window before lookups and
+    /// registrations are refused.
+    pub max_unknown_codes_per_ip: u64,
+}
+
+/// Personal data at rest.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// The keys that encrypt the apprentice's NIR: `id:base64 of 32 bytes`, comma-separated,
+    /// the current one first (the others still open older values). Empty: a development key
+    /// in development mode; refused in production.
+    pub nir_keys: Secret,
 }
 
 /// E-mail.

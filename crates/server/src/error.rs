@@ -92,6 +92,9 @@ pub enum ApiError {
     /// Too many failed attempts; retry after this many seconds.
     #[error("too many attempts")]
     TooManyAttempts(u64),
+    /// The path exists with other methods, listed (`GET, PATCH`).
+    #[error("method not allowed")]
+    MethodNotAllowed(String),
     /// Anything else: logged, answered with a generic message.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -207,8 +210,16 @@ impl ApiError {
                 "Trop de tentatives",
             )
             .with_detail(format!(
-                "Trop de tentatives de connexion échouées. Réessayez dans {} minute(s), ou utilisez « Mot de passe oublié ».",
-                seconds.div_ceil(60).max(1)
+                "Trop de tentatives échouées en peu de temps. Réessayez dans {}.",
+                french_wait(*seconds)
+            )),
+            Self::MethodNotAllowed(allowed) => Problem::new(
+                status,
+                api_types::codes::METHOD_NOT_ALLOWED,
+                "Méthode non autorisée",
+            )
+            .with_detail(format!(
+                "Cette adresse n'accepte pas cette méthode HTTP ; elle accepte : {allowed}."
             )),
             Self::Internal(_) => Problem::new(status, api_types::codes::INTERNAL_ERROR, "Erreur interne")
                 .with_detail("Une erreur inattendue est survenue ; elle a été enregistrée. Réessayez plus tard."),
@@ -237,6 +248,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -254,12 +266,27 @@ impl ResponseError for ApiError {
             Self::Unauthenticated => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
+            Self::MethodNotAllowed(allowed) => {
+                response.insert_header((header::ALLOW, allowed.as_str()));
+            }
             Self::StaleVersion(current) => {
                 response.insert_header((header::ETAG, etag(*current)));
             }
             _ => {}
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// A wait as users read it: « 2 secondes », « 15 minutes ».
+fn french_wait(seconds: u64) -> String {
+    match seconds {
+        0 | 1 => "1 seconde".into(),
+        2..=59 => format!("{seconds} secondes"),
+        _ => match seconds.div_ceil(60) {
+            1 => "1 minute".into(),
+            minutes => format!("{minutes} minutes"),
+        },
     }
 }
 
@@ -294,10 +321,7 @@ pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web:
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
             "Envoyez un corps JSON avec l'en-tête « Content-Type: application/json ».".into(),
         ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadRequest {
-            code: api_types::codes::INVALID_BODY,
-            detail: format!("Le corps JSON ne correspond pas au format attendu : {e}."),
-        },
+        JsonPayloadError::Deserialize(e) => body_error(&e),
         JsonPayloadError::Payload(PayloadError::Overflow) => too_large(),
         _ => ApiError::BadRequest {
             code: api_types::codes::MALFORMED_JSON,
@@ -305,6 +329,42 @@ pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web:
         },
     }
     .into()
+}
+
+/// Answers a body that is not the JSON expected: 422 on a member the body may not have, 400
+/// otherwise (`invalid_body` when the JSON is well-formed, `malformed_json` when it is not).
+pub fn body_error(error: &serde_json::Error) -> ApiError {
+    if !error.is_data() {
+        return ApiError::BadRequest {
+            code: api_types::codes::MALFORMED_JSON,
+            detail: "Le corps de la requête n'est pas un JSON valide.".into(),
+        };
+    }
+    match unknown_member(error) {
+        Some(member) => ApiError::field(
+            &member,
+            api_types::codes::UNKNOWN_FIELD,
+            format!(
+                "« {member} » n'existe pas dans ce corps : retirez-le (rien n'a été enregistré)."
+            ),
+        ),
+        None => ApiError::BadRequest {
+            code: api_types::codes::INVALID_BODY,
+            detail: format!("Le corps JSON ne correspond pas au format attendu : {error}."),
+        },
+    }
+}
+
+/// The member serde refused as unknown (`deny_unknown_fields`), read from its message, whose
+/// wording (« unknown field `x`, expected … ») is serde's `Error::unknown_field`.
+fn unknown_member(error: &serde_json::Error) -> Option<String> {
+    if !error.is_data() {
+        return None;
+    }
+    let message = error.to_string();
+    let rest = message.strip_prefix("unknown field `")?;
+    let (member, _) = rest.split_once('`')?;
+    Some(member.to_owned())
 }
 
 fn too_large() -> ApiError {

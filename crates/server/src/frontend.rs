@@ -68,6 +68,11 @@ pub async fn serve(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let path = request.path();
+    // A path the API has, asked with a method it has not there: 405 with what it has.
+    let allowed = state.operations.methods_at(path);
+    if !allowed.is_empty() {
+        return Err(ApiError::MethodNotAllowed(allowed.join(", ")));
+    }
     if is_api(path) || !matches!(*request.method(), Method::GET | Method::HEAD) {
         return crate::error::not_found().await;
     }
@@ -99,6 +104,10 @@ pub async fn serve(
         Some(index) => Ok(HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                crate::headers::app_policy(&String::from_utf8_lossy(&index)),
+            ))
             .body(index)),
         None => Ok(HttpResponse::ServiceUnavailable()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))

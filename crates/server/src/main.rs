@@ -1,19 +1,65 @@
 //! `opuntia`: loads the settings, starts the server, prints where to go and who to be.
+//! `opuntia backup <file>`, `opuntia reseal`, `opuntia nir-key <id>`: maintenance beside it.
 
 use std::process::ExitCode;
 
-use server::{config::Settings, startup::Application, telemetry};
+use server::{config::Settings, maintenance, sealing::NirSeal, startup::Application, telemetry};
+
+const USAGE: &str = "usage: opuntia                 serve (settings: OPUNTIA_CONFIG, OPUNTIA__…)
+       opuntia backup <file>   copy the database while it runs (SQLite; pg_dump for PostgreSQL)
+       opuntia reseal          seal every NIR under the current key of security.nir_keys
+       opuntia nir-key <id>    print a new NIR key entry for security.nir_keys";
 
 #[actix_web::main]
 async fn main() -> ExitCode {
     telemetry::init();
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+    if let ["nir-key", id] = arguments.as_slice() {
+        return match NirSeal::new_key(id) {
+            Ok(entry) => {
+                println!("{entry}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        };
+    }
     let settings = match Settings::load() {
         Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("opuntia: {error}");
-            return ExitCode::FAILURE;
-        }
+        Err(error) => return fail(error),
     };
+    match arguments.as_slice() {
+        [] => serve(settings).await,
+        ["backup", file] => match maintenance::backup(&settings, file.as_ref()).await {
+            Ok(report) => {
+                println!(
+                    "Sauvegarde écrite dans {file} : {} dossiers, {} comptes.",
+                    report.dossiers, report.users
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        },
+        ["reseal"] => match maintenance::reseal(&settings).await {
+            Ok(written) => {
+                println!("{written} dossiers scellés sous la clé courante.");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        },
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fail(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("opuntia: {error}");
+    ExitCode::FAILURE
+}
+
+async fn serve(settings: Settings) -> ExitCode {
     let development = settings.is_development();
     let application = match Application::build(settings).await {
         Ok(application) => application,

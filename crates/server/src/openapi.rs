@@ -67,6 +67,17 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The scraper's token of `/metrics`: the setting `server.metrics_token`.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -83,9 +94,102 @@ where
 
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
-    mount(actix_web::App::new().into_utoipa_app())
-        .split_for_parts()
-        .1
+    complete(
+        mount(actix_web::App::new().into_utoipa_app())
+            .split_for_parts()
+            .1,
+    )
+}
+
+/// Adds to every operation the error answers that the server's shared layers give, where its
+/// handler did not document them itself: a client reading one operation sees every status it
+/// can get.
+///
+/// - 400 `invalid_query`: any query string with a control character, or parameters that do
+///   not parse;
+/// - 401 and 403: operations that ask who is calling (`unauthenticated`; `forbidden`,
+///   `api_token_not_accepted`, `insufficient_scope`);
+/// - 404 `not_found`: operations with a path parameter (an id that names nothing, or holds a
+///   control character);
+/// - 413 `payload_too_large`, 415 `unsupported_media_type`: operations that read a body.
+///
+/// 429 is documented by the few operations that throttle; 405 answers a method a path does not
+/// have, so it belongs to no operation.
+pub fn complete(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    for (path, item) in document.paths.paths.iter_mut() {
+        let has_path_parameter = path.contains('{');
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let asks_who = operation.security.iter().flatten().any(|requirement| {
+                serde_json::to_value(requirement)
+                    .ok()
+                    .and_then(|value| value.as_object().map(|members| !members.is_empty()))
+                    .unwrap_or(false)
+            });
+            let reads_body = operation.request_body.is_some();
+            let shared = [
+                (
+                    true,
+                    "400",
+                    "`invalid_query`: a query parameter that does not parse, or a control character in the query string",
+                ),
+                (asks_who, "401", "`unauthenticated`: no valid credentials"),
+                (
+                    asks_who,
+                    "403",
+                    "`forbidden`, `api_token_not_accepted` or `insufficient_scope`: not for this caller",
+                ),
+                (
+                    has_path_parameter,
+                    "404",
+                    "`not_found`: nothing at this address",
+                ),
+                (
+                    reads_body,
+                    "413",
+                    "`payload_too_large`: the body is over the limit",
+                ),
+                (
+                    reads_body,
+                    "415",
+                    "`unsupported_media_type`: send the documented content type",
+                ),
+            ];
+            for (applies, status, description) in shared {
+                if applies && !operation.responses.responses.contains_key(status) {
+                    operation
+                        .responses
+                        .responses
+                        .insert(status.to_owned(), problem_response(description));
+                }
+            }
+        }
+    }
+    document
+}
+
+fn problem_response(
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::response::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            api_types::PROBLEM_CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
 }
 
 /// The document as committed: pretty JSON with a final newline.

@@ -86,6 +86,7 @@ fn contact(name: &str, email: &str, phone: &str) -> serde_json::Value {
 /// they exist (seeded now or before), so that start-up can print them.
 pub async fn seed_if_empty(
     db: &DatabaseConnection,
+    seal: &dyn db::sealing::Seal,
     cfa: Option<&serde_json::Value>,
     now: DateTime<Utc>,
 ) -> DbResult<Vec<DemoAccount>> {
@@ -99,7 +100,7 @@ pub async fn seed_if_empty(
             Vec::new()
         });
     }
-    match seed(db, cfa, now).await {
+    match seed(db, seal, cfa, now).await {
         // Another instance starting at the same moment seeded the same demo data first.
         Err(db::DbError::Unique(_)) => Ok(DEMO_ACCOUNTS.to_vec()),
         other => other,
@@ -109,6 +110,7 @@ pub async fn seed_if_empty(
 /// Writes the demo data in one transaction.
 async fn seed(
     db: &DatabaseConnection,
+    seal: &dyn db::sealing::Seal,
     cfa: Option<&serde_json::Value>,
     now: DateTime<Utc>,
 ) -> DbResult<Vec<DemoAccount>> {
@@ -279,7 +281,7 @@ async fn seed(
         .await?;
     }
     db::queries::companies::upsert(&txn, "73282932000074", None, now).await?;
-    db::queries::dossiers::insert(&txn, vec![dossier]).await?;
+    db::queries::dossiers::insert(&txn, seal, vec![dossier]).await?;
     txn.commit().await?;
     Ok(DEMO_ACCOUNTS.to_vec())
 }

@@ -42,6 +42,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The e-mail outbox.
     pub outbox: Outbox,
+    /// Encrypts the NIR of every dossier stored, decrypts it on every read.
+    pub seal: crate::sealing::NirSeal,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// Serialized dossier answers.
@@ -80,6 +82,25 @@ impl AppState {
     /// The address users reach, without a trailing slash.
     pub fn public_url(&self) -> &str {
         &self.public_url
+    }
+
+    /// The login throttling policy of the settings.
+    pub fn throttle_policy(&self) -> crate::auth::throttle::Policy {
+        let auth = &self.settings.auth;
+        crate::auth::throttle::Policy {
+            free_failures_per_pair: auth.free_failures_per_pair,
+            first_delay: chrono::Duration::seconds(auth.first_delay_seconds),
+            max_delay: chrono::Duration::seconds(auth.max_delay_seconds),
+            max_failures_per_ip: auth.max_failures_per_ip,
+        }
+    }
+
+    /// The policy of access-code lookups: a flat limit of unknown codes per client address.
+    pub fn access_code_policy(&self) -> crate::auth::throttle::Policy {
+        crate::auth::throttle::Policy {
+            max_failures_per_ip: self.settings.auth.max_unknown_codes_per_ip,
+            ..self.throttle_policy()
+        }
     }
 
     /// The login page, for mails.
@@ -129,6 +150,9 @@ pub enum StartupError {
     /// An operation does not say who may call it.
     #[error("operation access: {0}")]
     Operations(String),
+    /// The NIR keys are missing or malformed.
+    #[error("{0}")]
+    Sealing(String),
 }
 
 /// A started server, not yet awaited.
@@ -155,15 +179,21 @@ impl Application {
             })?;
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| StartupError::DataDir(settings.data_dir.display().to_string(), e))?;
+        let seal = crate::sealing::NirSeal::from_setting(
+            settings.security.nir_keys.expose(),
+            settings.is_development(),
+        )
+        .map_err(StartupError::Sealing)?;
         let db = db::connect(&settings.database_url(), settings.database.max_connections).await?;
         db::migrate(&db).await?;
         let demo_accounts = if settings.is_development() && settings.demo.seed {
-            seed::seed_if_empty(&db, settings.cfa_content().as_ref(), clock.now()).await?
+            seed::seed_if_empty(&db, &seal, settings.cfa_content().as_ref(), clock.now()).await?
         } else {
             Vec::new()
         };
         let backfilled =
-            crate::services::dossiers::backfill_listings(&db, clock.now().date_naive()).await?;
+            crate::services::dossiers::backfill_listings(&db, &seal, clock.now().date_naive())
+                .await?;
         if backfilled > 0 {
             tracing::info!(dossiers = backfilled, "listing columns computed");
         }
@@ -210,6 +240,7 @@ impl Application {
             jwt,
             clock,
             outbox,
+            seal,
             metrics,
             // ~10 KB an answer: at most ~20 MB.
             read_cache: crate::read_cache::ReadCache::new(2048),
@@ -282,7 +313,9 @@ fn app(
         .app_data(web::PayloadConfig::new(json_limit))
         .into_utoipa_app();
     openapi::mount(app)
-        .openapi_service(|api| SwaggerUi::new("/api/docs/{_:.*}").url(openapi::SPEC_PATH, api))
+        .openapi_service(|api| {
+            SwaggerUi::new("/api/docs/{_:.*}").url(openapi::SPEC_PATH, openapi::complete(api))
+        })
         .into_app()
         .route(
             "/api/docs",
@@ -295,6 +328,7 @@ fn app(
         .default_service(web::to(crate::frontend::serve))
         .wrap(from_fn(refuse_control_characters))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap(from_fn(crate::headers::add_security_headers))
         .wrap(from_fn(record_metrics))
         .wrap(tracing_actix_web::TracingLogger::default())
 }
@@ -408,4 +442,32 @@ async fn record_metrics(
         );
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::escapes_control;
+
+    fn percent_encoded(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("%{b:02X}")).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn an_address_is_refused_exactly_when_it_escapes_a_control_character(
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+            plain in "[a-zA-Z0-9=&_.-]{0,20}",
+        ) {
+            let escaped = format!("{plain}{}", percent_encoded(&bytes));
+            let has_control = bytes.iter().any(|b| *b < 0x20 || *b == 0x7f);
+            prop_assert_eq!(escapes_control(&escaped), has_control);
+        }
+
+        #[test]
+        fn any_address_text_is_judged_without_panicking(text in "\\PC{0,60}") {
+            let _ = escapes_control(&text);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Dossiers.
 
 use super::*;
+use crate::sealing::Seal;
 use chrono::NaiveDate;
 use sea_orm::{Condition, Select};
 
@@ -88,23 +89,59 @@ pub async fn store_listing(
     Ok(())
 }
 
+/// Opens the content of rows read from the table.
+fn opened(seal: &dyn Seal, mut rows: Vec<dossier::Model>) -> DbResult<Vec<dossier::Model>> {
+    for row in &mut rows {
+        seal.open(&row.id, &mut row.content)?;
+    }
+    Ok(rows)
+}
+
+/// A row as it is written: its content sealed.
+fn sealed(seal: &dyn Seal, mut row: dossier::Model) -> DbResult<dossier::Model> {
+    seal.seal(&row.id, &mut row.content)?;
+    Ok(row)
+}
+
 /// Every dossier of a formation.
 pub async fn of_formation(
     conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
     formation_id: &str,
 ) -> DbResult<Vec<dossier::Model>> {
-    Ok(dossier::Entity::find()
+    let rows = dossier::Entity::find()
         .filter(dossier::Column::FormationId.eq(formation_id))
         .all(conn)
-        .await?)
+        .await?;
+    opened(seal, rows)
 }
 
 /// Dossiers whose listing was never computed.
-pub async fn without_listing(conn: &impl ConnectionTrait) -> DbResult<Vec<dossier::Model>> {
-    Ok(dossier::Entity::find()
+pub async fn without_listing(
+    conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
+) -> DbResult<Vec<dossier::Model>> {
+    let rows = dossier::Entity::find()
         .filter(dossier::Column::Complete.is_null())
         .all(conn)
-        .await?)
+        .await?;
+    opened(seal, rows)
+}
+
+/// One batch of dossiers in id order, after `after` (none: from the first): for passes over
+/// the whole table (sealing again under a new key, backups' checks).
+pub async fn batch_after(
+    conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
+    after: Option<&str>,
+    limit: u64,
+) -> DbResult<Vec<dossier::Model>> {
+    let mut query = dossier::Entity::find().order_by_asc(dossier::Column::Id);
+    if let Some(after) = after {
+        query = query.filter(dossier::Column::Id.gt(after));
+    }
+    let rows = query.limit(limit).all(conn).await?;
+    opened(seal, rows)
 }
 
 /// How a list is sorted.
@@ -173,6 +210,7 @@ fn filtered(filter: &Filter) -> Select<dossier::Entity> {
 /// One page of the dossiers matching `filter`, and how many match in all.
 pub async fn list(
     conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
     filter: &Filter,
     sort: Sort,
     descending: bool,
@@ -195,7 +233,7 @@ pub async fn list(
         .offset(offset)
         .all(conn)
         .await?;
-    Ok((rows, total))
+    Ok((opened(seal, rows)?, total))
 }
 
 /// How many dossiers matching `filter` are in each `(status, complete)`.
@@ -216,7 +254,15 @@ pub async fn counts(
 }
 
 /// Adds dossiers.
-pub async fn insert(conn: &impl ConnectionTrait, rows: Vec<dossier::Model>) -> DbResult<()> {
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
+    rows: Vec<dossier::Model>,
+) -> DbResult<()> {
+    let rows = rows
+        .into_iter()
+        .map(|row| sealed(seal, row))
+        .collect::<DbResult<Vec<_>>>()?;
     insert_all::<dossier::Entity, _, _>(conn, rows).await
 }
 
@@ -296,6 +342,7 @@ pub async fn stamp(conn: &impl ConnectionTrait, id: &str) -> DbResult<Option<Sta
 /// request needs the three).
 pub async fn with_formation(
     conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
     id: &str,
 ) -> DbResult<Option<(dossier::Model, formation::Model, variant::Model)>> {
     let found = dossier::Entity::find_by_id(id.to_owned())
@@ -303,12 +350,21 @@ pub async fn with_formation(
         .find_also_related(variant::Entity)
         .one(conn)
         .await?;
-    Ok(found.and_then(|(dossier, formation, variant)| Some((dossier, formation?, variant?))))
+    let Some((mut dossier, Some(formation), Some(variant))) = found else {
+        return Ok(None);
+    };
+    seal.open(&dossier.id, &mut dossier.content)?;
+    Ok(Some((dossier, formation, variant)))
 }
 
 /// The dossier with this id.
-pub async fn by_id(conn: &impl ConnectionTrait, id: &str) -> DbResult<Option<dossier::Model>> {
-    Ok(dossier::Entity::find_by_id(id.to_owned()).one(conn).await?)
+pub async fn by_id(
+    conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
+    id: &str,
+) -> DbResult<Option<dossier::Model>> {
+    let found = dossier::Entity::find_by_id(id.to_owned()).one(conn).await?;
+    Ok(opened(seal, found.into_iter().collect())?.pop())
 }
 
 /// Ids of the dossiers where the user is the apprentice or the company contact.
@@ -365,8 +421,12 @@ pub async fn of_apprentices(
 
 /// Writes a dossier row back as it is (statuses change through the workflow; this is for
 /// arranging tests and repairs).
-pub async fn save(conn: &impl ConnectionTrait, row: dossier::Model) -> DbResult<()> {
-    dossier::Entity::update(row.into_active_model().reset_all())
+pub async fn save(
+    conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
+    row: dossier::Model,
+) -> DbResult<()> {
+    dossier::Entity::update(sealed(seal, row)?.into_active_model().reset_all())
         .exec(conn)
         .await?;
     Ok(())
@@ -378,11 +438,12 @@ pub async fn save(conn: &impl ConnectionTrait, row: dossier::Model) -> DbResult<
 /// that none can overwrite another's unseen.
 pub async fn save_guarded(
     conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
     row: &dossier::Model,
     expected_version: i64,
 ) -> DbResult<bool> {
     Ok(dossier::Entity::update_many()
-        .set(row.clone().into_active_model().reset_all())
+        .set(sealed(seal, row.clone())?.into_active_model().reset_all())
         .filter(dossier::Column::Id.eq(row.id.as_str()))
         .filter(dossier::Column::Version.eq(expected_version))
         .exec(conn)

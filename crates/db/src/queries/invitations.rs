@@ -18,6 +18,7 @@ pub async fn by_id(conn: &impl ConnectionTrait, id: &str) -> DbResult<Option<inv
 /// first, with their dossier.
 pub async fn list(
     conn: &impl ConnectionTrait,
+    seal: &dyn crate::sealing::Seal,
     formation_ids: Option<&[String]>,
     limit: u64,
     offset: u64,
@@ -46,12 +47,14 @@ pub async fn list(
     let dossier_ids: Vec<String> = invitations.iter().map(|i| i.dossier_id.clone()).collect();
     let mut dossiers = Vec::new();
     for chunk in dossier_ids.chunks(IN_CHUNK) {
-        dossiers.extend(
-            dossier::Entity::find()
-                .filter(dossier::Column::Id.is_in(chunk.iter().cloned()))
-                .all(conn)
-                .await?,
-        );
+        for mut dossier in dossier::Entity::find()
+            .filter(dossier::Column::Id.is_in(chunk.iter().cloned()))
+            .all(conn)
+            .await?
+        {
+            seal.open(&dossier.id, &mut dossier.content)?;
+            dossiers.push(dossier);
+        }
     }
     Ok(invitations
         .into_iter()

@@ -142,3 +142,113 @@ fn unchanged_values_are_no_change_even_for_a_role_that_may_not_write_them() {
 
     assert!(changes.is_empty());
 }
+
+#[test]
+fn a_masked_nir_counts_as_filled_but_is_never_accepted_as_a_new_value() {
+    let content = json!({"apprenti": {"nir": "104037512345633"}});
+    let masked = json!({"apprenti": {"nir": "1 04 03 •• ••• ••• 33"}});
+
+    let refusal = review(
+        &content,
+        &masked,
+        Role::Cfa,
+        state(Status::InProgress),
+        CerfaVersion::V14,
+    )
+    .unwrap_err();
+
+    assert_eq!(
+        refusal,
+        Refusal::Invalid(vec![("apprenti.nir", FieldError::NirMasked)])
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let seen = domain::evaluate(&masked, &domain::EvaluationSettings::new(today));
+    assert_eq!(
+        seen.field(domain::FieldId::ApprentiNir).status,
+        domain::FieldStatus::Ok,
+        "the party shown the mask sees a filled, valid field"
+    );
+}
+
+#[test]
+fn the_history_keeps_a_nir_masked_and_every_other_value_as_it_is() {
+    use domain::patch::Change;
+    assert_eq!(
+        Change::kept_in_history("apprenti.nir", Some(json!("104037512345633"))),
+        Some(json!("1 04 03 •• ••• ••• 33"))
+    );
+    assert_eq!(
+        Change::kept_in_history("apprenti.nom", Some(json!("Martin"))),
+        Some(json!("Martin"))
+    );
+    assert_eq!(Change::kept_in_history("apprenti.nir", None), None);
+}
+
+// ── Properties: any patch is reviewed without panicking, and what it accepts is what it says ─
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// A patch of random members: real field keys, made-up keys, nested or not, with values of
+/// every JSON kind.
+fn any_patch() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        (0..domain::FIELDS.len()).prop_map(|i| domain::FIELDS[i].key.to_owned()),
+        "[a-z]{1,8}(\\.[a-zA-Z]{1,8}){0,2}",
+    ];
+    let value = prop_oneof![
+        Just(json!(null)),
+        Just(json!(true)),
+        any::<i64>().prop_map(Value::from),
+        "\\PC{0,16}".prop_map(Value::from),
+        Just(json!({})),
+        Just(json!([1, "a"])),
+        Just(json!("1 04 03 •• ••• ••• 33")),
+    ];
+    proptest::collection::vec((key, value), 0..12).prop_map(|members| {
+        let mut patch = json!({});
+        for (key, value) in members {
+            let mut node = &mut patch;
+            let parts: Vec<&str> = key.split('.').collect();
+            for part in &parts[..parts.len() - 1] {
+                if !node[*part].is_object() {
+                    node[*part] = json!({});
+                }
+                node = &mut node[*part];
+            }
+            node[parts[parts.len() - 1]] = value;
+        }
+        patch
+    })
+}
+
+proptest! {
+    #[test]
+    fn any_patch_is_refused_or_applied_exactly_as_its_changes_say(
+        patch in any_patch(),
+        role in prop_oneof![Just(Role::Alternant), Just(Role::Employeur), Just(Role::Formation), Just(Role::Cfa)],
+    ) {
+        let content = json!({"apprenti": {"nom": "Martin", "nir": "104037512345633"}});
+        match review(&content, &patch, role, state(Status::InProgress), CerfaVersion::V14) {
+            Ok((after, changes)) => {
+                let mut expected = content.clone();
+                apply_merge_patch(&mut expected, &patch);
+                prop_assert_eq!(&after, &expected);
+                for change in &changes {
+                    prop_assert!(domain::FieldDef::by_key(change.key).is_some());
+                    prop_assert_eq!(domain::evaluation::lookup(&after, change.key), change.new.as_ref());
+                    prop_assert_eq!(domain::evaluation::lookup(&content, change.key), change.old.as_ref());
+                }
+            }
+            Err(Refusal::UnknownFields(paths)) => {
+                prop_assert!(!paths.is_empty());
+                for path in paths {
+                    prop_assert!(domain::FieldDef::by_key(&path).is_none(), "{path}");
+                }
+            }
+            Err(Refusal::Forbidden(keys)) => prop_assert!(!keys.is_empty()),
+            Err(Refusal::Invalid(faults)) => prop_assert!(!faults.is_empty()),
+            Err(Refusal::NotAnObject) => prop_assert!(!patch.is_object()),
+        }
+    }
+}

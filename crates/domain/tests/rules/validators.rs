@@ -115,6 +115,20 @@ fn nir_keys_are_checked_including_corsica() {
 }
 
 #[test]
+fn a_masked_nir_shows_sex_birth_and_key_only_and_is_recognised() {
+    let nir = Nir::parse("1 04 03 75 123 456 33").unwrap();
+
+    let masked = nir.masked();
+
+    assert_eq!(masked, "1 04 03 •• ••• ••• 33");
+    assert!(domain::is_masked_nir(&masked));
+    assert!(!domain::is_masked_nir("1 04 03 75 123 456 33"));
+    assert!(!domain::is_masked_nir("1 04 03 •• ••• •• 33"));
+    assert!(!domain::is_masked_nir(""));
+    assert_eq!(Nir::parse(&masked), Err(FieldError::NirFormat));
+}
+
+#[test]
 fn nir_sex_month_and_shape_are_checked() {
     assert_eq!(Nir::parse("301010100100153"), Err(FieldError::NirSex));
     assert_eq!(Nir::parse("101130100100153"), Err(FieldError::NirMonth));

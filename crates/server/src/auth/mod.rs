@@ -3,6 +3,7 @@
 pub mod jwt;
 pub mod operations;
 pub mod secrets;
+pub mod throttle;
 
 use std::{future::Future, pin::Pin};
 
@@ -53,6 +54,7 @@ async fn authenticate(
     state: web::Data<AppState>,
     token: String,
     accepts: &Accepts,
+    writes: bool,
 ) -> Result<Caller, ApiError> {
     let now = state.clock.now();
     if token.starts_with(API_TOKEN_PREFIX) {
@@ -95,6 +97,15 @@ async fn authenticate(
     if !accepts.people {
         return Err(ApiError::Forbidden);
     }
+    // An access token lives minutes and is not revocable; for a write, the account is read
+    // again so that a deleted account, or one whose role changed, stops writing at once. Reads
+    // keep the token's word until it expires (at most `auth.access_token_minutes`).
+    if writes {
+        let account = db::queries::users::by_id(&state.db, &claims.sub).await?;
+        if account.is_none_or(|account| *account.role != claims.role) {
+            return Err(ApiError::Unauthenticated);
+        }
+    }
     Ok(Caller {
         user_id: claims.sub,
         role: claims.role,
@@ -110,6 +121,7 @@ impl FromRequest for Caller {
         let token = bearer(request);
         let route = request.match_pattern();
         let method = request.method().as_str().to_owned();
+        let writes = !request.method().is_safe();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
             // Fails closed: a handler asking for its caller on an undeclared route is a bug.
@@ -120,7 +132,13 @@ impl FromRequest for Caller {
                 .ok_or_else(|| {
                     ApiError::internal(format!("no access declaration for {method} {route:?}"))
                 })?;
-            authenticate(state, token.ok_or(ApiError::Unauthenticated)?, &accepts).await
+            authenticate(
+                state,
+                token.ok_or(ApiError::Unauthenticated)?,
+                &accepts,
+                writes,
+            )
+            .await
         })
     }
 }

@@ -6,6 +6,7 @@
 //! - `security(("bearer" = []), ("api_token" = ["dossiers_read"]))`: people, and API tokens
 //!   holding every scope listed (OpenAPI 3.1 lets non-OAuth schemes name roles there).
 //! - `security(())`: anyone; such an operation does not ask who is calling.
+//! - `metrics_token`: the scraper's token of `/metrics`, checked by that handler.
 //!
 //! An operation without a `security` declaration is refused at start-up.
 
@@ -73,6 +74,8 @@ impl OperationAccess {
                                     .collect::<Result<Vec<_>, _>>()?;
                                 accepts.token_scopes = Some(scopes);
                             }
+                            // Checked by its one handler, not by `Caller`.
+                            "metrics_token" => {}
                             other => {
                                 return Err(format!("{method} {path}: unknown scheme {other}"));
                             }
@@ -92,6 +95,43 @@ impl OperationAccess {
     /// `None` for an operation the document does not have.
     pub fn of(&self, method: &str, path_template: &str) -> Option<&Accepts> {
         self.by_route.get(path_template)?.get(method)
+    }
+
+    /// The methods the document has at a concrete `path` (`/api/v1/dossiers/abc`), sorted; empty
+    /// when no operation has that path. What a 405 lists in `Allow`. Where templates overlap,
+    /// the most specific wins: `/dossiers/counts` is `GET /dossiers/counts`, not also the
+    /// `PATCH /dossiers/{id}` its shape fits.
+    pub fn methods_at(&self, path: &str) -> Vec<&str> {
+        let parameters = |template: &str| template.matches('{').count();
+        let fitting: Vec<&String> = self
+            .by_route
+            .keys()
+            .filter(|template| template_matches(template, path))
+            .collect();
+        let fewest = fitting.iter().map(|t| parameters(t)).min();
+        let mut methods: Vec<&str> = fitting
+            .into_iter()
+            .filter(|template| Some(parameters(template)) == fewest)
+            .flat_map(|template| self.by_route[template].keys().map(String::as_str))
+            .collect();
+        methods.sort_unstable();
+        methods.dedup();
+        methods
+    }
+}
+
+/// Whether `path` fits `template`, segment by segment, a `{name}` standing for one non-empty
+/// segment.
+fn template_matches(template: &str, path: &str) -> bool {
+    let mut wanted = template.split('/');
+    let mut given = path.split('/');
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) if w.starts_with('{') && w.ends_with('}') && !g.is_empty() => {}
+            (Some(w), Some(g)) if w == g => {}
+            _ => return false,
+        }
     }
 }
 
@@ -146,5 +186,22 @@ mod tests {
             })
         );
         assert_eq!(access.of("GET", "/elsewhere"), None);
+    }
+
+    #[test]
+    fn the_methods_at_a_path_are_those_of_every_template_it_fits() {
+        let document = json!({"paths": {
+            "/d": {"get": {"security": [{}]}},
+            "/d/{id}": {"get": {"security": [{}]}, "patch": {"security": [{}]}},
+            "/d/counts": {"get": {"security": [{}]}},
+        }});
+        let access = OperationAccess::from_document(&document).unwrap();
+
+        assert_eq!(access.methods_at("/d/abc"), ["GET", "PATCH"]);
+        assert_eq!(access.methods_at("/d/counts"), ["GET"]);
+        assert_eq!(access.methods_at("/d"), ["GET"]);
+        assert!(access.methods_at("/d/").is_empty());
+        assert!(access.methods_at("/d/abc/more").is_empty());
+        assert!(access.methods_at("/elsewhere").is_empty());
     }
 }

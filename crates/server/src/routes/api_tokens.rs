@@ -11,6 +11,7 @@ use crate::{
     auth::{API_TOKEN_PREFIX, Caller, secrets},
     error::ApiError,
     routes::FieldChecks,
+    routes::json::Json,
     startup::AppState,
     storage::new_id,
 };
@@ -80,7 +81,7 @@ pub async fn list_tokens(
 pub async fn create_token(
     state: web::Data<AppState>,
     caller: Caller,
-    request: web::Json<ApiTokenRequest>,
+    request: Json<ApiTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     may_manage_tokens(&caller)?;
     let now = state.clock.now();

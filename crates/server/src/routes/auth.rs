@@ -17,9 +17,10 @@ use db::entities::{password_reset, refresh_token, user};
 use domain::Email;
 
 use crate::{
-    auth::{Caller, client_address, secrets},
+    auth::{Caller, client_address, secrets, throttle},
     error::ApiError,
     mail::templates,
+    routes::json::Json,
     routes::{FieldChecks, blocking, users::user_body},
     startup::AppState,
     storage::new_id,
@@ -87,26 +88,6 @@ async fn continue_session(
         }))
 }
 
-/// Refuses a login while the account or the client address has too many recent failures.
-async fn check_throttle(
-    state: &AppState,
-    subjects: &[(String, u64)],
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
-    for (subject, limit) in subjects {
-        let (failures, oldest) =
-            db::queries::login_failures::since(&state.db, subject, now - window).await?;
-        if failures >= *limit {
-            let retry_after = oldest
-                .map(|oldest| (oldest + window - now).num_seconds().max(1) as u64)
-                .unwrap_or(60);
-            return Err(ApiError::TooManyAttempts(retry_after));
-        }
-    }
-    Ok(())
-}
-
 /// What a password proves about an account.
 enum PasswordCheck {
     Valid,
@@ -144,9 +125,14 @@ fn decoy_hash() -> &'static str {
 /// `POST /api/v1/auth/refresh`.
 ///
 /// A generated password past its hour answers 401 `generated_password_expired`: the user then
-/// goes through « Mot de passe oublié ». After `auth.max_failures_per_account` failures on one
-/// account, or `auth.max_failures_per_ip` from one address, within `auth.throttle_window_minutes`,
-/// logins answer 429 `too_many_attempts` with `Retry-After`.
+/// goes through « Mot de passe oublié ».
+///
+/// Failures slow down the address that makes them, never the account's owner elsewhere: after
+/// `auth.free_failures_per_pair` failures of one address on one account, each further attempt of
+/// that pair waits `auth.first_delay_seconds`, doubled at each failure up to
+/// `auth.max_delay_seconds`; after `auth.max_failures_per_ip` failures from one address within
+/// `auth.throttle_window_minutes`, that address waits for the window. Meanwhile logins answer 429
+/// `too_many_attempts` with `Retry-After` (seconds), the right password included.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -162,7 +148,7 @@ fn decoy_hash() -> &'static str {
 pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     // Nothing with a control character is anyone's address: refused before it is throttled
@@ -173,18 +159,14 @@ pub async fn login(
     let email = Email::parse(&body.email)
         .map(|e| e.as_ref().to_owned())
         .unwrap_or_else(|_| body.email.trim().to_lowercase());
-    let account_subject = format!("account:{email}");
-    let ip_subject = format!(
-        "ip:{}",
-        client_address(&request, state.settings.server.trust_forwarded_for)
-    );
-    let auth = &state.settings.auth;
-    check_throttle(
+    let address = client_address(&request, state.settings.server.trust_forwarded_for);
+    let pair_subject = format!("pair:{email}|{address}");
+    let ip_subject = format!("ip:{address}");
+    throttle::check(
         &state,
-        &[
-            (account_subject.clone(), auth.max_failures_per_account),
-            (ip_subject.clone(), auth.max_failures_per_ip),
-        ],
+        &state.throttle_policy(),
+        Some(&pair_subject),
+        &ip_subject,
         now,
     )
     .await?;
@@ -207,15 +189,15 @@ pub async fn login(
         (Some(user), PasswordCheck::Valid) => {
             db::queries::login_failures::clear(
                 &state.db,
-                &account_subject,
-                now - Duration::minutes(auth.throttle_window_minutes),
+                &pair_subject,
+                now - Duration::minutes(state.settings.auth.throttle_window_minutes),
             )
             .await?;
             db::queries::users::record_login(&state.db, &user.id, now).await?;
             open_session(&state, &user).await
         }
         (_, check) => {
-            db::queries::login_failures::record(&state.db, &[account_subject, ip_subject], now)
+            db::queries::login_failures::record(&state.db, &[pair_subject, ip_subject], now)
                 .await?;
             Err(match check {
                 PasswordCheck::GeneratedExpired => ApiError::GeneratedPasswordExpired,
@@ -326,7 +308,7 @@ const MAX_RESET_MAILS_PER_WINDOW: u64 = 3;
 #[post("/auth/password/forgot")]
 pub async fn forgot_password(
     state: web::Data<AppState>,
-    body: web::Json<ForgotPasswordRequest>,
+    body: Json<ForgotPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let Ok(email) = Email::parse(&body.email) else {
         return Ok(HttpResponse::Accepted().finish());
@@ -338,9 +320,7 @@ pub async fn forgot_password(
     // A few links per address and window are plenty; more would only let someone flood the
     // address. The answer stays the same either way.
     let subject = format!("reset:{}", user.email);
-    let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
-    let (recent, _) = db::queries::login_failures::since(&state.db, &subject, now - window).await?;
-    if recent >= MAX_RESET_MAILS_PER_WINDOW {
+    if throttle::recent(&state, &subject, now).await?.count >= MAX_RESET_MAILS_PER_WINDOW {
         tracing::info!("password reset mail not sent: too many in the window");
         return Ok(HttpResponse::Accepted().finish());
     }
@@ -415,7 +395,7 @@ async fn set_password(
 #[post("/auth/password/reset")]
 pub async fn reset_password(
     state: web::Data<AppState>,
-    body: web::Json<ResetPasswordRequest>,
+    body: Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     check_new_password("password", &body.password)?;
     let now = state.clock.now();
@@ -454,7 +434,7 @@ pub async fn reset_password(
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     check_new_password("new_password", &body.new_password)?;
     let user = db::queries::users::by_id(&state.db, &caller.user_id)

@@ -22,6 +22,35 @@ use crate::{
     startup::AppState,
 };
 
+/// A list query, parsed whole: every parameter is checked (bounded numbers, known statuses and
+/// sorts) whichever of the list, the counts and the export reads it, so that none is taken
+/// silently.
+struct ListRequest {
+    filter: Filter,
+    sort: Sort,
+    descending: bool,
+    page: u64,
+    per_page: u64,
+}
+
+async fn parse_list(
+    state: &AppState,
+    caller: &Caller,
+    query: &ListQuery,
+) -> Result<ListRequest, ApiError> {
+    let filter = filter_of(state, caller, query).await?;
+    let (sort, descending) = sort_of(query)?;
+    let per_page = bounded("per_page", query.per_page, 50, (1, 200))?;
+    let page = bounded("page", query.page, 1, (1, MAX_OFFSET / per_page + 1))?;
+    Ok(ListRequest {
+        filter,
+        sort,
+        descending,
+        page,
+        per_page,
+    })
+}
+
 /// The filter a caller's query asks for, within what the caller may see.
 async fn filter_of(
     state: &AppState,
@@ -138,12 +167,16 @@ pub async fn list_dossiers(
     caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = filter_of(&state, &caller, &query).await?;
-    let (sort, descending) = sort_of(&query)?;
-    let per_page = bounded("per_page", query.per_page, 50, (1, 200))?;
-    let page = bounded("page", query.page, 1, (1, MAX_OFFSET / per_page + 1))?;
+    let ListRequest {
+        filter,
+        sort,
+        descending,
+        page,
+        per_page,
+    } = parse_list(&state, &caller, &query).await?;
     let (rows, total) = db::queries::dossiers::list(
         &state.db,
+        &state.seal,
         &filter,
         sort,
         descending,
@@ -179,7 +212,7 @@ pub async fn count_dossiers(
     caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = filter_of(&state, &caller, &query).await?;
+    let filter = parse_list(&state, &caller, &query).await?.filter;
     let rows = db::queries::dossiers::counts(&state.db, &filter).await?;
     let mut by_status: BTreeMap<String, u64> = Status::ALL
         .iter()
@@ -241,11 +274,22 @@ pub async fn export_dossiers(
     caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = filter_of(&state, &caller, &query).await?;
-    let (sort, descending) = sort_of(&query)?;
-    let (rows, _) =
-        db::queries::dossiers::list(&state.db, &filter, sort, descending, MAX_EXPORT_ROWS, 0)
-            .await?;
+    let ListRequest {
+        filter,
+        sort,
+        descending,
+        ..
+    } = parse_list(&state, &caller, &query).await?;
+    let (rows, _) = db::queries::dossiers::list(
+        &state.db,
+        &state.seal,
+        &filter,
+        sort,
+        descending,
+        MAX_EXPORT_ROWS,
+        0,
+    )
+    .await?;
     let mut csv = String::from(
         "\u{feff}Dossier;Statut;Complet;Formation;Code;Alternant;Courriel;Employeur;SIRET;Début du contrat;Fin du contrat;Dernière modification\r\n",
     );

@@ -22,6 +22,7 @@ use crate::{
     error::{ApiError, etag},
     read_cache::ReadKey,
     routes::if_match,
+    routes::json::Json,
     services::{
         access::Subject,
         dossiers::{self as service, DossierContext, Written, load_visible, not_found},
@@ -68,10 +69,13 @@ impl DossierContext {
     ) -> DossierBody {
         let state = self.access_state();
         let status = state.status;
-        let content = match &self.dossier.content {
-            serde_json::Value::Object(map) => map.clone(),
-            _ => serde_json::Map::new(),
-        };
+        let content = access::content_seen_by(
+            role,
+            match &self.dossier.content {
+                serde_json::Value::Object(map) => map.clone(),
+                _ => serde_json::Map::new(),
+            },
+        );
         DossierBody {
             id: self.dossier.id.clone(),
             status: status.key().to_owned(),
@@ -249,16 +253,20 @@ pub async fn patch_dossier(
     caller: Caller,
     request: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<DossierPatch>,
+    body: Json<DossierPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let subject = Subject::resolve(&state, &caller).await?;
+    let DossierPatch {
+        content,
+        niveau_saisie,
+    } = body.into_inner();
     let written = service::patch_content(
         &state,
         &subject,
         &id,
         &if_match(&request),
-        body.content.as_ref(),
-        body.niveau_saisie,
+        content.map(serde_json::Value::Object).as_ref(),
+        niveau_saisie,
     )
     .await?;
     let Written {

@@ -78,7 +78,7 @@ pub async fn put_economics(
     caller: Caller,
     request: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<Json>,
+    body: crate::routes::json::Json<Json>,
 ) -> Result<HttpResponse, ApiError> {
     let subject = Subject::resolve(&state, &caller).await?;
     let written = service::put_economics(&state, &subject, &id, &if_match(&request), &body).await?;

@@ -14,6 +14,7 @@ use domain::{AccessCode, CodeDiplome, Email, Phone, Rncp, Role};
 use crate::{
     auth::Caller,
     error::ApiError,
+    routes::json::Json,
     routes::{FieldChecks, users},
     services::{access::Subject, formations},
     startup::AppState,
@@ -252,7 +253,7 @@ pub async fn list_formations(
 pub async fn create_formation(
     state: web::Data<AppState>,
     caller: Caller,
-    request: web::Json<FormationRequest>,
+    request: Json<FormationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_formations(caller.role))?;
     let settings = checked(&state, &request).await?;
@@ -327,7 +328,7 @@ pub async fn update_formation(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    request: web::Json<FormationRequest>,
+    request: Json<FormationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_formations(caller.role))?;
     let row = db::queries::formations::by_id(&state.db, &id)
@@ -383,7 +384,7 @@ pub async fn create_variant(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    request: web::Json<VariantRequest>,
+    request: Json<VariantRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_formations(caller.role))?;
     let formation = db::queries::formations::by_id(&state.db, &id)
@@ -442,7 +443,7 @@ pub async fn update_variant(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-    patch: web::Json<VariantPatch>,
+    patch: Json<VariantPatch>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_formations(caller.role))?;
     let (formation_id, variant_id) = path.into_inner();

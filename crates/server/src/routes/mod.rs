@@ -11,6 +11,7 @@ pub mod dossiers;
 pub mod economics;
 pub mod formations;
 pub mod invitations;
+pub mod json;
 pub mod me;
 pub mod operations;
 pub mod registrations;
@@ -113,5 +114,30 @@ pub fn bounded(
         Err(bad_query(format!(
             "« {name} » doit être un entier de {min} à {max}."
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::bounded;
+
+    proptest! {
+        #[test]
+        fn a_query_number_passes_exactly_when_within_its_bounds(
+            value in proptest::option::of(any::<u64>()),
+            default in 0u64..100,
+            min in 0u64..50,
+            span in 0u64..1_000_000,
+        ) {
+            let max = min + span;
+            let expected = value.unwrap_or(default);
+            let answer = bounded("page", value, default, (min, max));
+            prop_assert_eq!(answer.is_ok(), (min..=max).contains(&expected));
+            if let Ok(accepted) = answer {
+                prop_assert_eq!(accepted, expected);
+            }
+        }
     }
 }

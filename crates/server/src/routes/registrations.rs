@@ -1,6 +1,6 @@
 //! Self-registration with an access code (user guide B.4).
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use api_types::{
     Problem,
     formations::{RegistrationRequest, RegistrationResponse},
@@ -8,8 +8,9 @@ use api_types::{
 use domain::{Email, PersonName};
 
 use crate::{
-    auth::secrets,
+    auth::{client_address, secrets},
     error::ApiError,
+    routes::json::Json,
     routes::{FieldChecks, users::user_body},
     services::{accounts, openings},
     startup::AppState,
@@ -21,6 +22,7 @@ use crate::{
 /// the account (with the chosen password) and its draft dossier in one transaction, and mails a
 /// confirmation. Every invalid field is reported at once; an unknown or closed code is a field
 /// error (`unknown_access_code`, `closed_access_code`) with a French message to show under it.
+/// Unknown codes count towards the same per-address limit as `GET /api/v1/access-codes/{code}`.
 #[utoipa::path(
     tag = "registration",
     request_body = RegistrationRequest,
@@ -28,16 +30,19 @@ use crate::{
         (status = 201, description = "Account and draft dossier created", body = RegistrationResponse),
         (status = 409, description = "`email_taken`: the address has an account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown or closed code", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: too many unknown codes from this address", body = Problem, content_type = "application/problem+json"),
     ),
     security(())
 )]
 #[post("/registrations")]
 pub async fn register(
     state: web::Data<AppState>,
-    request: web::Json<RegistrationRequest>,
+    http: HttpRequest,
+    request: Json<RegistrationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let mut checks = FieldChecks::new();
-    let opening = match openings::open_code(&state.db, &request.access_code).await {
+    let address = client_address(&http, state.settings.server.trust_forwarded_for);
+    let opening = match openings::open_code(&state, &address, &request.access_code).await? {
         Ok(opening) => Some(opening),
         Err(refusal) => {
             checks.push("access_code", refusal.code(), refusal.message());

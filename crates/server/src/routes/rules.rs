@@ -5,7 +5,7 @@ use api_types::{EvaluateRequest, EvaluationBody, Problem};
 use domain::{EvaluationSettings, FormationDates, codes::CerfaVersion};
 use serde_json::Value;
 
-use crate::{auth::Caller, error::ApiError, startup::AppState};
+use crate::{auth::Caller, error::ApiError, routes::json::Json, startup::AppState};
 
 /// Evaluate dossier content.
 ///
@@ -27,7 +27,7 @@ use crate::{auth::Caller, error::ApiError, startup::AppState};
 pub async fn evaluate(
     state: web::Data<AppState>,
     _caller: Caller,
-    request: web::Json<EvaluateRequest>,
+    request: Json<EvaluateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request = request.into_inner();
     let settings = EvaluationSettings {

@@ -13,6 +13,7 @@ use crate::{
     error::ApiError,
     mail::templates::{self, InvitationMail},
     routes::FieldChecks,
+    routes::json::Json,
     services::accounts::{email_taken, new_invited_user},
     startup::AppState,
 };
@@ -87,7 +88,7 @@ pub async fn list_users(
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewUserRequest>,
+    body: Json<NewUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(domain::access::manages_accounts(caller.role))?;
     let mut checks = FieldChecks::new();

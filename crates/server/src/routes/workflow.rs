@@ -20,6 +20,7 @@ use crate::{
     auth::Caller,
     error::ApiError,
     mail::templates::{self, InvitationMail, Notice},
+    routes::json::Json,
     routes::{dossiers::with_etag, if_match},
     services::{
         access::Subject,
@@ -444,7 +445,7 @@ pub async fn return_dossier(
     caller: Caller,
     http: HttpRequest,
     id: web::Path<String>,
-    request: web::Json<CommentRequest>,
+    request: Json<CommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = request.into_inner().comment;
     let told = comment.clone().unwrap_or_default();
@@ -545,7 +546,7 @@ pub async fn reopen(
     caller: Caller,
     http: HttpRequest,
     id: web::Path<String>,
-    request: web::Json<CommentRequest>,
+    request: Json<CommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = request.into_inner().comment;
     let told = reason.clone().unwrap_or_default();

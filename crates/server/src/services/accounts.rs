@@ -90,7 +90,7 @@ pub async fn register(
         Err(db::DbError::Unique(_)) => return Err(email_taken()),
         other => other?,
     }
-    db::queries::dossiers::insert(&txn, vec![dossier.clone()]).await?;
+    db::queries::dossiers::insert(&txn, &state.seal, vec![dossier.clone()]).await?;
     state.outbox.queue(&txn, vec![mail], now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();

@@ -73,9 +73,10 @@ pub fn listing_of(content: &serde_json::Value, complete: bool) -> Listing {
 /// Computes the listing of dossiers stored before it existed; answers how many.
 pub async fn backfill_listings(
     db: &db::DatabaseConnection,
+    seal: &dyn db::sealing::Seal,
     today: chrono::NaiveDate,
 ) -> Result<usize, db::DbError> {
-    let rows = db::queries::dossiers::without_listing(db).await?;
+    let rows = db::queries::dossiers::without_listing(db, seal).await?;
     refresh_listings(db, rows, today, false).await
 }
 
@@ -134,9 +135,10 @@ pub async fn load_visible(
     subject: &Subject,
     id: &str,
 ) -> Result<DossierContext, ApiError> {
-    let (dossier, formation, variant) = db::queries::dossiers::with_formation(&state.db, id)
-        .await?
-        .ok_or_else(not_found)?;
+    let (dossier, formation, variant) =
+        db::queries::dossiers::with_formation(&state.db, &state.seal, id)
+            .await?
+            .ok_or_else(not_found)?;
     let context = DossierContext {
         dossier,
         formation,
@@ -285,7 +287,7 @@ pub fn unchanged(context: DossierContext, today: chrono::NaiveDate) -> Written {
 /// The 412 of a write whose version-guarded save found the dossier changed meanwhile, naming
 /// the version that won.
 async fn lost_race(state: &AppState, id: &str) -> ApiError {
-    match db::queries::dossiers::by_id(&state.db, id).await {
+    match db::queries::dossiers::by_id(&state.db, &state.seal, id).await {
         Ok(Some(latest)) => ApiError::StaleVersion(latest.version),
         Ok(None) => not_found(),
         Err(error) => error.into(),
@@ -349,7 +351,7 @@ where
     };
     let mails = effects(&txn, &mut context).await?;
     let row = &context.dossier;
-    if !db::queries::dossiers::save_guarded(&txn, row, expected_version).await? {
+    if !db::queries::dossiers::save_guarded(&txn, &state.seal, row, expected_version).await? {
         drop(txn);
         return Err(lost_race(state, &row.id).await);
     }
@@ -412,9 +414,9 @@ async fn record(
             dossier_id: row.id.clone(),
             user_id: user_id.clone(),
             at,
+            old: domain::patch::Change::kept_in_history(&field, old),
+            new: domain::patch::Change::kept_in_history(&field, new),
             field,
-            old,
-            new,
         })
         .collect();
     db::queries::history::record(txn, changes).await?;

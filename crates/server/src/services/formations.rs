@@ -87,7 +87,7 @@ pub async fn update(
     let (_queued, txn) = state.begin_write().await?;
     db::queries::formations::save(&txn, row.clone()).await?;
     db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
-    let dossiers = db::queries::dossiers::of_formation(&txn, &row.id).await?;
+    let dossiers = db::queries::dossiers::of_formation(&txn, &state.seal, &row.id).await?;
     crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
         .await?;
     txn.commit().await.map_err(db::DbError::from)?;
@@ -157,7 +157,8 @@ pub async fn save_variant(
     row.updated_at = state.clock.now();
     let (_queued, txn) = state.begin_write().await?;
     db::queries::formations::save_variant(&txn, row.clone()).await?;
-    let dossiers = db::queries::dossiers::of_formation(&txn, &row.formation_id).await?;
+    let dossiers =
+        db::queries::dossiers::of_formation(&txn, &state.seal, &row.formation_id).await?;
     crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
         .await?;
     txn.commit().await.map_err(db::DbError::from)?;

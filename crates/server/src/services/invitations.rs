@@ -277,7 +277,7 @@ pub async fn persist(
         }
         other => other?,
     }
-    db::queries::dossiers::insert(txn, creation.dossiers).await?;
+    db::queries::dossiers::insert(txn, &state.seal, creation.dossiers).await?;
     db::queries::invitations::insert(txn, creation.invitations).await?;
     state.outbox.queue(txn, creation.mails, now).await?;
     Ok(())

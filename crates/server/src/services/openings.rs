@@ -13,8 +13,10 @@ use domain::{AccessCode, ContractType, FieldError, NiveauSaisie, Status};
 use serde_json::json;
 
 use crate::{
+    auth::throttle,
     error::ApiError,
     services::dossiers::listing_of,
+    startup::AppState,
     storage::{contract_types, new_id},
 };
 
@@ -203,21 +205,42 @@ impl CodeBook {
     }
 }
 
-/// The open variant a typed code names, looked up alone.
-pub async fn open_code(conn: &impl ConnectionTrait, typed: &str) -> Result<Opening, Refusal> {
-    let code = AccessCode::parse(typed).map_err(Refusal::Malformed)?;
-    let variant = db::queries::formations::variant_by_code(conn, &code.to_string())
-        .await
-        .ok()
-        .flatten()
-        .ok_or(Refusal::Unknown)?;
-    let formation = db::queries::formations::by_id(conn, &variant.formation_id)
-        .await
-        .ok()
-        .flatten()
-        .ok_or(Refusal::Unknown)?;
-    if !variant.open {
-        return Err(Refusal::Closed(code.to_string()));
+/// The open variant a code typed from `address` names, looked up alone.
+///
+/// Access codes are short enough to guess, so unknown ones are counted per client address: past
+/// `auth.max_unknown_codes_per_ip` in the window, the address gets 429 `too_many_attempts`
+/// until the window passes, whatever it types.
+pub async fn open_code(
+    state: &AppState,
+    address: &str,
+    typed: &str,
+) -> Result<Result<Opening, Refusal>, ApiError> {
+    let now = state.clock.now();
+    let subject = format!("code:{address}");
+    throttle::check(state, &state.access_code_policy(), None, &subject, now).await?;
+    let opening = find_open(&state.db, typed).await?;
+    if matches!(opening, Err(Refusal::Malformed(_) | Refusal::Unknown)) {
+        db::queries::login_failures::record(&state.db, &[subject], now).await?;
     }
-    Ok(Opening { variant, formation })
+    Ok(opening)
+}
+
+async fn find_open(
+    conn: &impl ConnectionTrait,
+    typed: &str,
+) -> Result<Result<Opening, Refusal>, ApiError> {
+    let code = match AccessCode::parse(typed) {
+        Ok(code) => code.to_string(),
+        Err(error) => return Ok(Err(Refusal::Malformed(error))),
+    };
+    let Some(variant) = db::queries::formations::variant_by_code(conn, &code).await? else {
+        return Ok(Err(Refusal::Unknown));
+    };
+    let Some(formation) = db::queries::formations::by_id(conn, &variant.formation_id).await? else {
+        return Ok(Err(Refusal::Unknown));
+    };
+    if !variant.open {
+        return Ok(Err(Refusal::Closed(code)));
+    }
+    Ok(Ok(Opening { variant, formation }))
 }

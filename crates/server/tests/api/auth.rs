@@ -1,14 +1,15 @@
 //! Login, sessions, the one-hour password, « Mot de passe oublié », throttling.
 
 use chrono::Duration;
-use reqwest::{Method, StatusCode};
+use db::ConnectionTrait;
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
     both,
     helpers::{
-        Backend, ENGINEERING_ID, MASTER_ID, assert_problem, demo, reset_token_in, spawn_app,
-        spawn_app_with,
+        Backend, ENGINEERING_ID, MASTER_ID, TestApp, assert_problem, demo, password_in,
+        reset_token_in, spawn_app, spawn_app_with,
     },
 };
 
@@ -22,7 +23,8 @@ both!(
     forgotten_password_answers_the_same_for_an_unknown_address,
     forgotten_password_mails_are_limited_per_address,
     changing_a_password_needs_the_current_one,
-    logins_are_throttled_per_account,
+    failed_logins_slow_down_the_address_that_makes_them_never_the_owner,
+    an_access_token_stops_writing_once_its_account_is_gone_or_its_role_changed,
     logins_are_throttled_per_client_address,
     protected_endpoints_refuse_missing_forged_and_expired_tokens,
     me_lists_the_dossiers_each_role_may_open,
@@ -279,37 +281,60 @@ async fn changing_a_password_needs_the_current_one(backend: Backend) {
     app.login(demo("employeur"), "un mot de passe neuf").await;
 }
 
-async fn logins_are_throttled_per_account(backend: Backend) {
-    let app = spawn_app(backend).await;
-    for _ in 0..5 {
-        let response = app.try_login(demo("alternant"), "wrong password").await;
-        assert_eq!(response.status(), 401);
-    }
+/// A login attempt from a given client address (the server trusts `X-Forwarded-For`).
+async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> Response {
+    app.request(Method::POST, "/api/v1/auth/login")
+        .header("x-forwarded-for", address)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
 
-    let blocked = app.try_login(demo("alternant"), "opuntia-demo").await;
-    let retry_after: u64 = blocked.headers()["retry-after"]
+fn retry_after(response: &Response) -> i64 {
+    response.headers()["retry-after"]
         .to_str()
         .unwrap()
         .parse()
-        .unwrap();
-    assert!((1..=900).contains(&retry_after));
-    let problem = assert_problem(blocked, 429, "too_many_attempts").await;
+        .unwrap()
+}
+
+async fn failed_logins_slow_down_the_address_that_makes_them_never_the_owner(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.server.trust_forwarded_for = true).await;
+    let attacker = "203.0.113.9";
+    let owner = "198.51.100.7";
+    for _ in 0..4 {
+        let response = login_from(&app, attacker, demo("cfa"), "wrong password").await;
+        assert_eq!(response.status(), 401);
+    }
+
+    let delayed = login_from(&app, attacker, demo("cfa"), "opuntia-demo").await;
+    assert_eq!(retry_after(&delayed), 1);
+    let problem = assert_problem(delayed, 429, "too_many_attempts").await;
     assert!(problem.detail.unwrap().contains("Réessayez"));
+    let from_home = login_from(&app, owner, demo("cfa"), "opuntia-demo").await;
+    assert_eq!(from_home.status(), 200, "the owner signs in from elsewhere");
+
+    app.state.clock.advance(Duration::seconds(1));
+    let fifth = login_from(&app, attacker, demo("cfa"), "wrong again").await;
+    assert_eq!(fifth.status(), 401);
+    let longer = login_from(&app, attacker, demo("cfa"), "opuntia-demo").await;
+    assert_eq!(retry_after(&longer), 2, "each failure doubles the delay");
     assert_eq!(
-        app.try_login(demo("employeur"), "opuntia-demo")
+        login_from(&app, attacker, demo("employeur"), "opuntia-demo")
             .await
             .status(),
         200,
-        "other accounts are not blocked"
+        "other accounts from the same address are not slowed"
     );
 
-    app.state.clock.advance(Duration::minutes(16));
+    app.state.clock.advance(Duration::seconds(2));
     assert_eq!(
-        app.try_login(demo("alternant"), "opuntia-demo")
+        login_from(&app, attacker, demo("cfa"), "opuntia-demo")
             .await
             .status(),
         200,
-        "the window has passed"
+        "once the delay has passed"
     );
 }
 
@@ -366,5 +391,57 @@ async fn me_lists_the_dossiers_each_role_may_open(backend: Backend) {
             formations.sort();
             assert_eq!(formations, vec![ENGINEERING_ID, MASTER_ID]);
         }
+    }
+}
+
+/// A new CFA staff account, signed in with the password of its welcome mail.
+async fn new_staff_session(app: &TestApp, cfa: &str, email: &str) -> String {
+    let created = app
+        .post_json(
+            Some(cfa),
+            "/api/v1/users",
+            &json!({"email": email, "first_name": "Nadia", "last_name": "Benali", "role": "cfa"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let mail = app.delivered_mail(email, "Bienvenue").await;
+    app.login(email, &password_in(&mail.text)).await
+}
+
+async fn an_access_token_stops_writing_once_its_account_is_gone_or_its_role_changed(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let demoted = new_staff_session(&app, &cfa, "demoted@cfa.example.fr").await;
+    let removed = new_staff_session(&app, &cfa, "removed@cfa.example.fr").await;
+    let staff = |email: &str| json!({"email": email, "first_name": "Léa", "last_name": "Roux", "role": "cfa"});
+    let before = app
+        .post_json(Some(&demoted), "/api/v1/users", &staff("a@cfa.example.fr"))
+        .await;
+    assert_eq!(before.status(), 201, "the account writes while it is staff");
+
+    let db = &app.state.db;
+    db.execute_unprepared(
+        "UPDATE users SET role = 'formation' WHERE email = 'demoted@cfa.example.fr'",
+    )
+    .await
+    .unwrap();
+    for table in ["refresh_tokens", "api_tokens", "password_resets"] {
+        db.execute_unprepared(&format!(
+            "DELETE FROM {table} WHERE user_id IN (SELECT id FROM users WHERE email = 'removed@cfa.example.fr')"
+        ))
+        .await
+        .unwrap();
+    }
+    db.execute_unprepared("DELETE FROM users WHERE email = 'removed@cfa.example.fr'")
+        .await
+        .unwrap();
+
+    for token in [&demoted, &removed] {
+        let write = app
+            .post_json(Some(token), "/api/v1/users", &staff("b@cfa.example.fr"))
+            .await;
+        assert_problem(write, 401, "unauthenticated").await;
     }
 }

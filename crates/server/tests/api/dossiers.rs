@@ -290,12 +290,12 @@ async fn a_role_may_not_write_another_roles_tab(backend: Backend) {
 
 async fn a_frozen_dossier_refuses_every_write(backend: Backend) {
     let app = spawn_app(backend).await;
-    let mut dossier = db::queries::dossiers::by_id(&app.state.db, DEMO_DOSSIER)
+    let mut dossier = db::queries::dossiers::by_id(&app.state.db, &app.state.seal, DEMO_DOSSIER)
         .await
         .unwrap()
         .unwrap();
     dossier.status = domain::Status::Validated.into();
-    db::queries::dossiers::save(&app.state.db, dossier)
+    db::queries::dossiers::save(&app.state.db, &app.state.seal, dossier)
         .await
         .unwrap();
 
@@ -478,12 +478,12 @@ async fn correcting_an_invitation_address_cannot_touch_a_frozen_dossier(backend:
     let cfa = app.login_demo("cfa").await;
     let (invitation, _) = app.invite(&cfa, "fige@example.fr", "F724").await;
     let id = invitation["dossier_id"].as_str().unwrap();
-    let mut dossier = db::queries::dossiers::by_id(&app.state.db, id)
+    let mut dossier = db::queries::dossiers::by_id(&app.state.db, &app.state.seal, id)
         .await
         .unwrap()
         .unwrap();
     dossier.status = domain::Status::Validated.into();
-    db::queries::dossiers::save(&app.state.db, dossier)
+    db::queries::dossiers::save(&app.state.db, &app.state.seal, dossier)
         .await
         .unwrap();
 
@@ -499,7 +499,7 @@ async fn correcting_an_invitation_address_cannot_touch_a_frozen_dossier(backend:
         .unwrap();
 
     assert_problem(response, 409, "dossier_frozen").await;
-    let dossier = db::queries::dossiers::by_id(&app.state.db, id)
+    let dossier = db::queries::dossiers::by_id(&app.state.db, &app.state.seal, id)
         .await
         .unwrap()
         .unwrap();

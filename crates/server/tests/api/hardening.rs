@@ -8,7 +8,8 @@ use crate::{
     auth::{cookie_pair, refresh_cookie},
     both,
     helpers::{
-        Backend, assert_problem, create_pg_database, postgres_url, spawn_app, test_settings,
+        Backend, assert_problem, create_pg_database, postgres_url, spawn_app, spawn_app_with,
+        test_settings,
     },
 };
 
@@ -18,6 +19,9 @@ both!(
     an_accepted_invitation_is_not_renewed,
     a_replayed_refresh_token_ends_the_whole_session,
     nul_and_other_control_characters_are_refused_before_the_database,
+    guessing_access_codes_from_one_address_is_slowed_down,
+    a_known_path_asked_with_another_method_answers_405_with_the_methods_it_has,
+    unknown_top_level_members_of_a_patch_body_are_refused_and_nothing_changes,
 );
 
 const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
@@ -251,4 +255,119 @@ async fn nul_and_other_control_characters_are_refused_before_the_database(backen
             .iter()
             .any(|e| e.field == "label" && e.code == "control_character")
     );
+}
+
+async fn guessing_access_codes_from_one_address_is_slowed_down(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.auth.max_unknown_codes_per_ip = 3).await;
+    let lookup = |code: &str| {
+        app.request(Method::GET, &format!("/api/v1/access-codes/{code}"))
+            .send()
+    };
+    assert_eq!(
+        lookup("F728").await.unwrap().status(),
+        200,
+        "known codes cost nothing"
+    );
+    for guess in ["F100", "F101", "pas un code"] {
+        assert_problem(lookup(guess).await.unwrap(), 404, "unknown_access_code").await;
+    }
+
+    let blocked = lookup("F728").await.unwrap();
+    assert!(blocked.headers().contains_key("retry-after"));
+    assert_problem(blocked, 429, "too_many_attempts").await;
+    let registration = app
+        .post_json(
+            None,
+            "/api/v1/registrations",
+            &json!({"access_code": "F102", "email": "zoe@example.fr", "password": "un mot de passe sûr", "first_name": "Zoé", "last_name": "Laurent"}),
+        )
+        .await;
+    assert_problem(registration, 429, "too_many_attempts").await;
+
+    app.state.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        lookup("F728").await.unwrap().status(),
+        200,
+        "once the window has passed"
+    );
+}
+
+async fn a_known_path_asked_with_another_method_answers_405_with_the_methods_it_has(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    for (method, path, allowed) in [
+        (
+            Method::DELETE,
+            format!("/api/v1/dossiers/{DEMO_DOSSIER}"),
+            "GET, PATCH",
+        ),
+        (Method::PUT, "/api/v1/auth/login".to_owned(), "POST"),
+        (Method::POST, "/health".to_owned(), "GET"),
+    ] {
+        let answer = app
+            .request(method.clone(), &path)
+            .bearer_auth(&cfa)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.headers()["allow"], allowed, "{method} {path}");
+        assert_problem(answer, 405, "method_not_allowed").await;
+    }
+    let nowhere = app
+        .request(Method::DELETE, "/api/v1/nowhere")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(nowhere, 404, "not_found").await;
+}
+
+async fn unknown_top_level_members_of_a_patch_body_are_refused_and_nothing_changes(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let before = app.dossier(&cfa, DEMO_DOSSIER).await;
+    let version = before["version"].as_i64().unwrap();
+    let dossier = app
+        .request(Method::PATCH, &format!("/api/v1/dossiers/{DEMO_DOSSIER}"))
+        .bearer_auth(&cfa)
+        .header("if-match", format!("\"v{version}\""))
+        .header("content-type", "application/merge-patch+json")
+        .body(
+            json!({"content": {"employeur": {"denomination": "Nouveau nom"}}, "contenu": {}})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let variant = app
+        .request(
+            Method::PATCH,
+            &format!(
+                "/api/v1/formations/{}/variants/00000000-0000-4000-8000-000000007242",
+                crate::helpers::ENGINEERING_ID
+            ),
+        )
+        .bearer_auth(&cfa)
+        .json(&json!({"open": false, "ouvert": true}))
+        .send()
+        .await
+        .unwrap();
+
+    for (answer, member) in [(dossier, "contenu"), (variant, "ouvert")] {
+        let problem = assert_problem(answer, 422, "validation_failed").await;
+        assert_eq!(problem.errors[0].field, member);
+        assert_eq!(problem.errors[0].code, "unknown_field");
+    }
+    let after = app.dossier(&cfa, DEMO_DOSSIER).await;
+    assert_eq!(after["version"], before["version"]);
+    assert_eq!(after["content"], before["content"]);
+    let code = app
+        .request(Method::GET, "/api/v1/access-codes/F724-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code.status(), 200, "the variant is still open");
 }

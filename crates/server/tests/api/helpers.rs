@@ -120,6 +120,8 @@ pub fn test_settings(dir: &TempDir) -> Settings {
     settings.server.port = 0;
     settings.auth.jwt_secret =
         server::config::Secret::new("a test secret of more than thirty-two characters");
+    settings.security.nir_keys =
+        server::config::Secret::new("test:dGVzdCBrZXkgb2YgdGhpcnR5LXR3byBieXRlcyEhISE=");
     settings.mail.poll_interval_ms = 50;
     settings.mail.retry_base_seconds = 1;
     settings
@@ -189,6 +191,16 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The JSON answer to a GET with a bearer token.
+    pub async fn get_json(&self, token: &str, path: &str) -> Value {
+        self.get_as(token, path).await.json().await.unwrap()
+    }
+
+    /// The text answer to a GET with a bearer token.
+    pub async fn get_text(&self, token: &str, path: &str) -> String {
+        self.get_as(token, path).await.text().await.unwrap()
     }
 
     /// POST of a JSON body, signed in or not.

@@ -429,10 +429,14 @@ async fn correcting_an_invitation_address_moves_the_account_there(backend: Backe
         "invalid_credentials",
     )
     .await;
-    let dossier = db::queries::dossiers::by_id(&app.state.db, body["dossier_id"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let dossier = db::queries::dossiers::by_id(
+        &app.state.db,
+        &app.state.seal,
+        body["dossier_id"].as_str().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(dossier.content["apprenti"]["courriel"], "juste@example.fr");
     // Changed as any field is: in the history, by the staff who corrected it, with the listing
     // and completeness recomputed.

@@ -42,7 +42,7 @@ async fn an_apprentice_registers_with_an_access_code_and_gets_a_draft_dossier(ba
     assert_eq!(body["user"]["role"], "alternant");
     assert_eq!(body["user"]["password_change_required"], false);
     let dossier_id = body["dossier_id"].as_str().unwrap();
-    let dossier = db::queries::dossiers::by_id(&app.state.db, dossier_id)
+    let dossier = db::queries::dossiers::by_id(&app.state.db, &app.state.seal, dossier_id)
         .await
         .unwrap()
         .unwrap();

@@ -93,3 +93,62 @@ pub(super) fn parse_csv(body: &[u8]) -> Result<Vec<InvitationRequest>, ApiError>
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A cell as a spreadsheet writes it: any text without surrounding blanks.
+    fn cell() -> impl Strategy<Value = String> {
+        "[^\\x00-\\x1f]{0,24}".prop_map(|text| text.trim().to_owned())
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_are_read_or_refused_with_a_client_error(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+            match parse_csv(&body) {
+                Ok(rows) => prop_assert!(rows.len() <= MAX_BULK_ROWS + 1),
+                Err(error) => {
+                    let client_error = matches!(error, ApiError::BadRequest { .. });
+                    prop_assert!(client_error, "{:?}", error);
+                }
+            }
+        }
+
+        #[test]
+        fn rows_written_by_a_csv_writer_read_back_unchanged(
+            rows in proptest::collection::vec((cell(), cell(), cell(), cell()), 1..20),
+            delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+            french in any::<bool>(),
+        ) {
+            let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+            let header = if french {
+                ["courriel", "prénom", "nom", "code"]
+            } else {
+                ["email", "first_name", "last_name", "access_code"]
+            };
+            writer.write_record(header).unwrap();
+            for (email, first, last, code) in &rows {
+                writer.write_record([email, first, last, code]).unwrap();
+            }
+            let body = writer.into_inner().unwrap();
+
+            let read = parse_csv(&body).unwrap();
+
+            let expected: Vec<_> = rows
+                .iter()
+                .filter(|(a, b, c, d)| ![a, b, c, d].iter().all(|cell| cell.is_empty()))
+                .collect();
+            prop_assert_eq!(read.len(), expected.len());
+            for (row, (email, first, last, code)) in read.iter().zip(expected) {
+                prop_assert_eq!(&row.email, email);
+                prop_assert_eq!(&row.first_name, first);
+                prop_assert_eq!(&row.last_name, last);
+                prop_assert_eq!(&row.access_code, code);
+            }
+        }
+    }
+}

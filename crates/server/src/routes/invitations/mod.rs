@@ -22,6 +22,7 @@ use crate::{
     auth::{Caller, secrets},
     error::{ApiError, payload_error},
     idempotency::{Claim, Idempotency},
+    routes::json::Json,
     routes::{MAX_OFFSET, bounded},
     services::{
         access::Subject,
@@ -88,7 +89,7 @@ fn may_invite(caller: &Caller) -> Result<(), ApiError> {
 pub async fn invite(
     state: web::Data<AppState>,
     caller: Caller,
-    request: web::Json<InvitationRequest>,
+    request: Json<InvitationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
     let rows = [request.into_inner()];
@@ -219,14 +220,14 @@ pub async fn invite_bulk(
     }
 
     let rows: Vec<InvitationRequest> = if content_type.starts_with("application/json") {
-        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-            code: if e.is_data() {
-                "invalid_body"
-            } else {
-                "malformed_json"
-            },
+        let refused = |code: &'static str, e: serde_json::Error| ApiError::BadRequest {
+            code,
             detail: format!("Le corps doit être un tableau JSON d'invitations : {e}."),
-        })?
+        };
+        let value: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| refused(api_types::codes::MALFORMED_JSON, e))?;
+        crate::routes::json::from_value(&value)
+            .map_err(|e| refused(api_types::codes::INVALID_BODY, e))?
     } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
         csv::parse_csv(&body)?
     } else {
@@ -339,7 +340,7 @@ async fn visible_invitation(
         .await?
         .ok_or_else(not_found)?;
     let (dossier, formation, variant) =
-        db::queries::dossiers::with_formation(&state.db, &invitation.dossier_id)
+        db::queries::dossiers::with_formation(&state.db, &state.seal, &invitation.dossier_id)
             .await?
             .ok_or_else(not_found)?;
     if !subject.sees_formation(&dossier.formation_id) {
@@ -387,7 +388,9 @@ pub async fn list_invitations(
     }
     let limit = bounded("limit", filter.limit, 100, (1, 1000))?;
     let offset = bounded("offset", filter.offset, 0, (0, MAX_OFFSET))?;
-    let rows = db::queries::invitations::list(&state.db, scope.as_deref(), limit, offset).await?;
+    let rows =
+        db::queries::invitations::list(&state.db, &state.seal, scope.as_deref(), limit, offset)
+            .await?;
     let user_ids: Vec<String> = rows.iter().map(|(i, _)| i.user_id.clone()).collect();
     let accounts = db::queries::users::by_ids(&state.db, &user_ids).await?;
     let variants = db::queries::formations::variants(&state.db, None).await?;
@@ -527,7 +530,7 @@ pub async fn correct_invitation_email(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    patch: web::Json<InvitationEmailPatch>,
+    patch: Json<InvitationEmailPatch>,
 ) -> Result<HttpResponse, ApiError> {
     may_invite(&caller)?;
     let mut managed = visible_invitation(&state, &caller, &id).await?;
