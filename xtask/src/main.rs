@@ -3,14 +3,17 @@
 //! - `cargo xtask test`: every check CI runs — formatting, clippy, all tests (the server's on
 //!   SQLite, and on PostgreSQL when one answers on 127.0.0.1:5432), the WebAssembly build of the
 //!   shared crates and the app, the rule that those crates pull no server code, schemathesis
-//!   against the running server (each role and anonymous, both databases), then the browser
+//!   against the running server (each role and anonymous, both databases), the cargo-fuzz
+//!   targets for a few seconds each (nightly toolchain, installed when missing), then the browser
 //!   journeys in Chromium. Installs what is missing: the SMTP sink of the mail tests (Python's
-//!   aiosmtpd), schemathesis, the app's build tools, Chromium and Playwright.
+//!   aiosmtpd), schemathesis, nightly and cargo-fuzz, the app's build tools, Chromium and
+//!   Playwright.
 //! - `cargo xtask run`: builds the browser app, then serves the product with demo data on
 //!   SQLite at http://127.0.0.1:8000.
 
 mod api_gate;
 mod browser;
+mod fuzz;
 
 use std::{
     env,
@@ -110,6 +113,7 @@ fn test() -> Result<(), String> {
     };
     run("cargo test", &mut tests)?;
     api_gate::run_gate(postgres.as_deref())?;
+    fuzz::run_targets()?;
     ensure_wasm_target()?;
     let mut check = cargo();
     check.args(["check", "--target", WASM_TARGET]);

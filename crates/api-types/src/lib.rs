@@ -14,6 +14,8 @@ use domain::{
 use serde::{Deserialize, Serialize};
 
 pub mod account;
+#[cfg(feature = "csv")]
+pub mod bulk_csv;
 pub mod codes;
 pub mod dev;
 pub mod dossiers;
@@ -21,6 +23,7 @@ pub mod formations;
 pub mod invitations;
 #[cfg(feature = "openapi")]
 pub mod schema;
+pub mod strict;
 
 /// The media type of every error body (RFC 9457).
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";

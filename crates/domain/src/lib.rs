@@ -44,5 +44,5 @@ pub use identifiers::{
 pub use settings::{
     ContractType, EvaluationSettings, FormationDates, MissionMode, NiveauSaisie, Role, Tab,
 };
-pub use text::has_control_characters;
+pub use text::{escapes_control_character, has_control_characters};
 pub use workflow::{Action, Actor, Status};

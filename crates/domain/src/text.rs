@@ -73,3 +73,17 @@ pub fn has_control_characters(text: &str) -> bool {
     text.chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
+
+/// Whether a percent-encoded path or query string names a control character (`%00`, `%0A`,
+/// `%7F`…): no id, search word or filter holds one, and PostgreSQL refuses NUL in text.
+pub fn escapes_control_character(escaped: &str) -> bool {
+    // Two hex digits exactly: `from_str_radix` alone would read `%+2` as byte 2 (found by the
+    // query_string fuzz target).
+    let hex = |b: u8| char::from(b).to_digit(16);
+    escaped.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && hex(w[1])
+                .zip(hex(w[2]))
+                .is_some_and(|(high, low)| matches!(high * 16 + low, 0..0x20 | 0x7f))
+    })
+}

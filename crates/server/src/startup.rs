@@ -385,18 +385,6 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
     ))
 }
 
-/// Whether a percent-encoded path or query string names a control character (`%00`, `%0A`,
-/// `%7F`…).
-fn escapes_control(escaped: &str) -> bool {
-    escaped.as_bytes().windows(3).any(|w| {
-        w[0] == b'%'
-            && std::str::from_utf8(&w[1..])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                .is_some_and(|byte| byte < 0x20 || byte == 0x7f)
-    })
-}
-
 /// Refuses, before any handler and any query, an address whose path or query string carries a
 /// control character: no id, search word or filter holds one, and PostgreSQL refuses NUL in
 /// text. A path answers 404 (no such resource), a query string 400 `invalid_query`.
@@ -404,9 +392,13 @@ async fn refuse_control_characters<B: MessageBody + 'static>(
     request: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
-    let refusal = if escapes_control(request.uri().path()) {
+    let refusal = if domain::escapes_control_character(request.uri().path()) {
         Some(error::route_not_found())
-    } else if request.uri().query().is_some_and(escapes_control) {
+    } else if request
+        .uri()
+        .query()
+        .is_some_and(domain::escapes_control_character)
+    {
         Some(crate::routes::bad_query(
             "L'adresse contient un caractère de contrôle (invisible) : retirez-le.",
         ))
@@ -442,32 +434,4 @@ async fn record_metrics(
         );
     }
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::escapes_control;
-
-    fn percent_encoded(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("%{b:02X}")).collect()
-    }
-
-    proptest! {
-        #[test]
-        fn an_address_is_refused_exactly_when_it_escapes_a_control_character(
-            bytes in proptest::collection::vec(any::<u8>(), 0..40),
-            plain in "[a-zA-Z0-9=&_.-]{0,20}",
-        ) {
-            let escaped = format!("{plain}{}", percent_encoded(&bytes));
-            let has_control = bytes.iter().any(|b| *b < 0x20 || *b == 0x7f);
-            prop_assert_eq!(escapes_control(&escaped), has_control);
-        }
-
-        #[test]
-        fn any_address_text_is_judged_without_panicking(text in "\\PC{0,60}") {
-            let _ = escapes_control(&text);
-        }
-    }
 }

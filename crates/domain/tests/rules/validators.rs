@@ -353,6 +353,16 @@ fn every_error_code_is_snake_case_and_every_message_is_french() {
     }
 }
 
+#[test]
+fn only_two_hex_digits_make_an_escaped_control_character() {
+    assert!(domain::escapes_control_character("q=%00"));
+    assert!(domain::escapes_control_character("q=a%7Fb"));
+    assert!(domain::escapes_control_character("q=%0a"));
+    assert!(!domain::escapes_control_character("q=%+20%"));
+    assert!(!domain::escapes_control_character("q=%20"));
+    assert!(!domain::escapes_control_character("q=%2"));
+}
+
 // ── Properties: parsers never panic, and what they accept they accept again unchanged ──────
 
 proptest! {
@@ -373,6 +383,7 @@ proptest! {
         let _ = Departement::parse(&input);
         let _ = Email::parse(&input);
         let _ = PersonName::parse(&input);
+        let _ = domain::escapes_control_character(&input);
     }
 
     #[test]
@@ -382,6 +393,16 @@ proptest! {
         let _ = Ine::parse(&input);
         let _ = Phone::parse(&input);
         let _ = Naf::parse(&input);
+    }
+
+    #[test]
+    fn an_address_is_refused_exactly_when_it_escapes_a_control_character(
+        bytes in proptest::collection::vec(any::<u8>(), 0..40),
+        plain in "[a-zA-Z0-9=&_.-]{0,20}",
+    ) {
+        let escaped: String = bytes.iter().map(|b| format!("%{b:02X}")).collect();
+        let has_control = bytes.iter().any(|b| *b < 0x20 || *b == 0x7f);
+        prop_assert_eq!(domain::escapes_control_character(&format!("{plain}{escaped}")), has_control);
     }
 
     #[test]

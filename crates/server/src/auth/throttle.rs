@@ -1,5 +1,6 @@
-//! How long a login must wait after failures: the pure decision, fed with counts from the
-//! database by the login route.
+//! How long a client must wait after failures: [`Policy`] decides, purely, from counts;
+//! [`recent`] and [`check`] read those counts from the database and apply it (logins, access
+//! codes).
 //!
 //! Failures are counted per (account, client address) pair, not per account alone: a hard
 //! lock of an account after a few failures lets anyone lock staff out at will, while a delay
