@@ -131,7 +131,7 @@ pub fn build_frontend() -> Result<(), String> {
     )
 }
 
-fn apt_install(packages: &[&str]) -> Result<(), String> {
+pub(crate) fn apt_install(packages: &[&str]) -> Result<(), String> {
     run(
         "apt-get update",
         Command::new("apt-get").args(["update", "-q"]),

@@ -76,6 +76,7 @@ pub(crate) fn output(command: &mut Command) -> Result<String, String> {
 }
 
 fn test() -> Result<(), String> {
+    ensure_fonts()?;
     run(
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--check"]),
@@ -128,6 +129,7 @@ fn test() -> Result<(), String> {
 }
 
 fn run_product() -> Result<(), String> {
+    ensure_fonts()?;
     browser::build_frontend()?;
     let mut server = cargo();
     server.args(["run", "--package", "opuntia-server", "--bin", "opuntia"]);
@@ -139,6 +141,17 @@ fn run_product() -> Result<(), String> {
         );
     }
     run("cargo run --bin opuntia", &mut server)
+}
+
+/// The documents' font, Liberation Sans (Arial's metrics), is embedded in the binary from
+/// Debian's package when `crates/pdf` is built: it must be there first.
+fn ensure_fonts() -> Result<(), String> {
+    let font =
+        std::path::Path::new("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf");
+    if font.exists() {
+        return Ok(());
+    }
+    browser::apt_install(&["fonts-liberation"])
 }
 
 fn postgres_answers() -> bool {
