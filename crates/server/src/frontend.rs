@@ -68,12 +68,16 @@ pub async fn serve(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let path = request.path();
-    // A path the API has, asked with a method it has not there: 405 with what it has.
-    let allowed = state.operations.methods_at(path);
-    if !allowed.is_empty() {
-        return Err(ApiError::MethodNotAllowed(allowed.join(", ")));
+    if is_api(path) {
+        // A path the API has, asked with a method it has not there: 405 with what it has.
+        // (Only API paths are looked up: the app's assets never pay for it.)
+        let allowed = state.operations.methods_at(path);
+        if !allowed.is_empty() {
+            return Err(ApiError::MethodNotAllowed(allowed.join(", ")));
+        }
+        return crate::error::not_found().await;
     }
-    if is_api(path) || !matches!(*request.method(), Method::GET | Method::HEAD) {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return crate::error::not_found().await;
     }
     let dir = state.settings.frontend_dir();

@@ -38,7 +38,8 @@ impl Caller {
     }
 }
 
-fn bearer(request: &HttpRequest) -> Option<String> {
+/// The token of an `Authorization: Bearer …` header (the scheme in any case).
+pub(crate) fn bearer(request: &HttpRequest) -> Option<String> {
     let value = request
         .headers()
         .get(header::AUTHORIZATION)?

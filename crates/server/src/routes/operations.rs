@@ -1,6 +1,6 @@
 //! Health and metrics, outside `/api/v1`.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use api_types::{Problem, dev::HealthBody};
 
 use crate::{auth::secrets, error::ApiError, startup::AppState};
@@ -57,14 +57,9 @@ pub async fn metrics(
             return Err(crate::error::route_not_found());
         }
     } else {
-        let given = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .unwrap_or_default();
+        let given = crate::auth::bearer(&request).unwrap_or_default();
         // Compared as digests, so that the time taken says nothing of a shared prefix.
-        if secrets::sha256_hex(given) != secrets::sha256_hex(expected) {
+        if secrets::sha256_hex(&given) != secrets::sha256_hex(expected) {
             return Err(ApiError::Unauthenticated);
         }
     }
