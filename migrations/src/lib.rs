@@ -10,6 +10,7 @@ mod m20261124_000003_dossier_listing;
 mod m20261124_000004_dossier_economics;
 mod m20261201_000005_refresh_token_family;
 mod m20261201_000006_mask_history_nir;
+mod m20261201_000007_documents;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_dossier_economics::Migration),
             Box::new(m20261201_000005_refresh_token_family::Migration),
             Box::new(m20261201_000006_mask_history_nir::Migration),
+            Box::new(m20261201_000007_documents::Migration),
         ]
     }
 }

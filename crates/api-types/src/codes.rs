@@ -18,6 +18,12 @@ pub const CONCURRENT_INVITATION: &str = "concurrent_invitation";
 pub const CSV_ENCODING: &str = "csv_encoding";
 /// `csv_header`.
 pub const CSV_HEADER: &str = "csv_header";
+/// `document_unavailable`.
+pub const DOCUMENT_UNAVAILABLE: &str = "document_unavailable";
+
+/// `not_a_pdf`.
+pub const NOT_A_PDF: &str = "not_a_pdf";
+
 /// `dossier_cancelled`.
 pub const DOSSIER_CANCELLED: &str = "dossier_cancelled";
 /// `dossier_frozen`.

@@ -32,10 +32,6 @@ pub struct DossierFormationBody {
     /// What « Demande de validation » does.
     #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ValidationModeSchema))]
     pub validation_mode: ValidationMode,
-    /// Whether the training calendar exists.
-    pub calendrier_available: bool,
-    /// Whether the training programme exists.
-    pub programme_available: bool,
 }
 
 /// What the caller may do with a dossier now.
@@ -268,6 +264,20 @@ pub struct DocumentBody {
     pub available: bool,
     /// Why not, when it cannot (French, to show instead of the button).
     pub reason: Option<String>,
+}
+
+/// A document deposited: the CERFA of a dossier in saisie simple.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepositedDocumentBody {
+    /// `cerfa`.
+    pub kind: String,
+    /// The SHA-256 of the bytes kept, in hexadecimal: the ETag of the download.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The name it is downloaded under.
+    pub file_name: String,
 }
 
 /// Someone to call about the dossier (user guide A.15).

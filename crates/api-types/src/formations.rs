@@ -49,9 +49,7 @@ pub struct FormationContactsBody {
     "validation_mode": "manual",
     "mission": "optional",
     "responsable_ids": [],
-    "contacts": {"apprentissage": {"name": "Service apprentissage", "email": "apprentissage@cfa.example.fr", "phone": "04 91 00 00 00"}},
-    "calendrier_available": true,
-    "programme_available": true
+    "contacts": {"apprentissage": {"name": "Service apprentissage", "email": "apprentissage@cfa.example.fr", "phone": "04 91 00 00 00"}}
 })))]
 pub struct FormationRequest {
     /// The formation's title, as apprentices see it.
@@ -83,12 +81,6 @@ pub struct FormationRequest {
     /// The contacts shown in « Suivi – Info ».
     #[serde(default)]
     pub contacts: FormationContactsBody,
-    /// Whether the training calendar can be downloaded.
-    #[serde(default)]
-    pub calendrier_available: bool,
-    /// Whether the training programme can be downloaded.
-    #[serde(default)]
-    pub programme_available: bool,
 }
 
 /// A variant of a formation (a year, a track) with its own access code.
@@ -168,6 +160,9 @@ pub struct FormationBody {
     pub responsables: Vec<UserBody>,
     /// Its variants and their access codes.
     pub variants: Vec<VariantBody>,
+    /// The calendrier and programme entered for the formation and overridden for its variants
+    /// (`GET`/`PUT`/`DELETE /api/v1/formations/{id}/annexes/{kind}`).
+    pub annexes: Vec<AnnexBody>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -241,4 +236,42 @@ pub struct RegistrationResponse {
     pub user: UserBody,
     /// The draft dossier, opened on « Données de base ».
     pub dossier_id: String,
+}
+
+/// One annex of a formation (`reference/cerfa.md` §6.2): its calendrier or its programme, entered
+/// as data or attached as a PDF, for the formation or overriding it for one variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "kind": "calendrier", "variant_id": null, "source": "data",
+    "content": {"periods": [{"kind": "cfa", "start": "2026-09-01", "end": "2026-09-11", "hours": 70}]},
+    "pdf_sha256": null, "totals": null, "updated_at": "2026-12-01T09:00:00Z"
+})))]
+pub struct AnnexBody {
+    /// `calendrier` or `programme`.
+    pub kind: String,
+    /// The variant it overrides the formation's for; `null` for the formation's own.
+    pub variant_id: Option<String>,
+    /// `data` (entered here) or `pdf` (a file attached).
+    pub source: String,
+    /// The data as entered: a calendrier `{periods: [{kind: cfa | entreprise | examen | conges,
+    /// start, end, hours?, label?}]}`, a programme `{objectives?, means?, assessment?, blocks:
+    /// [{code?, title, modules: [{title, objectives?, hours?, assessment?}]}]}`.
+    pub content: Option<serde_json::Value>,
+    /// The attached PDF's SHA-256.
+    pub pdf_sha256: Option<String>,
+    /// What a calendrier adds up to: days and hours by kind, and the share of training time.
+    pub totals: Option<serde_json::Value>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The query of the annex operations: which variant's annex, when not the formation's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct AnnexQuery {
+    /// A variant of the formation: its override instead of the formation's annex.
+    #[serde(default)]
+    pub variant_id: Option<String>,
 }

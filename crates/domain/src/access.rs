@@ -224,6 +224,13 @@ pub fn sees_economics(role: Role) -> bool {
     matches!(role, Role::Formation | Role::Cfa)
 }
 
+/// Whether the CERFA made outside the platform (saisie simple) may be deposited in `status`: by
+/// any party of the dossier (who made it, or who received it), until the validation freezes the
+/// dossier — what is validated is what is signed.
+pub fn may_deposit_cerfa(status: Status) -> bool {
+    !status.is_frozen() && status != Status::Cancelled
+}
+
 /// Whether `role` enters economic elements at all: CFA staff only.
 pub fn enters_economics(role: Role) -> bool {
     role == Role::Cfa

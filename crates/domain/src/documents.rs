@@ -54,6 +54,8 @@ pub struct DocumentFacts {
     pub niveau_saisie: NiveauSaisie,
     /// Its contract type.
     pub contract_type: ContractType,
+    /// Whether a CERFA made outside the platform was deposited (saisie simple).
+    pub cerfa_deposited: bool,
     /// Whether the formation has uploaded its calendar.
     pub calendrier_available: bool,
     /// Whether the formation has uploaded its programme.
@@ -104,9 +106,14 @@ pub fn availability(kind: DocumentKind, facts: &DocumentFacts) -> Availability {
         Some("Le dossier est annulé : aucun document n'est établi.")
     } else {
         match kind {
-            DocumentKind::Cerfa if facts.niveau_saisie == NiveauSaisie::Simple => Some(
-                "En saisie simple, le CERFA a été établi hors de la plateforme par l'employeur et l'alternant.",
-            ),
+            DocumentKind::Cerfa
+                if facts.niveau_saisie == NiveauSaisie::Simple && !facts.cerfa_deposited =>
+            {
+                Some(
+                    "En saisie simple, le CERFA est établi hors de la plateforme : il sera disponible ici une fois déposé par l'employeur ou l'alternant.",
+                )
+            }
+            DocumentKind::Cerfa if facts.niveau_saisie == NiveauSaisie::Simple => None,
             DocumentKind::Cerfa if !validated(facts.status) => {
                 Some("Le CERFA est disponible une fois le dossier validé par la formation.")
             }

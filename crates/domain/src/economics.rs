@@ -183,6 +183,26 @@ impl Economics {
         self.premier_equipement
     }
 
+    /// Meals the OPCO pays for.
+    pub fn repas(&self) -> i64 {
+        self.repas
+    }
+
+    /// Nights the OPCO pays for.
+    pub fn nuitees(&self) -> i64 {
+        self.nuitees
+    }
+
+    /// Whether an international mobility is planned.
+    pub fn mobilite_internationale(&self) -> bool {
+        self.mobilite_internationale
+    }
+
+    /// What the CFA charges the employer beyond the OPCO's share.
+    pub fn reste_a_charge(&self) -> Cents {
+        self.reste_a_charge
+    }
+
     /// Whether the employer mandates the CFA to transmit the contract (L6224-1).
     pub fn mandat_employeur(&self) -> bool {
         self.mandat_employeur

@@ -15,6 +15,7 @@
 
 pub mod access;
 mod access_code;
+pub mod annexes;
 pub mod catalogue;
 pub mod codes;
 mod contact;
@@ -25,6 +26,7 @@ mod error;
 pub mod evaluation;
 mod identifiers;
 pub mod patch;
+pub mod print;
 pub mod remuneration;
 mod rules;
 pub mod settings;

@@ -368,7 +368,7 @@ mod tests {
     #[test]
     fn values_print_as_text_never_as_markup() {
         let mut data = Kind::Cerfa.sample_data();
-        data["content"]["employeur"]["denomination"] = "#panic(\"non\") *gras*".into();
+        data["fields"]["employeur.denomination"] = "#panic(\"non\") *gras*".into();
 
         let rendered = Templates::builtin().render(Kind::Cerfa, &data, &metadata());
 

@@ -65,6 +65,15 @@ pub struct Settings {
     pub demo: DemoSettings,
     /// The CFA itself, as every dossier's « CFA responsable ».
     pub cfa: CfaSettings,
+    /// The documents' templates.
+    pub documents: DocumentSettings,
+}
+
+/// Where the CFA's own document templates are.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DocumentSettings {
+    /// A directory of `.typ` templates replacing the built-in ones; empty for none.
+    pub templates_dir: PathBuf,
 }
 
 /// The CFA, as the CERFA names it in every dossier (« Les données du contrat », CFA block):
@@ -88,6 +97,10 @@ pub struct CfaSettings {
     pub postal_code: String,
     /// Town.
     pub town: String,
+    /// « Numéro de déclaration d'activité » (NDA), printed on the convention.
+    pub activity_declaration: String,
+    /// The director who signs the convention for the CFA.
+    pub director: String,
 }
 
 impl CfaSettings {
@@ -102,6 +115,8 @@ impl CfaSettings {
             address_street: "place Victor Hugo".into(),
             postal_code: "13003".into(),
             town: "Marseille".into(),
+            activity_declaration: "93131234513".into(),
+            director: "Claire Fontaine".into(),
         }
     }
 
@@ -324,6 +339,15 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+
+    /// The CFA's identity: the configured one, or the demo CFA in development with demo data.
+    pub fn cfa(&self) -> CfaSettings {
+        if self.cfa.denomination.trim().is_empty() && self.is_development() && self.demo.seed {
+            CfaSettings::demo()
+        } else {
+            self.cfa.clone()
+        }
     }
 
     /// The CFA's « organismeFormation » block for new dossiers: the configured CFA, the demo CFA

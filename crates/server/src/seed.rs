@@ -2,13 +2,13 @@
 //! manual validation; `F728`, automatic with the mission required) and one account per role,
 //! all with the password `opuntia-demo`. Seeded once, on an empty database.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use db::{
     DatabaseConnection, DbResult, TransactionTrait,
-    entities::{formation, user, variant},
+    entities::{formation, formation_annex, user, variant},
 };
 use domain::{MissionMode, Role, Status, workflow::ValidationMode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::auth::secrets;
 
@@ -180,8 +180,6 @@ async fn seed(
             "scolarite@ecole.demo.opuntia.test",
             "+33491000003",
         )),
-        calendrier_available: true,
-        programme_available: false,
         created_at: now,
         updated_at: now,
     };
@@ -202,8 +200,6 @@ async fn seed(
             "master@institut.demo.opuntia.test",
             "+33491000004",
         )),
-        calendrier_available: true,
-        programme_available: true,
         created_at: now,
         updated_at: now,
     };
@@ -280,8 +276,118 @@ async fn seed(
         )
         .await?;
     }
+    for (formation, (cfa_weeks, company_weeks), programme) in [
+        (&engineering, (2, 4), engineering_programme()),
+        (&master, (1, 2), master_programme()),
+    ] {
+        let calendrier = demo_calendrier(
+            formation.start_date,
+            formation.end_date,
+            cfa_weeks,
+            company_weeks,
+        );
+        for (kind, content) in [("calendrier", calendrier), ("programme", programme)] {
+            db::queries::formations::put_annex(
+                &txn,
+                (&formation.id, "", kind),
+                Some(formation_annex::Model {
+                    formation_id: formation.id.clone(),
+                    variant_id: String::new(),
+                    kind: kind.to_owned(),
+                    content: Some(content),
+                    pdf_sha256: None,
+                    updated_at: now,
+                }),
+            )
+            .await?;
+        }
+    }
     db::queries::companies::upsert(&txn, "73282932000074", None, now).await?;
     db::queries::dossiers::insert(&txn, seal, vec![dossier]).await?;
     txn.commit().await?;
     Ok(DEMO_ACCOUNTS.to_vec())
+}
+
+/// A demo calendrier: from `start` to `end`, `cfa_weeks` at the CFA (35 hours a week) then
+/// `company_weeks` in the company, again and again; a week of exams each June and three weeks
+/// of holidays each August.
+fn demo_calendrier(start: NaiveDate, end: NaiveDate, cfa_weeks: i64, company_weeks: i64) -> Value {
+    let mut periods = Vec::new();
+    let mut cursor = start;
+    while cursor <= end {
+        let cfa_end = (cursor + chrono::Duration::days(cfa_weeks * 7 - 3)).min(end);
+        periods
+            .push(json!({"kind": "cfa", "start": cursor, "end": cfa_end, "hours": cfa_weeks * 35}));
+        cursor += chrono::Duration::days(cfa_weeks * 7);
+        if cursor > end {
+            break;
+        }
+        let company_end = (cursor + chrono::Duration::days(company_weeks * 7 - 1)).min(end);
+        periods.push(json!({"kind": "entreprise", "start": cursor, "end": company_end}));
+        cursor += chrono::Duration::days(company_weeks * 7);
+    }
+    for year in start.year()..=end.year() {
+        if let (Some(exams), Some(holidays)) = (
+            NaiveDate::from_ymd_opt(year, 6, 15),
+            NaiveDate::from_ymd_opt(year, 8, 1),
+        ) {
+            if exams > start && exams < end {
+                periods.push(json!({"kind": "examen", "start": exams, "end": exams + chrono::Duration::days(4), "hours": 20, "label": "Épreuves de fin d'année"}));
+            }
+            if holidays > start && holidays < end {
+                periods.push(json!({"kind": "conges", "start": holidays, "end": holidays + chrono::Duration::days(20), "label": "Congés d'été"}));
+            }
+        }
+    }
+    json!({ "periods": periods })
+}
+
+fn engineering_programme() -> Value {
+    json!({
+        "objectives": "Former des ingénieurs capables de concevoir, déployer et sécuriser des systèmes informatiques et des réseaux, et de conduire des projets techniques en entreprise.",
+        "means": "Cours, travaux dirigés et pratiques en salles équipées ; plateforme d'enseignement à distance ; projets en équipe ; un tuteur pédagogique suit chaque apprenti et rencontre son maître d'apprentissage deux fois par an.",
+        "assessment": "Contrôle continu et examens terminaux par bloc de compétences ; mémoire d'apprentissage soutenu devant un jury ; le diplôme est délivré quand tous les blocs sont validés.",
+        "blocks": [
+            {"code": "RNCP35432BC01", "title": "Concevoir des systèmes logiciels", "modules": [
+                {"title": "Algorithmique et programmation avancée", "hours": 180, "objectives": "Concevoir des algorithmes efficaces et les programmer proprement.", "assessment": "Projet et examen écrit"},
+                {"title": "Génie logiciel et méthodes agiles", "hours": 150, "assessment": "Projet en équipe"},
+                {"title": "Bases de données", "hours": 120, "assessment": "Contrôle continu"}
+            ]},
+            {"code": "RNCP35432BC02", "title": "Déployer et sécuriser les réseaux", "modules": [
+                {"title": "Architecture des réseaux", "hours": 160, "assessment": "Travaux pratiques notés"},
+                {"title": "Cybersécurité", "hours": 170, "objectives": "Analyser les risques et mettre en œuvre les protections.", "assessment": "Examen écrit"},
+                {"title": "Systèmes et virtualisation", "hours": 140, "assessment": "Contrôle continu"}
+            ]},
+            {"code": "RNCP35432BC03", "title": "Conduire des projets et manager", "modules": [
+                {"title": "Gestion de projet", "hours": 120, "assessment": "Dossier"},
+                {"title": "Anglais professionnel", "hours": 200, "assessment": "Certification externe (TOEIC 785)"},
+                {"title": "Droit, économie et management", "hours": 160, "assessment": "Examen écrit"}
+            ]},
+            {"code": "RNCP35432BC04", "title": "Mémoire et missions en entreprise", "modules": [
+                {"title": "Suivi des missions et mémoire d'apprentissage", "hours": 400, "assessment": "Soutenance devant jury"}
+            ]}
+        ]
+    })
+}
+
+fn master_programme() -> Value {
+    json!({
+        "objectives": "Former des cadres capables de piloter des équipes, des projets et la performance d'une organisation.",
+        "means": "Séminaires, études de cas, serious games et conférences de professionnels ; ressources en ligne.",
+        "assessment": "Contrôle continu, examens de fin de semestre et mémoire professionnel.",
+        "blocks": [
+            {"code": "RNCP34034BC01", "title": "Piloter la stratégie et la performance", "modules": [
+                {"title": "Stratégie des organisations", "hours": 120, "assessment": "Étude de cas"},
+                {"title": "Contrôle de gestion", "hours": 110, "assessment": "Examen écrit"}
+            ]},
+            {"code": "RNCP34034BC02", "title": "Manager les équipes et le changement", "modules": [
+                {"title": "Management et leadership", "hours": 130, "assessment": "Mise en situation"},
+                {"title": "Gestion des ressources humaines", "hours": 120, "assessment": "Dossier"}
+            ]},
+            {"code": "RNCP34034BC03", "title": "Conduire un projet professionnel", "modules": [
+                {"title": "Méthodologie de projet", "hours": 100, "assessment": "Dossier"},
+                {"title": "Mémoire professionnel", "hours": 320, "assessment": "Soutenance"}
+            ]}
+        ]
+    })
 }

@@ -46,6 +46,8 @@ pub struct AppState {
     pub seal: crate::sealing::NirSeal,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The documents' templates: built in, or the CFA's own (checked at start-up).
+    pub templates: Arc<pdf::Templates>,
     /// Serialized dossier answers.
     pub read_cache: crate::read_cache::ReadCache,
     /// What each operation accepts (people, API tokens with which scopes), from the handlers'
@@ -153,6 +155,38 @@ pub enum StartupError {
     /// The NIR keys are missing or malformed.
     #[error("{0}")]
     Sealing(String),
+    /// A template of `documents.templates_dir` cannot be read or does not render.
+    #[error("documents.templates_dir: {0}")]
+    Templates(String),
+}
+
+/// The built-in templates, each replaced by the CFA's own when `dir` holds one (`cerfa.typ`…):
+/// a template that cannot be read or does not render its sample stops the start-up with typst's
+/// message, so that no download ever meets it.
+pub fn load_templates(dir: &std::path::Path) -> Result<pdf::Templates, StartupError> {
+    let mut templates = pdf::Templates::builtin();
+    if dir.as_os_str().is_empty() {
+        return Ok(templates);
+    }
+    if !dir.is_dir() {
+        return Err(StartupError::Templates(format!(
+            "{} is not a directory",
+            dir.display()
+        )));
+    }
+    for kind in pdf::Kind::ALL {
+        let path = dir.join(format!("{}.typ", kind.key()));
+        if !path.exists() {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path)
+            .map_err(|e| StartupError::Templates(format!("{}: {e}", path.display())))?;
+        templates = templates
+            .with_override(kind, source)
+            .map_err(|e| StartupError::Templates(format!("{}: {e}", path.display())))?;
+        tracing::info!(template = %path.display(), "document template overridden");
+    }
+    Ok(templates)
 }
 
 /// A started server, not yet awaited.
@@ -184,6 +218,7 @@ impl Application {
             settings.is_development(),
         )
         .map_err(StartupError::Sealing)?;
+        let templates = Arc::new(load_templates(&settings.documents.templates_dir)?);
         let db = db::connect(&settings.database_url(), settings.database.max_connections).await?;
         db::migrate(&db).await?;
         let demo_accounts = if settings.is_development() && settings.demo.seed {
@@ -242,6 +277,7 @@ impl Application {
             outbox,
             seal,
             metrics,
+            templates,
             // ~10 KB an answer: at most ~20 MB.
             read_cache: crate::read_cache::ReadCache::new(2048),
             operations,

@@ -250,8 +250,6 @@ fn NewFormation(props: &NewProps) -> Html {
                 mission: *mission,
                 responsable_ids: Vec::new(),
                 contacts: FormationContactsBody::default(),
-                calendrier_available: false,
-                programme_available: false,
             };
             let (token, on_change, notice) = (token.clone(), on_change.clone(), notice.clone());
             let code = code.trim().to_owned();
@@ -326,12 +324,10 @@ struct PeopleProps {
 fn PeopleForm(props: &PeopleProps) -> Html {
     let settings = &props.formation.settings;
     let chosen = use_state(|| settings.responsable_ids.clone());
-    // The formation's rules: « La mission », what « Demande de validation » does, and which
-    // documents exist (user guides B.13, B.15, B.16).
+    // The formation's rules: « La mission » and what « Demande de validation » does (user
+    // guides B.13, B.15).
     let mission = use_state(|| settings.mission);
     let automatic = use_state(|| settings.validation_mode == ValidationMode::Automatic);
-    let calendrier = use_state(|| settings.calendrier_available);
-    let programme = use_state(|| settings.programme_available);
     let contact = |c: &Option<ContactBody>| {
         let c = c.clone().unwrap_or(ContactBody {
             name: String::new(),
@@ -374,12 +370,7 @@ fn PeopleForm(props: &PeopleProps) -> Html {
     };
     let onsubmit = {
         let (chosen, contacts, notice) = (chosen.clone(), contacts.clone(), notice.clone());
-        let (mission, automatic, calendrier, programme) = (
-            mission.clone(),
-            automatic.clone(),
-            calendrier.clone(),
-            programme.clone(),
-        );
+        let (mission, automatic) = (mission.clone(), automatic.clone());
         let (settings, token, on_change, id) = (
             settings.clone(),
             props.token.clone(),
@@ -402,8 +393,6 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                 } else {
                     ValidationMode::Manual
                 },
-                calendrier_available: *calendrier,
-                programme_available: *programme,
                 responsable_ids: (*chosen).clone(),
                 contacts: FormationContactsBody {
                     apprentissage: to_contact(&contacts[0]),
@@ -444,8 +433,6 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                     </select>
                 </div>
                 { tick(format!("auto-{id}"), "La demande de validation valide le dossier immédiatement", &automatic) }
-                { tick(format!("calendrier-{id}"), "Le calendrier de la formation existe", &calendrier) }
-                { tick(format!("programme-{id}"), "Le programme de la formation existe", &programme) }
             </fieldset>
             <fieldset>
                 <legend>{ "Responsables de la formation" }</legend>

@@ -290,8 +290,7 @@ mod tests {
                 "id": "f", "title": "Ingénieur", "school": "École", "variant_id": "v",
                 "access_code": "F724", "variant_label": "1re année",
                 "start_date": "2026-09-01", "end_date": "2029-08-31",
-                "mission": "optional", "validation_mode": "manual",
-                "calendrier_available": true, "programme_available": true
+                "mission": "optional", "validation_mode": "manual"
             },
             "content": content,
             "evaluation": {"complete": false, "tabs": {}, "fields": {}, "warnings": [], "remuneration": []},

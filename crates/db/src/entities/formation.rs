@@ -23,8 +23,6 @@ pub struct Model {
     pub mission: Stored<MissionMode>,
     #[sea_orm(column_type = "JsonBinary")]
     pub contacts: Json,
-    pub calendrier_available: bool,
-    pub programme_available: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -3,11 +3,14 @@
 #![allow(missing_docs)]
 
 pub mod api_token;
+pub mod blob;
 pub mod company;
 pub mod dossier;
 pub mod dossier_change;
+pub mod dossier_document;
 pub mod dossier_transition;
 pub mod formation;
+pub mod formation_annex;
 pub mod formation_responsable;
 pub mod idempotency_key;
 pub mod invitation;

@@ -122,3 +122,36 @@ pub async fn save_variant(conn: &impl ConnectionTrait, row: variant::Model) -> D
         .await?;
     Ok(())
 }
+
+/// The annexes of a formation: its own (variant id empty) and its variants' overrides.
+pub async fn annexes(
+    conn: &impl ConnectionTrait,
+    formation_id: &str,
+) -> DbResult<Vec<crate::entities::formation_annex::Model>> {
+    use crate::entities::formation_annex;
+    Ok(formation_annex::Entity::find()
+        .filter(formation_annex::Column::FormationId.eq(formation_id))
+        .all(conn)
+        .await?)
+}
+
+/// Writes an annex (replacing the one of the same formation, variant and kind), or removes it
+/// when `row` is `None`.
+pub async fn put_annex(
+    conn: &impl ConnectionTrait,
+    key: (&str, &str, &str),
+    row: Option<crate::entities::formation_annex::Model>,
+) -> DbResult<()> {
+    use crate::entities::formation_annex;
+    let (formation_id, variant_id, kind) = key;
+    formation_annex::Entity::delete_many()
+        .filter(formation_annex::Column::FormationId.eq(formation_id))
+        .filter(formation_annex::Column::VariantId.eq(variant_id))
+        .filter(formation_annex::Column::Kind.eq(kind))
+        .exec(conn)
+        .await?;
+    if let Some(row) = row {
+        insert_one::<formation_annex::Entity, _, _>(conn, row).await?;
+    }
+    Ok(())
+}

@@ -23,6 +23,7 @@ const IN_CHUNK: usize = 500;
 
 pub mod api_tokens;
 pub mod companies;
+pub mod documents;
 pub mod dossiers;
 pub mod formations;
 pub mod history;

@@ -10,6 +10,7 @@ fn facts(status: Status) -> DocumentFacts {
         status,
         niveau_saisie: NiveauSaisie::Complete,
         contract_type: ContractType::Apprentissage,
+        cerfa_deposited: false,
         calendrier_available: true,
         programme_available: false,
     }
@@ -67,6 +68,9 @@ fn the_cerfa_is_named_after_the_contract_type_and_absent_in_saisie_simple() {
     let cerfa = availability(DocumentKind::Cerfa, &simple);
     assert!(!cerfa.available);
     assert!(cerfa.reason.unwrap().contains("saisie simple"));
+
+    simple.cerfa_deposited = true;
+    assert!(availability(DocumentKind::Cerfa, &simple).available);
 }
 
 #[test]

@@ -96,8 +96,6 @@ impl DossierContext {
                 end_date: settings.formation.end.unwrap_or(self.formation.end_date),
                 mission: settings.mission,
                 validation_mode: *self.formation.validation_mode,
-                calendrier_available: self.formation.calendrier_available,
-                programme_available: self.formation.programme_available,
             },
             content,
             evaluation: EvaluationBody::from(evaluation),

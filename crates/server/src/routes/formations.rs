@@ -1,15 +1,15 @@
 //! Formations and their variants with access codes, managed by CFA staff.
 
-use actix_web::{HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, patch, post, put, web};
 use api_types::{
     Problem,
     formations::{
-        ContactBody, FormationBody, FormationContactsBody, FormationRequest, VariantBody,
-        VariantPatch, VariantRequest,
+        AnnexBody, AnnexQuery, ContactBody, FormationBody, FormationContactsBody, FormationRequest,
+        VariantBody, VariantPatch, VariantRequest,
     },
 };
-use db::entities::{formation, user, variant};
-use domain::{AccessCode, CodeDiplome, Email, Phone, Rncp, Role};
+use db::entities::{formation, formation_annex, user, variant};
+use domain::{AccessCode, CodeDiplome, Email, Phone, Rncp, Role, documents::DocumentKind};
 
 use crate::{
     auth::Caller,
@@ -43,8 +43,6 @@ pub fn settings_of(row: &formation::Model, responsable_ids: Vec<String>) -> Form
         mission: *row.mission,
         responsable_ids,
         contacts: serde_json::from_value(row.contacts.clone()).unwrap_or_default(),
-        calendrier_available: row.calendrier_available,
-        programme_available: row.programme_available,
     }
 }
 
@@ -71,6 +69,10 @@ async fn bodies(
     let user_ids: Vec<String> = links.iter().map(|l| l.user_id.clone()).collect();
     let responsables: Vec<user::Model> = db::queries::users::by_ids(&state.db, &user_ids).await?;
     let variants = db::queries::formations::variants(&state.db, Some(&ids)).await?;
+    let mut annexes = Vec::new();
+    for id in &ids {
+        annexes.extend(db::queries::formations::annexes(&state.db, id).await?);
+    }
     rows.into_iter()
         .map(|row| {
             let mine: Vec<&user::Model> = links
@@ -89,6 +91,11 @@ async fn bodies(
                     .iter()
                     .filter(|v| v.formation_id == row.id)
                     .map(variant_body)
+                    .collect(),
+                annexes: annexes
+                    .iter()
+                    .filter(|a| a.formation_id == row.id)
+                    .map(annex_body)
                     .collect(),
                 created_at: row.created_at,
                 updated_at: row.updated_at,
@@ -480,4 +487,227 @@ pub async fn update_variant(
     checks.finish()?;
     let row = formations::save_variant(&state, row).await?;
     Ok(HttpResponse::Ok().json(variant_body(&row)))
+}
+
+/// An annex as the API shows it, with a calendrier's totals.
+pub fn annex_body(row: &formation_annex::Model) -> AnnexBody {
+    let totals = match (row.kind.as_str(), &row.content) {
+        ("calendrier", Some(content)) => domain::annexes::Calendrier::parse(content)
+            .ok()
+            .and_then(|c| serde_json::to_value(c.totals()).ok()),
+        _ => None,
+    };
+    AnnexBody {
+        kind: row.kind.clone(),
+        variant_id: (!row.variant_id.is_empty()).then(|| row.variant_id.clone()),
+        source: if row.pdf_sha256.is_some() {
+            "pdf"
+        } else {
+            "data"
+        }
+        .to_owned(),
+        content: row.content.clone(),
+        pdf_sha256: row.pdf_sha256.clone(),
+        totals,
+        updated_at: row.updated_at,
+    }
+}
+
+/// The annex kind a path names: `calendrier` or `programme`, else 404.
+fn annex_kind(key: &str) -> Result<DocumentKind, ApiError> {
+    match DocumentKind::from_key(key) {
+        Some(kind @ (DocumentKind::Calendrier | DocumentKind::Programme)) => Ok(kind),
+        _ => Err(ApiError::NotFound {
+            code: api_types::codes::NOT_FOUND,
+            detail: "Annexe inconnue : calendrier ou programme.".into(),
+        }),
+    }
+}
+
+/// The formation and, when the query names one, its variant (404 `variant_not_found` when it is
+/// not one of the formation's).
+async fn annex_owner(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    query: &AnnexQuery,
+) -> Result<(formation::Model, Option<String>), ApiError> {
+    let row = visible_formation(state, caller, id).await?;
+    let variant_id = match query.variant_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(variant_id) => Some(
+            db::queries::formations::variant_by_id(&state.db, variant_id)
+                .await?
+                .filter(|v| v.formation_id == row.id)
+                .ok_or_else(|| ApiError::NotFound {
+                    code: api_types::codes::VARIANT_NOT_FOUND,
+                    detail: "Variante introuvable dans cette formation.".into(),
+                })?
+                .id,
+        ),
+    };
+    Ok((row, variant_id))
+}
+
+fn annex_not_found() -> ApiError {
+    ApiError::NotFound {
+        code: api_types::codes::NOT_FOUND,
+        detail: "Cette annexe n'est pas encore renseignée.".into(),
+    }
+}
+
+/// Read a formation's calendrier or programme.
+///
+/// The formation's own, or with `variant_id` the variant's override (404 when it has none: its
+/// dossiers then use the formation's). A responsable de formation reads their formations' only.
+#[utoipa::path(
+    tag = "formations",
+    params(
+        ("id" = String, Path, description = "The formation's id"),
+        ("kind" = String, Path, description = "`calendrier` or `programme`", example = "calendrier"),
+        AnnexQuery,
+    ),
+    responses(
+        (status = 200, description = "The annex", body = AnnexBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`formation_not_found`, `variant_not_found`, or no such annex (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = ["formations_read"]))
+)]
+#[get("/formations/{id}/annexes/{kind}")]
+pub async fn get_annex(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<AnnexQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, kind) = path.into_inner();
+    let kind = annex_kind(&kind)?;
+    let (row, variant_id) = annex_owner(&state, &caller, &id, &query).await?;
+    let variant_key = variant_id.unwrap_or_default();
+    let annex = db::queries::formations::annexes(&state.db, &row.id)
+        .await?
+        .into_iter()
+        .find(|a| a.kind == kind.key() && a.variant_id == variant_key)
+        .ok_or_else(annex_not_found)?;
+    Ok(HttpResponse::Ok().json(annex_body(&annex)))
+}
+
+/// Enter or attach a formation's calendrier or programme (CFA staff).
+///
+/// As data (`application/json`): a calendrier `{periods: [{kind: cfa | entreprise | examen |
+/// conges, start, end, hours?, label?}]}` — dates in order, no two CFA or company periods
+/// overlapping, 400 periods at most —, or a programme `{objectives?, means?, assessment?,
+/// blocks: [{code?, title, modules: [{title, objectives?, hours?, assessment?}]}]}`; refused
+/// whole with each member's path (`periods[2].end`). Or as a PDF (`application/pdf`, 10 MB at
+/// most) that the documents hand out as it is. With `variant_id`, the annex overrides the
+/// formation's for that variant's dossiers. Replaces what was there.
+#[utoipa::path(
+    tag = "formations",
+    params(
+        ("id" = String, Path, description = "The formation's id"),
+        ("kind" = String, Path, description = "`calendrier` or `programme`", example = "calendrier"),
+        AnnexQuery,
+    ),
+    request_body(
+        description = "The annex as data, or a PDF",
+        content(
+            (serde_json::Value = "application/json", example = json!({"periods": [{"kind": "cfa", "start": "2026-09-01", "end": "2026-09-11", "hours": 70}, {"kind": "entreprise", "start": "2026-09-14", "end": "2026-12-18"}]})),
+            (Vec<u8> = "application/pdf"),
+        )
+    ),
+    responses(
+        (status = 200, description = "Saved", body = AnnexBody),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`formation_not_found`, `variant_not_found`, or an unknown kind", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor PDF", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members, each with its path, or `not_a_pdf`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = ["formations_write"]))
+)]
+#[put("/formations/{id}/annexes/{kind}")]
+pub async fn put_annex(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<AnnexQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(domain::access::manages_formations(caller.role))?;
+    let (id, kind) = path.into_inner();
+    let kind = annex_kind(&kind)?;
+    let (row, variant_id) = annex_owner(&state, &caller, &id, &query).await?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let input = if content_type.starts_with("application/pdf") {
+        let bytes = crate::routes::read_body(
+            payload,
+            crate::services::documents::MAX_DEPOSIT_BYTES,
+            "Le fichier dépasse 10 Mo.",
+        )
+        .await?;
+        formations::AnnexInput::Pdf(bytes)
+    } else if content_type.starts_with("application/json") {
+        let bytes = crate::routes::read_body(
+            payload,
+            state.settings.server.json_limit,
+            "Le corps JSON est trop volumineux.",
+        )
+        .await?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest {
+                code: api_types::codes::MALFORMED_JSON,
+                detail: format!("Le corps n'est pas un JSON valide : {e}."),
+            })?;
+        formations::AnnexInput::Data(value)
+    } else {
+        return Err(ApiError::UnsupportedMediaType(
+            "Envoyez l'annexe en JSON (Content-Type: application/json) ou en PDF (Content-Type: application/pdf).".into(),
+        ));
+    };
+    let annex = formations::put_annex(&state, &row, variant_id.as_deref(), kind, input).await?;
+    Ok(HttpResponse::Ok().json(annex_body(&annex)))
+}
+
+/// Remove a formation's calendrier or programme (CFA staff).
+///
+/// With `variant_id`, removes the variant's override: its dossiers use the formation's again.
+/// 204, also when there was none (removing twice is removing once).
+#[utoipa::path(
+    tag = "formations",
+    params(
+        ("id" = String, Path, description = "The formation's id"),
+        ("kind" = String, Path, description = "`calendrier` or `programme`", example = "calendrier"),
+        AnnexQuery,
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`formation_not_found`, `variant_not_found`, or an unknown kind", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = ["formations_write"]))
+)]
+#[delete("/formations/{id}/annexes/{kind}")]
+pub async fn delete_annex(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<AnnexQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(domain::access::manages_formations(caller.role))?;
+    let (id, kind) = path.into_inner();
+    let kind = annex_kind(&kind)?;
+    let (row, variant_id) = annex_owner(&state, &caller, &id, &query).await?;
+    formations::delete_annex(&state, &row, variant_id.as_deref(), kind).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod auth;
 pub mod catalogue;
 pub mod dev;
+pub mod documents;
 pub mod dossier_lists;
 pub mod dossiers;
 pub mod economics;
@@ -23,7 +24,33 @@ pub mod workflow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use crate::{auth::secrets::blocking, error::FieldChecks};
-use crate::{error::ApiError, services::dossiers::IfMatch};
+use actix_web::web;
+use futures_util::StreamExt;
+
+use crate::{
+    error::{ApiError, payload_error},
+    services::dossiers::IfMatch,
+};
+
+/// Reads a raw body, refusing it past `limit` bytes with `detail` (413 `payload_too_large`).
+pub async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+    detail: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(payload_error)?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge {
+                code: api_types::codes::PAYLOAD_TOO_LARGE,
+                detail: detail.to_owned(),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 
 /// Registers every `/api/v1` handler.
 pub fn configure(config: &mut ServiceConfig) {
@@ -46,6 +73,9 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(formations::update_formation)
         .service(formations::create_variant)
         .service(formations::update_variant)
+        .service(formations::get_annex)
+        .service(formations::put_annex)
+        .service(formations::delete_annex)
         .service(access_codes::get_access_code)
         .service(registrations::register)
         .service(invitations::list_invitations)
@@ -62,6 +92,9 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(economics::put_economics)
         .service(dossiers::dossier_history)
         .service(suivi::suivi)
+        .service(documents::download)
+        .service(documents::draft)
+        .service(documents::deposit)
         .service(workflow::validate_base)
         .service(workflow::request_validation)
         .service(workflow::validate)

@@ -7,10 +7,7 @@ use api_types::{
     dossiers::{ActionBody, DocumentBody, DossierContactBody, SuiviBody, TransitionBody},
     formations::FormationContactsBody,
 };
-use domain::{
-    Action, ContractType, access,
-    documents::{DocumentFacts, availabilities},
-};
+use domain::{Action, ContractType, access, documents::availabilities};
 
 use crate::{
     auth::Caller,
@@ -106,13 +103,7 @@ pub async fn suivi(
                 .and_then(|t| t.comment.clone())
         })
         .flatten();
-    let facts = DocumentFacts {
-        status,
-        niveau_saisie: settings.niveau_saisie,
-        contract_type: settings.contract_type,
-        calendrier_available: context.formation.calendrier_available,
-        programme_available: context.formation.programme_available,
-    };
+    let facts = crate::services::documents::facts(&state, &context).await?;
     let formation_contacts: FormationContactsBody =
         serde_json::from_value(context.formation.contacts.clone()).unwrap_or_default();
     Ok(HttpResponse::Ok().json(SuiviBody {

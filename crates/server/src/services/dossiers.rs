@@ -355,6 +355,10 @@ where
         drop(txn);
         return Err(lost_race(state, &row.id).await);
     }
+    if let Some(moved) = &change.moved {
+        crate::services::documents::follow_move(state, &txn, &context, moved, author).await?;
+    }
+    let row = &context.dossier;
     record(&txn, row, author, now, change.history, change.moved).await?;
     let queued_mail = !mails.is_empty();
     state.outbox.queue(&txn, mails, now).await?;

@@ -3,13 +3,20 @@
 //! what follows from it — the responsables, and the listing of the formation's dossiers, whose
 //! completeness depends on the mission mode and the dates.
 
-use api_types::formations::FormationRequest;
+use api_types::{FieldErrorBody, formations::FormationRequest};
 use chrono::NaiveDate;
-use db::entities::{formation, variant};
-use domain::AccessCode;
+use db::entities::{formation, formation_annex, variant};
+use domain::{
+    AccessCode,
+    annexes::{Calendrier, Programme},
+    documents::DocumentKind,
+    print,
+};
+use serde_json::Value as Json;
 
 use crate::{
     error::ApiError,
+    services::{documents::sha256_hex, dossiers::DossierContext},
     startup::AppState,
     storage::{new_id, stored_key},
 };
@@ -32,8 +39,6 @@ pub fn apply(row: &mut formation::Model, settings: &FormationRequest) {
     row.validation_mode = settings.validation_mode.into();
     row.mission = settings.mission.into();
     row.contacts = serde_json::to_value(&settings.contacts).unwrap_or_default();
-    row.calendrier_available = settings.calendrier_available;
-    row.programme_available = settings.programme_available;
 }
 
 pub fn code_taken(code: &str) -> ApiError {
@@ -62,8 +67,6 @@ pub async fn create(
         validation_mode: settings.validation_mode.into(),
         mission: settings.mission.into(),
         contacts: serde_json::Value::Null,
-        calendrier_available: false,
-        programme_available: false,
         created_at: now,
         updated_at: now,
     };
@@ -163,4 +166,174 @@ pub async fn save_variant(
         .await?;
     txn.commit().await.map_err(db::DbError::from)?;
     Ok(row)
+}
+
+/// What a formation's annex is made of.
+pub enum AnnexInput {
+    /// Data entered on the platform, as the API receives it.
+    Data(Json),
+    /// A PDF attached instead.
+    Pdf(Vec<u8>),
+}
+
+/// The annex of `kind` that applies to a dossier: its variant's override, else its formation's.
+pub async fn annex_for(
+    state: &AppState,
+    context: &DossierContext,
+    kind: DocumentKind,
+) -> Result<Option<formation_annex::Model>, ApiError> {
+    let annexes = db::queries::formations::annexes(&state.db, &context.formation.id).await?;
+    let of_kind = |variant_id: &str| {
+        annexes
+            .iter()
+            .find(|a| a.kind == kind.key() && a.variant_id == variant_id)
+            .cloned()
+    };
+    Ok(of_kind(&context.variant.id).or_else(|| of_kind("")))
+}
+
+/// Whether the dossier's formation (or variant) has a calendrier, and a programme.
+pub async fn annexes_available(
+    state: &AppState,
+    context: &DossierContext,
+) -> Result<(bool, bool), ApiError> {
+    Ok((
+        annex_for(state, context, DocumentKind::Calendrier)
+            .await?
+            .is_some(),
+        annex_for(state, context, DocumentKind::Programme)
+            .await?
+            .is_some(),
+    ))
+}
+
+/// The data the calendrier or programme template receives for a dossier, from its annex.
+pub fn document_data(
+    context: &DossierContext,
+    annex: &formation_annex::Model,
+    kind: DocumentKind,
+) -> Option<Json> {
+    let content = annex.content.as_ref()?;
+    let text = |key: &str| {
+        domain::evaluation::lookup(&context.dossier.content, key)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let apprenti = format!(
+        "{} {}",
+        text("apprenti.prenom"),
+        text("apprenti.nom").to_uppercase()
+    );
+    let formation = &context.formation;
+    let heading = print::PrintedFormation::new(
+        &formation.title,
+        &formation.school,
+        (&formation.rncp, &formation.diploma_code),
+        (
+            context.variant.start_date.unwrap_or(formation.start_date),
+            context.variant.end_date.unwrap_or(formation.end_date),
+        ),
+        apprenti.trim(),
+    );
+    match kind {
+        DocumentKind::Calendrier => {
+            let calendrier = Calendrier::parse(content).ok()?;
+            serde_json::to_value(print::calendrier(heading, &calendrier)).ok()
+        }
+        DocumentKind::Programme => {
+            let programme = Programme::parse(content).ok()?;
+            serde_json::to_value(print::programme(heading, &programme)).ok()
+        }
+        DocumentKind::Cerfa | DocumentKind::Convention => None,
+    }
+}
+
+fn annex_issues(issues: Vec<domain::annexes::AnnexIssue>) -> ApiError {
+    ApiError::Validation(
+        issues
+            .into_iter()
+            .map(|issue| FieldErrorBody {
+                field: issue.path,
+                code: issue.code.to_owned(),
+                message: issue.message,
+            })
+            .collect(),
+    )
+}
+
+/// Sets the annex of `kind` of `formation` (or of its variant `variant_id`): data, checked whole
+/// and refused with each member's reason, or a PDF, checked by its bytes and kept
+/// content-addressed.
+pub async fn put_annex(
+    state: &AppState,
+    formation: &formation::Model,
+    variant_id: Option<&str>,
+    kind: DocumentKind,
+    input: AnnexInput,
+) -> Result<formation_annex::Model, ApiError> {
+    let now = state.clock.now();
+    let mut row = formation_annex::Model {
+        formation_id: formation.id.clone(),
+        variant_id: variant_id.unwrap_or_default().to_owned(),
+        kind: kind.key().to_owned(),
+        content: None,
+        pdf_sha256: None,
+        updated_at: now,
+    };
+    let (_queued, txn) = state.begin_write().await?;
+    match input {
+        AnnexInput::Data(value) => {
+            let stored = match kind {
+                DocumentKind::Calendrier => Calendrier::parse(&value).map(|c| c.to_json()),
+                _ => Programme::parse(&value).map(|p| p.to_json()),
+            }
+            .map_err(annex_issues)?;
+            row.content = Some(stored);
+        }
+        AnnexInput::Pdf(bytes) => {
+            if !crate::services::documents::is_pdf(&bytes) {
+                return Err(ApiError::field(
+                    "file",
+                    api_types::codes::NOT_A_PDF,
+                    "Ce fichier n'est pas un PDF complet.",
+                ));
+            }
+            let sha256 = sha256_hex(&bytes);
+            db::queries::documents::store_blob(&txn, &sha256, "application/pdf", bytes, now)
+                .await?;
+            row.pdf_sha256 = Some(sha256);
+        }
+    }
+    db::queries::formations::put_annex(
+        &txn,
+        (&row.formation_id, &row.variant_id, &row.kind),
+        Some(row.clone()),
+    )
+    .await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    Ok(row)
+}
+
+/// Removes the annex of `kind` of `formation` (or of its variant); whether there was one.
+pub async fn delete_annex(
+    state: &AppState,
+    formation: &formation::Model,
+    variant_id: Option<&str>,
+    kind: DocumentKind,
+) -> Result<bool, ApiError> {
+    let existing = db::queries::formations::annexes(&state.db, &formation.id).await?;
+    let variant_key = variant_id.unwrap_or_default();
+    if !existing
+        .iter()
+        .any(|a| a.kind == kind.key() && a.variant_id == variant_key)
+    {
+        return Ok(false);
+    }
+    let (_queued, txn) = state.begin_write().await?;
+    db::queries::formations::put_annex(&txn, (&formation.id, variant_key, kind.key()), None)
+        .await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    Ok(true)
 }

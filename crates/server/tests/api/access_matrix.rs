@@ -58,6 +58,12 @@ const TABLE: &[(&str, &str)] = &[
         "POST /api/v1/dossiers/{id}/economics-validation",
         "UFFFPHHHFF",
     ),
+    ("GET /api/v1/dossiers/{id}/documents/{kind}", "UPPPPHHHPP"),
+    ("PUT /api/v1/dossiers/{id}/documents/{kind}", "UPPPPHHHPF"),
+    (
+        "GET /api/v1/dossiers/{id}/documents/{kind}/draft",
+        "UPPPPHHHPP",
+    ),
     ("GET /api/v1/dossiers/{id}/history", "UPPPPHHHPP"),
     ("POST /api/v1/dossiers/{id}/reopen", "UFFFPHHHFF"),
     ("POST /api/v1/dossiers/{id}/return", "UFFPPHHHFF"),
@@ -71,6 +77,12 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/v1/formations", "UFFFPFFFPF"),
     ("GET /api/v1/formations/{id}", "UFFPPHFFPF"),
     ("PUT /api/v1/formations/{id}", "UFFFPFFFPF"),
+    ("GET /api/v1/formations/{id}/annexes/{kind}", "UFFPPHFFPF"),
+    ("PUT /api/v1/formations/{id}/annexes/{kind}", "UFFFPFFFPF"),
+    (
+        "DELETE /api/v1/formations/{id}/annexes/{kind}",
+        "UFFFPFFFPF",
+    ),
     ("POST /api/v1/formations/{id}/variants", "UFFFPFFFPF"),
     (
         "PATCH /api/v1/formations/{id}/variants/{variant_id}",
@@ -205,8 +217,14 @@ async fn arrange(app: &TestApp) -> (Vec<Credentials>, Resources) {
 /// caller's answer depends on.
 fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option<Value>) {
     let (method, template) = operation.split_once(' ').unwrap();
-    let path = template
+    let kind = match operation {
+        "GET /api/v1/dossiers/{id}/documents/{kind}" => "calendrier",
+        _ if template.contains("/annexes/") => "calendrier",
+        _ => "cerfa",
+    };
+    let mut path = template
         .replace("{code}", "F724")
+        .replace("{kind}", kind)
         .replace("{variant_id}", &resources.variant_id)
         .replace(
             "{id}",
@@ -220,6 +238,10 @@ fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option
                 &resources.token_id
             },
         );
+    if operation == "DELETE /api/v1/formations/{id}/annexes/{kind}" {
+        // The variant has no override: removing it changes nothing the next callers see.
+        path.push_str(&format!("?variant_id={}", resources.variant_id));
+    }
     let body = match operation {
         "POST /api/v1/api-tokens" => json!({"name": "essai", "scopes": ["invitations"]}),
         "POST /api/v1/auth/login" => json!({"email": "x@example.fr", "password": "pas le bon"}),

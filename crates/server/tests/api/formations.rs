@@ -34,9 +34,7 @@ pub(crate) fn formation_request(responsables: &[&str]) -> Value {
         "contacts": {
             "apprentissage": {"name": "Service apprentissage", "email": "Apprentissage@CFA.example.fr", "phone": "04 91 12 34 56"},
             "school": {"name": "Secrétariat", "email": "secretariat@lycee.example.fr"}
-        },
-        "calendrier_available": true,
-        "programme_available": false
+        }
     })
 }
 

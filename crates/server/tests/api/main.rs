@@ -9,6 +9,7 @@ mod helpers;
 mod access_matrix;
 mod api_tokens;
 mod auth;
+mod documents;
 mod dossiers;
 mod field_rights;
 mod formations;

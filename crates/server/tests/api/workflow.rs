@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use crate::{
     both,
     helpers::{
-        Backend, TestApp, assert_problem, complete_content, economics, ok, password_in, patch_of,
-        spawn_app,
+        Backend, ENGINEERING_ID, TestApp, assert_problem, complete_content, economics, ok,
+        password_in, patch_of, spawn_app,
     },
 };
 
@@ -420,6 +420,18 @@ fn document<'a>(suivi: &'a Value, kind: &str) -> &'a Value {
 async fn suivi_info_tells_the_story_the_documents_and_the_contacts(backend: Backend) {
     let app = spawn_app(backend).await;
     let apprentice = app.login_demo("alternant").await;
+    // The formation has no programme (the demo's is removed): Suivi says whom to tell.
+    let cfa = app.login_demo("cfa").await;
+    let removed = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/formations/{ENGINEERING_ID}/annexes/programme"),
+        )
+        .bearer_auth(&cfa)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
 
     let before = suivi(&app, &apprentice, DEMO_DOSSIER).await;
     assert_eq!(before["status_label"], "En cours de saisie");
@@ -521,7 +533,6 @@ async fn suivi_info_tells_the_story_the_documents_and_the_contacts(backend: Back
     assert_eq!(validated["return_comment"], Value::Null);
     assert_eq!(document(&validated, "cerfa")["available"], true);
     assert_eq!(document(&validated, "convention")["available"], false);
-    let cfa = app.login_demo("cfa").await;
     ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
     ok(act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await).await;
     let validated = suivi(&app, &apprentice, DEMO_DOSSIER).await;

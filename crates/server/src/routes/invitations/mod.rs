@@ -16,11 +16,10 @@ use db::{
     queries::outbox::NewMail,
 };
 use domain::Email;
-use futures_util::StreamExt;
 
 use crate::{
     auth::{Caller, secrets},
-    error::{ApiError, payload_error},
+    error::ApiError,
     idempotency::{Claim, Idempotency},
     routes::json::Json,
     routes::{MAX_OFFSET, bounded},
@@ -140,25 +139,6 @@ pub async fn invite(
     }
 }
 
-/// Reads the body, refusing it past `limit` bytes.
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(payload_error)?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge {
-                code: api_types::codes::PAYLOAD_TOO_LARGE,
-                detail: format!(
-                    "L'envoi dépasse {} Mo : découpez-le en plusieurs appels de {MAX_BULK_ROWS} lignes au plus.",
-                    limit / (1024 * 1024)
-                ),
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// Invite many apprentices at once.
 ///
 /// The body is either a JSON array of invitations (`application/json`) or a CSV file
@@ -211,7 +191,16 @@ pub async fn invite_bulk(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let body = read_body(payload, state.settings.server.bulk_limit).await?;
+    let limit = state.settings.server.bulk_limit;
+    let body = crate::routes::read_body(
+        payload,
+        limit,
+        &format!(
+            "L'envoi dépasse {} Mo : découpez-le en plusieurs appels de {MAX_BULK_ROWS} lignes au plus.",
+            limit / (1024 * 1024)
+        ),
+    )
+    .await?;
     let idempotency = Idempotency::from_request(&request, &caller.user_id, &content_type, &body)?;
     if let Some(idempotency) = &idempotency
         && let Some(first) = idempotency.replay(&state).await?
