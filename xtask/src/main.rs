@@ -93,6 +93,7 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     ensure_smtp_sink()?;
+    ensure_pdf_tools()?;
     let mut tests = cargo();
     tests.args(["test", "--workspace"]);
     let postgres = match env::var("OPUNTIA_TEST_POSTGRES_URL") {
@@ -152,6 +153,20 @@ fn ensure_fonts() -> Result<(), String> {
         return Ok(());
     }
     browser::apt_install(&["fonts-liberation"])
+}
+
+/// The document tests read the PDFs with Debian's poppler-utils (pdftotext, pdffonts, pdfinfo)
+/// and check them with qpdf.
+fn ensure_pdf_tools() -> Result<(), String> {
+    let missing: Vec<&str> = [("pdftotext", "poppler-utils"), ("qpdf", "qpdf")]
+        .into_iter()
+        .filter(|(program, _)| Command::new(program).arg("--version").output().is_err())
+        .map(|(_, package)| package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    browser::apt_install(&missing)
 }
 
 fn postgres_answers() -> bool {
