@@ -2,7 +2,9 @@
 // dashboard; the apprentice signs in with the password of the e-mail and chooses their own;
 // Données de base invites the company contact; both fill their tabs; the request goes to the
 // responsable, who returns it with a comment, then validates it (frozen); the CFA enters and
-// validates the economic elements (the convention appears) and reopens it with a reason.
+// validates the economic elements (the convention appears), the parties download the CERFA and
+// the convention, and the CFA reopens it with a reason.
+import { readFileSync } from 'node:fs';
 import { expect } from '@playwright/test';
 import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique, test } from '../support/app.mjs';
 import { mailTo, passwordIn } from '../support/mail.mjs';
@@ -129,6 +131,20 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await cfa.getByTestId('action-validate_economics').click();
   await expect(cfa.getByTestId('dossier')).toHaveAttribute('data-status', 'economics_validated');
   await expect(cfa.getByTestId('document-convention')).toHaveAttribute('data-available', 'true');
+
+  // A.14: the parties download the CERFA and the convention from « Suivi – Info ».
+  await apprentice.reload();
+  await openTab(apprentice, 'suivi');
+  for (const [page, kind, name] of [[apprentice, 'cerfa', /^CERFA-FA13-.+\.pdf$/], [cfa, 'convention', /^Convention-de-formation-.+\.pdf$/]]) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId(`download-${kind}`).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(name);
+    const bytes = readFileSync(await download.path());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBeGreaterThan(20000);
+  }
 
   // Reopening needs a reason, which the parties receive.
   await cfa.getByTestId('action-reopen').click();

@@ -112,7 +112,9 @@ def run_backend(name, binary, spec, out, database_url):
                 command += ["--header", f"Authorization: Bearer {token}"]
             started = time.time()
             # Run from the output directory: schemathesis keeps a cache where it runs.
-            done = subprocess.run(command, capture_output=True, text=True, cwd=out)
+            hooks = dict(os.environ, SCHEMATHESIS_HOOKS="hooks",
+                         PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
+            done = subprocess.run(command, capture_output=True, text=True, cwd=out, env=hooks)
             text = done.stdout + done.stderr
             with open(os.path.join(out, f"{name}-{caller}.txt"), "w") as f:
                 f.write(text)

@@ -15,6 +15,16 @@ pub trait Seal: Send + Sync {
     /// Replaces each sealed value of `content` by the value itself. A value stored before
     /// sealing existed is left as it is (it is sealed at the dossier's next write).
     fn open(&self, dossier_id: &str, content: &mut Json) -> DbResult<()>;
+
+    /// Seals kept bytes (a document, which may print the NIR), bound to their `name`.
+    fn seal_bytes(&self, _name: &str, bytes: Vec<u8>) -> DbResult<Vec<u8>> {
+        Ok(bytes)
+    }
+
+    /// Opens what [`Seal::seal_bytes`] made; bytes kept unsealed come back as they are.
+    fn open_bytes(&self, _name: &str, bytes: Vec<u8>) -> DbResult<Vec<u8>> {
+        Ok(bytes)
+    }
 }
 
 /// Content stored as it is: for tools that only count or move rows.

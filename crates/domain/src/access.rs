@@ -231,6 +231,12 @@ pub fn may_deposit_cerfa(status: Status) -> bool {
     !status.is_frozen() && status != Status::Cancelled
 }
 
+/// Whether `role` downloads the documents of a whole list as one archive: CFA staff and the
+/// responsables de formation, over the dossiers they see.
+pub fn downloads_document_batches(role: Role) -> bool {
+    matches!(role, Role::Cfa | Role::Formation)
+}
+
 /// Whether `role` enters economic elements at all: CFA staff only.
 pub fn enters_economics(role: Role) -> bool {
     role == Role::Cfa

@@ -7,7 +7,8 @@ use server::{config::Settings, maintenance, sealing::NirSeal, startup::Applicati
 
 const USAGE: &str = "usage: opuntia                 serve (settings: OPUNTIA_CONFIG, OPUNTIA__…)
        opuntia backup <file>   copy the database while it runs (SQLite; pg_dump for PostgreSQL)
-       opuntia reseal          seal every NIR under the current key of security.nir_keys
+       opuntia reseal          seal every NIR and kept document under the current key of
+                               security.nir_keys
        opuntia nir-key <id>    print a new NIR key entry for security.nir_keys";
 
 #[actix_web::main]

@@ -144,6 +144,31 @@ pub async fn reseal(settings: &Settings) -> Result<u64, MaintenanceError> {
     reseal_all(&db, &seal).await
 }
 
+/// Seals again, under the current key, every kept document sealed under an older one (or kept
+/// before documents were sealed); how many.
+async fn reseal_blobs(db: &DatabaseConnection, seal: &NirSeal) -> Result<u64, MaintenanceError> {
+    use db::sealing::Seal;
+    let mut written = 0;
+    let mut after: Option<String> = None;
+    loop {
+        // Documents weigh up to megabytes: a few at a time.
+        let batch = db::queries::documents::blobs_after(db, after.as_deref(), 16).await?;
+        let Some(last) = batch.last() else {
+            return Ok(written);
+        };
+        after = Some(last.sha256.clone());
+        for row in batch {
+            if seal.bytes_are_current(&row.bytes) {
+                continue;
+            }
+            let plain = seal.open_bytes(&row.sha256, row.bytes)?;
+            let stored = seal.seal_bytes(&row.sha256, plain)?;
+            db::queries::documents::restore_blob(db, &row.sha256, stored).await?;
+            written += 1;
+        }
+    }
+}
+
 /// [`reseal`] on an open database.
 pub async fn reseal_all(db: &DatabaseConnection, seal: &NirSeal) -> Result<u64, MaintenanceError> {
     let mut written = 0;
@@ -158,7 +183,7 @@ pub async fn reseal_all(db: &DatabaseConnection, seal: &NirSeal) -> Result<u64, 
         )
         .await?;
         let Some(last) = batch.last() else {
-            return Ok(written);
+            return Ok(written + reseal_blobs(db, seal).await?);
         };
         after = Some(last.id.clone());
         for mut row in batch {

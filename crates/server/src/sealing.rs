@@ -108,7 +108,8 @@ impl NirSeal {
             .is_some_and(|(id, _)| id == self.current)
     }
 
-    fn seal_text(&self, dossier_id: &str, plain: &str) -> DbResult<String> {
+    /// `nonce ‖ ciphertext ‖ tag` of `plain` under the current key, bound to `aad`.
+    fn seal_raw(&self, aad: &str, plain: Vec<u8>) -> DbResult<Vec<u8>> {
         let key = self
             .keys
             .get(&self.current)
@@ -117,15 +118,46 @@ impl NirSeal {
         self.random
             .fill(&mut nonce)
             .map_err(|_| DbError::Seal("no randomness available".into()))?;
-        let mut sealed = plain.as_bytes().to_vec();
+        let mut sealed = plain;
         key.seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),
-            Aad::from(dossier_id.as_bytes()),
+            Aad::from(aad.as_bytes()),
             &mut sealed,
         )
         .map_err(|_| DbError::Seal("encryption failed".into()))?;
         let mut packed = nonce.to_vec();
         packed.extend_from_slice(&sealed);
+        Ok(packed)
+    }
+
+    /// Opens `nonce ‖ ciphertext ‖ tag` sealed under key `id`, bound to `aad`.
+    fn open_raw(&self, aad: &str, id: &str, mut packed: Vec<u8>) -> DbResult<Vec<u8>> {
+        let refused = |why: &str| DbError::Seal(format!("{aad}: {why}"));
+        let key = self
+            .keys
+            .get(id)
+            .ok_or_else(|| refused(&format!("key {id} is not in security.nir_keys")))?;
+        if packed.len() < NONCE_LEN {
+            return Err(refused("malformed"));
+        }
+        let mut sealed = packed.split_off(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(&packed).map_err(|_| refused("malformed"))?;
+        let plain = key
+            .open_in_place(nonce, Aad::from(aad.as_bytes()), &mut sealed)
+            .map_err(|_| refused("does not open (wrong key or altered)"))?;
+        Ok(plain.to_vec())
+    }
+
+    /// Whether kept bytes are sealed under the current key.
+    pub fn bytes_are_current(&self, stored: &[u8]) -> bool {
+        stored
+            .strip_prefix(PREFIX.as_bytes())
+            .and_then(|rest| rest.iter().position(|b| *b == b':').map(|at| &rest[..at]))
+            .is_some_and(|id| id == self.current.as_bytes())
+    }
+
+    fn seal_text(&self, dossier_id: &str, plain: &str) -> DbResult<String> {
+        let packed = self.seal_raw(dossier_id, plain.as_bytes().to_vec())?;
         Ok(format!(
             "{PREFIX}{}:{}",
             self.current,
@@ -139,22 +171,11 @@ impl NirSeal {
         };
         let refused = |why: &str| DbError::Seal(format!("dossier {dossier_id}: {why}"));
         let (id, encoded) = rest.split_once(':').ok_or_else(|| refused("malformed"))?;
-        let key = self
-            .keys
-            .get(id)
-            .ok_or_else(|| refused(&format!("key {id} is not in security.nir_keys")))?;
-        let mut packed = URL_SAFE_NO_PAD
+        let packed = URL_SAFE_NO_PAD
             .decode(encoded)
             .map_err(|_| refused("malformed"))?;
-        if packed.len() < NONCE_LEN {
-            return Err(refused("malformed"));
-        }
-        let mut sealed = packed.split_off(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(&packed).map_err(|_| refused("malformed"))?;
-        let plain = key
-            .open_in_place(nonce, Aad::from(dossier_id.as_bytes()), &mut sealed)
-            .map_err(|_| refused("does not open (wrong key or altered)"))?;
-        String::from_utf8(plain.to_vec())
+        let plain = self.open_raw(dossier_id, id, packed)?;
+        String::from_utf8(plain)
             .map(Some)
             .map_err(|_| refused("not text"))
     }
@@ -188,6 +209,25 @@ impl db::sealing::Seal for NirSeal {
         }
         Ok(())
     }
+
+    /// Kept bytes as `sealed:v1:<key id>:` then `nonce ‖ ciphertext ‖ tag`, bound to their name.
+    fn seal_bytes(&self, name: &str, bytes: Vec<u8>) -> DbResult<Vec<u8>> {
+        let mut stored = format!("{PREFIX}{}:", self.current).into_bytes();
+        stored.extend(self.seal_raw(name, bytes)?);
+        Ok(stored)
+    }
+
+    fn open_bytes(&self, name: &str, stored: Vec<u8>) -> DbResult<Vec<u8>> {
+        let Some(rest) = stored.strip_prefix(PREFIX.as_bytes()) else {
+            return Ok(stored);
+        };
+        let at = rest
+            .iter()
+            .position(|b| *b == b':')
+            .ok_or_else(|| DbError::Seal(format!("{name}: malformed")))?;
+        let id = String::from_utf8_lossy(&rest[..at]).into_owned();
+        self.open_raw(name, &id, rest[at + 1..].to_vec())
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +258,25 @@ mod tests {
         assert_eq!(stored["apprenti"]["nom"], "Martin");
         seal.open("d1", &mut stored).unwrap();
         assert_eq!(stored, content());
+    }
+
+    #[test]
+    fn kept_bytes_seal_to_unreadable_bytes_bound_to_their_name() {
+        let seal = NirSeal::from_setting(NEW, false).unwrap();
+        let pdf = b"%PDF-1.7 NIR 104031000100197".to_vec();
+
+        let stored = seal.seal_bytes("abc", pdf.clone()).unwrap();
+
+        assert!(stored.starts_with(b"sealed:v1:new:"));
+        assert!(!stored.windows(5).any(|w| w == b"10403"));
+        assert!(seal.bytes_are_current(&stored));
+        assert_eq!(seal.open_bytes("abc", stored.clone()).unwrap(), pdf);
+        assert!(seal.open_bytes("abd", stored).is_err(), "bound to its name");
+        assert_eq!(
+            seal.open_bytes("abc", pdf.clone()).unwrap(),
+            pdf,
+            "kept before sealing"
+        );
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub enum Body<'a> {
     Json(&'a serde_json::Value, &'static str),
     /// Text with its content type (a CSV file).
     Text(String, &'static str),
+    /// Bytes with their content type (a PDF).
+    Bytes(Vec<u8>, &'static str),
 }
 
 /// One request.
@@ -63,6 +65,9 @@ async fn send(call: Call<'_>) -> Result<Response, Problem> {
             .header("Content-Type", content_type)
             .body(value.to_string()),
         Body::Text(text, content_type) => builder.header("Content-Type", content_type).body(text),
+        Body::Bytes(bytes, content_type) => builder
+            .header("Content-Type", content_type)
+            .body(js_sys::Uint8Array::from(bytes.as_slice())),
     }
     .map_err(|_| offline())?;
     let response = request.send().await.map_err(|_| offline())?;
@@ -101,6 +106,40 @@ fn offline() -> Problem {
 fn unreadable(status: u16) -> Problem {
     Problem::new(status, "unreadable_answer", "Réponse inattendue")
         .with_detail("Le serveur a répondu de façon inattendue. Réessayez dans un instant.")
+}
+
+/// The UTF-8 file name of a `Content-Disposition` (`filename*=UTF-8''…`), else its `filename`.
+fn file_name(disposition: &str) -> Option<String> {
+    let encoded = disposition
+        .split(';')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("filename*=UTF-8''"));
+    if let Some(encoded) = encoded {
+        return js_sys::decode_uri_component(encoded).ok().map(String::from);
+    }
+    disposition
+        .split(';')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("filename="))
+        .map(|name| name.trim_matches('"').to_owned())
+}
+
+/// Sends `call` and answers the response as it comes, with the file name it names, for a
+/// download read while it arrives.
+pub async fn download(call: Call<'_>) -> Result<(Response, Option<String>), Problem> {
+    let response = send(call).await?;
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| file_name(&d));
+    Ok((response, name))
+}
+
+/// Sends `call` and answers the body's bytes and the file name it names.
+pub async fn binary(call: Call<'_>) -> Result<(Vec<u8>, Option<String>), Problem> {
+    let (response, name) = download(call).await?;
+    let bytes = response.binary().await.map_err(|_| offline())?;
+    Ok((bytes, name))
 }
 
 /// Sends `call` and answers the body as text (a CSV export).

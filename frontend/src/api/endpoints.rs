@@ -5,7 +5,7 @@ use api_types::{
     Problem,
     account::{LoginResponse, MeBody, UserBody},
     dossiers::{DossierBody, DossierCountsBody, DossierListBody, HistoryEntryBody, SuiviBody},
-    formations::{AccessCodeBody, FormationBody, RegistrationResponse},
+    formations::{AccessCodeBody, AnnexBody, FormationBody, RegistrationResponse},
     invitations::{BulkInvitationResponse, InvitationBody},
 };
 use gloo_net::http::Method;
@@ -265,4 +265,110 @@ pub async fn export(query: &str, token: &str) -> Result<String, Problem> {
         Some(token),
     ))
     .await
+}
+
+/// `GET /dossiers/{id}/documents/{kind}` (or its `/draft`): the PDF and its file name.
+pub async fn document(
+    id: &str,
+    kind: &str,
+    draft: bool,
+    token: &str,
+) -> Result<(Vec<u8>, Option<String>), Problem> {
+    let suffix = if draft { "/draft" } else { "" };
+    client::binary(Call::new(
+        Method::GET,
+        path(format!(
+            "/dossiers/{}/documents/{kind}{suffix}",
+            segment(id)
+        )),
+        Some(token),
+    ))
+    .await
+}
+
+/// `PUT /dossiers/{id}/documents/cerfa`: deposits the CERFA made outside (saisie simple).
+pub async fn deposit_cerfa(id: &str, pdf: Vec<u8>, token: &str) -> Result<Json, Problem> {
+    let mut call = Call::new(
+        Method::PUT,
+        path(format!("/dossiers/{}/documents/cerfa", segment(id))),
+        Some(token),
+    );
+    call.body = Body::Bytes(pdf, "application/pdf");
+    fetch(call).await
+}
+
+/// `GET /dossiers/documents/{kind}?{query}`: the ZIP of a list's documents, as it arrives.
+pub async fn document_batch(
+    kind: &str,
+    query: &str,
+    token: &str,
+) -> Result<(gloo_net::http::Response, Option<String>), Problem> {
+    client::download(Call::new(
+        Method::GET,
+        path(format!("/dossiers/documents/{kind}?{query}")),
+        Some(token),
+    ))
+    .await
+}
+
+fn annex_path(formation_id: &str, kind: &str, variant_id: Option<&str>) -> String {
+    let query = variant_id
+        .map(|v| format!("?variant_id={}", segment(v)))
+        .unwrap_or_default();
+    path(format!(
+        "/formations/{}/annexes/{kind}{query}",
+        segment(formation_id)
+    ))
+}
+
+/// `PUT /formations/{id}/annexes/{kind}`: the annex as data.
+pub async fn put_annex(
+    formation_id: &str,
+    kind: &str,
+    variant_id: Option<&str>,
+    content: &Json,
+    token: &str,
+) -> Result<AnnexBody, Problem> {
+    fetch(
+        Call::new(
+            Method::PUT,
+            annex_path(formation_id, kind, variant_id),
+            Some(token),
+        )
+        .json(content),
+    )
+    .await
+}
+
+/// `PUT /formations/{id}/annexes/{kind}` with a PDF instead of data.
+pub async fn put_annex_pdf(
+    formation_id: &str,
+    kind: &str,
+    variant_id: Option<&str>,
+    pdf: Vec<u8>,
+    token: &str,
+) -> Result<AnnexBody, Problem> {
+    let mut call = Call::new(
+        Method::PUT,
+        annex_path(formation_id, kind, variant_id),
+        Some(token),
+    );
+    call.body = Body::Bytes(pdf, "application/pdf");
+    fetch(call).await
+}
+
+/// `DELETE /formations/{id}/annexes/{kind}`.
+pub async fn delete_annex(
+    formation_id: &str,
+    kind: &str,
+    variant_id: Option<&str>,
+    token: &str,
+) -> Result<(), Problem> {
+    fetch::<Json>(Call::new(
+        Method::DELETE,
+        annex_path(formation_id, kind, variant_id),
+        Some(token),
+    ))
+    .await
+    .map(|_| ())
 }

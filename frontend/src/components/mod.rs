@@ -32,6 +32,45 @@ pub fn checked_of(event: &Event) -> bool {
         .is_some_and(|input| input.checked())
 }
 
+/// Offers `bytes` as a file download named `name`.
+pub fn save_bytes(name: &str, bytes: &[u8], mime: &str) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(document) = web_sys::window().and_then(|w| w.document())
+        && let Ok(element) = document.create_element("a")
+        && let Ok(link) = element.dyn_into::<web_sys::HtmlAnchorElement>()
+    {
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The first file chosen in the file input an event came from.
+pub fn file_of(event: &Event) -> Option<web_sys::File> {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+}
+
+/// A chosen file's bytes.
+pub async fn bytes_of(file: &web_sys::File) -> Option<Vec<u8>> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 /// A callback setting a text state from an input's `oninput`.
 pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     let state = state.clone();

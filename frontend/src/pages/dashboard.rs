@@ -142,7 +142,11 @@ pub fn Dashboard() -> Html {
             let (query, token, notice) = (filters.query(), token.clone(), notice.clone());
             yew::platform::spawn_local(async move {
                 match api::export(&query, &token).await {
-                    Ok(text) => save_file("dossiers.csv", &text, "text/csv;charset=utf-8"),
+                    Ok(text) => crate::components::save_bytes(
+                        "dossiers.csv",
+                        text.as_bytes(),
+                        "text/csv;charset=utf-8",
+                    ),
                     Err(problem) => notice.set(Some(Notice::problem(&problem))),
                 }
             });
@@ -211,6 +215,7 @@ pub fn Dashboard() -> Html {
                     </div>
                 </form>
                 <button type="button" class="secondaire" onclick={export} data-testid="export">{ "Exporter la liste (CSV)" }</button>
+                <BatchDownload query={filters.query()} token={token.clone()} />
                 {
                     match &*list {
                         None => html! { <p aria-busy="true">{ "Chargement…" }</p> },
@@ -259,28 +264,6 @@ pub fn Dashboard() -> Html {
             </div>
         </main>
     }
-}
-
-/// Offers `text` as a file download.
-fn save_file(name: &str, text: &str, mime: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(document) = web_sys::window().and_then(|w| w.document())
-        && let Ok(element) = document.create_element("a")
-        && let Ok(link) = element.dyn_into::<web_sys::HtmlAnchorElement>()
-    {
-        link.set_href(&url);
-        link.set_download(name);
-        link.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 #[derive(Properties, PartialEq)]
@@ -453,5 +436,115 @@ fn InviteMany(props: &InviteProps) -> Html {
                 </table>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BatchProps {
+    query: String,
+    token: String,
+}
+
+/// Counts the entries of a ZIP as its bytes arrive: each starts with `PK\x03\x04`. `tail` keeps
+/// the last bytes of the previous chunk, where a signature may have begun.
+fn entries_in(tail: &mut Vec<u8>, chunk: &[u8]) -> usize {
+    let mut window = std::mem::take(tail);
+    window.extend_from_slice(chunk);
+    let count = window.windows(4).filter(|w| *w == b"PK\x03\x04").count();
+    *tail = window[window.len().saturating_sub(3)..].to_vec();
+    count
+}
+
+/// Reads a download to its end, telling `progress` of each entry that arrives.
+async fn read_zip(response: gloo_net::http::Response, progress: impl Fn(usize)) -> Option<Vec<u8>> {
+    let body = response.body()?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().dyn_into().ok()?;
+    let (mut bytes, mut tail, mut entries) = (Vec::new(), Vec::new(), 0);
+    loop {
+        let chunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await
+            .ok()?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into())
+            .ok()?
+            .is_truthy();
+        if done {
+            return Some(bytes);
+        }
+        let value: js_sys::Uint8Array = js_sys::Reflect::get(&chunk, &"value".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let part = value.to_vec();
+        entries += entries_in(&mut tail, &part);
+        bytes.extend_from_slice(&part);
+        progress(entries);
+    }
+}
+
+/// « Télécharger les CERFA de la liste » with a progress bar: the documents of every dossier the
+/// filters select, as one ZIP the server makes while it sends it.
+#[component]
+fn BatchDownload(props: &BatchProps) -> Html {
+    let kind = use_state(|| "cerfa".to_owned());
+    let progress = use_state(|| None::<(usize, u64)>);
+    let notice = use_state(|| None::<Notice>);
+    let onclick = {
+        let (kind, progress, notice) = (kind.clone(), progress.clone(), notice.clone());
+        let (query, token) = (props.query.clone(), props.token.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (kind, progress, notice, query, token) = (
+                (*kind).clone(),
+                progress.clone(),
+                notice.clone(),
+                query.clone(),
+                token.clone(),
+            );
+            notice.set(None);
+            yew::platform::spawn_local(async move {
+                let (response, name) = match api::document_batch(&kind, &query, &token).await {
+                    Ok(answer) => answer,
+                    Err(problem) => return notice.set(Some(Notice::problem(&problem))),
+                };
+                let total: u64 = response
+                    .headers()
+                    .get("x-document-count")
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                progress.set(Some((0, total)));
+                let shown = progress.clone();
+                let read = read_zip(response, move |done| shown.set(Some((done, total)))).await;
+                progress.set(None);
+                match read {
+                    Some(bytes) => crate::components::save_bytes(
+                        &name.unwrap_or_else(|| format!("{kind}.zip")),
+                        &bytes,
+                        "application/zip",
+                    ),
+                    None => notice.set(Some(Notice::Error(
+                        "Le téléchargement s'est interrompu : relancez-le.".into(),
+                        Vec::new(),
+                    ))),
+                }
+            });
+        })
+    };
+    html! {
+        <div class="lot" data-testid="batch">
+            <label for="lot-type">{ "Documents de la liste" }</label>
+            <select id="lot-type" onchange={{ let kind = kind.clone(); Callback::from(move |e: Event| kind.set(value_of(&e))) }}>
+                <option value="cerfa" selected={*kind == "cerfa"}>{ "CERFA" }</option>
+                <option value="convention" selected={*kind == "convention"}>{ "Conventions de formation" }</option>
+            </select>
+            <button type="button" class="secondaire" onclick={onclick} disabled={progress.is_some()} data-testid="batch-download">
+                { "Télécharger (ZIP)" }
+            </button>
+            if let Some((done, total)) = *progress {
+                <progress max={total.max(1).to_string()} value={done.to_string()} data-testid="batch-progress">
+                    { format!("{done} sur {total}") }
+                </progress>
+                <span aria-live="polite">{ format!(" {done} document(s) sur {total} dossier(s)") }</span>
+            }
+            <NoticeArea notice={(*notice).clone()} />
+        </div>
     }
 }

@@ -1,5 +1,5 @@
 //! Formations for CFA staff: each with its settings, variants and access codes (open or
-//! closed); a new formation; a new variant with its own code.
+//! closed), its calendrier and programme; a new formation; a new variant with its own code.
 
 use api_types::{
     account::UserBody,
@@ -181,6 +181,7 @@ fn FormationCard(props: &CardProps) -> Html {
                 </tbody>
             </table>
             <PeopleForm formation={f.clone()} managers={props.managers.clone()} token={props.token.clone()} on_change={props.on_change.clone()} />
+            <crate::pages::annexes::Annexes formation={f.clone()} token={props.token.clone()} on_change={props.on_change.clone()} />
             <form onsubmit={add_variant} novalidate=true aria-label={format!("Nouvelle variante de {}", f.settings.title)}>
                 <TextInput id={format!("{prefix}-code")} label="Code d'accès de la variante" value={code} required=true help="Par exemple F724-3." />
                 <TextInput id={format!("{prefix}-libelle")} label="Libellé" value={label} required=true help="Par exemple « 3e année »." />

@@ -1,5 +1,6 @@
 //! One module a page.
 
+pub mod annexes;
 pub mod dashboard;
 pub mod dossier;
 pub mod formations;

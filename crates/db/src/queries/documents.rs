@@ -2,12 +2,16 @@
 //! are. A document is « live » until a reopening voids it; the newest live one is the dossier's.
 
 use super::*;
-use crate::entities::{blob, dossier_document};
+use crate::{
+    entities::{blob, dossier_document},
+    sealing::Seal,
+};
 
-/// Keeps `bytes` under their SHA-256 `sha256` (computed by the caller), once: storing the same
-/// bytes again changes nothing.
+/// Keeps `bytes` under their SHA-256 `sha256` (computed by the caller), once, sealed by `seal`
+/// (a CERFA prints the NIR): storing the same bytes again changes nothing.
 pub async fn store_blob(
     conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
     sha256: &str,
     media_type: &str,
     bytes: Vec<u8>,
@@ -15,6 +19,7 @@ pub async fn store_blob(
 ) -> DbResult<()> {
     use sea_orm::ActiveValue::Set;
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let bytes = seal.seal_bytes(sha256, bytes)?;
     blob::Entity::insert(blob::ActiveModel {
         sha256: Set(sha256.to_owned()),
         media_type: Set(media_type.to_owned()),
@@ -28,12 +33,44 @@ pub async fn store_blob(
     Ok(())
 }
 
-/// The bytes stored under `sha256`.
-pub async fn blob(conn: &impl ConnectionTrait, sha256: &str) -> DbResult<Option<Vec<u8>>> {
-    Ok(blob::Entity::find_by_id(sha256.to_owned())
+/// The bytes stored under `sha256`, opened.
+pub async fn blob(
+    conn: &impl ConnectionTrait,
+    seal: &dyn Seal,
+    sha256: &str,
+) -> DbResult<Option<Vec<u8>>> {
+    blob::Entity::find_by_id(sha256.to_owned())
         .one(conn)
         .await?
-        .map(|row| row.bytes))
+        .map(|row| seal.open_bytes(sha256, row.bytes))
+        .transpose()
+}
+
+/// Up to `limit` kept blobs after `after` in name order, as stored: for re-sealing.
+pub async fn blobs_after(
+    conn: &impl ConnectionTrait,
+    after: Option<&str>,
+    limit: u64,
+) -> DbResult<Vec<blob::Model>> {
+    let mut query = blob::Entity::find().order_by(blob::Column::Sha256, Order::Asc);
+    if let Some(after) = after {
+        query = query.filter(blob::Column::Sha256.gt(after));
+    }
+    Ok(query.limit(limit).all(conn).await?)
+}
+
+/// Replaces the stored form of a blob (the same bytes sealed under another key).
+pub async fn restore_blob(
+    conn: &impl ConnectionTrait,
+    sha256: &str,
+    stored: Vec<u8>,
+) -> DbResult<()> {
+    blob::Entity::update_many()
+        .col_expr(blob::Column::Bytes, Expr::value(stored))
+        .filter(blob::Column::Sha256.eq(sha256))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Records which document `row` is.

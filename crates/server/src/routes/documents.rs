@@ -7,7 +7,10 @@ use actix_web::{
     http::header::{self, HeaderValue},
     put, web,
 };
-use api_types::{Problem, dossiers::DepositedDocumentBody};
+use api_types::{
+    Problem,
+    dossiers::{DepositedDocumentBody, ListQuery},
+};
 use domain::documents::DocumentKind;
 
 use crate::{
@@ -222,6 +225,54 @@ pub async fn deposit(
         sha256: file.sha256,
         file_name: file.file_names.0,
     }))
+}
+
+/// Download the documents of a filtered list as one ZIP (CFA staff and responsables).
+///
+/// The CERFAs (or conventions, calendriers, programmes) of the dossiers the list's filters
+/// select — the same `status`, `q`, `formation_id`, `complete` and `sort` as `GET
+/// /api/v1/dossiers`, every page — as a ZIP streamed while it is made, one PDF per dossier
+/// (`CERFA-FA13-MARTIN-Léa-1a2b3c4d.pdf`). A dossier whose document cannot exist yet is left
+/// out and listed, with why, in `LISEZ-MOI.txt`. `X-Document-Count` gives the number of
+/// dossiers, for a progress bar. 5 000 dossiers at most per batch (400 `invalid_query` past).
+#[utoipa::path(
+    tag = "documents",
+    params(
+        ("kind" = String, Path, description = "`cerfa`, `convention`, `calendrier` or `programme`", example = "cerfa"),
+        ListQuery,
+    ),
+    responses(
+        (status = 200, description = "The ZIP, as an attachment", content_type = "application/zip", body = Vec<u8>,
+            headers(("X-Document-Count" = u64, description = "Dossiers in the batch"))),
+        (status = 400, description = "`invalid_query`, or a batch over 5 000 dossiers", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff nor a responsable de formation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "An unknown kind (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("api_token" = ["dossiers_read"]))
+)]
+#[get("/dossiers/documents/{kind}")]
+pub async fn batch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    kind: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(domain::access::downloads_document_batches(caller.role))?;
+    let kind = kind_of(&kind)?;
+    let selection = crate::routes::dossier_lists::selection(&state, &caller, &query).await?;
+    let day = state.clock.now().format("%Y-%m-%d").to_string();
+    let (total, stream) =
+        crate::services::document_batches::zip_of(state.clone(), selection, kind).await?;
+    let name = format!("{}-{day}.zip", kind.key());
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            content_disposition(&name, &name),
+        ))
+        .insert_header(("X-Document-Count", total.to_string()))
+        .streaming(stream))
 }
 
 #[cfg(test)]

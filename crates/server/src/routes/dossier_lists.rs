@@ -51,6 +51,17 @@ async fn parse_list(
     })
 }
 
+/// The dossiers a caller's list query selects, and their order, without the paging.
+pub(crate) async fn selection(
+    state: &AppState,
+    caller: &Caller,
+    query: &ListQuery,
+) -> Result<(Filter, Sort, bool), ApiError> {
+    let filter = filter_of(state, caller, query).await?;
+    let (sort, descending) = sort_of(query)?;
+    Ok((filter, sort, descending))
+}
+
 /// The filter a caller's query asks for, within what the caller may see.
 async fn filter_of(
     state: &AppState,

@@ -87,6 +87,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(dossier_lists::list_dossiers)
         .service(dossier_lists::count_dossiers)
         .service(dossier_lists::export_dossiers)
+        .service(documents::batch)
         .service(dossiers::get_dossier)
         .service(dossiers::patch_dossier)
         .service(economics::put_economics)

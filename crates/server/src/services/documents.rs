@@ -184,7 +184,15 @@ async fn store_generated(
         .ok_or_else(|| ApiError::internal(format!("{} without its data", kind.key())))?;
     let bytes = render(state, kind, data, metadata(state, context, kind, now)).await?;
     let sha256 = sha256_hex(&bytes);
-    db::queries::documents::store_blob(txn, &sha256, "application/pdf", bytes.clone(), now).await?;
+    db::queries::documents::store_blob(
+        txn,
+        &state.seal,
+        &sha256,
+        "application/pdf",
+        bytes.clone(),
+        now,
+    )
+    .await?;
     db::queries::documents::record(
         txn,
         dossier_document::Model {
@@ -281,7 +289,16 @@ pub async fn document(
     kind: DocumentKind,
 ) -> Result<DocumentFile, ApiError> {
     let context = load_visible(state, subject, id).await?;
-    let availability = availability(kind, &facts(state, &context).await?);
+    file_of(state, &context, kind).await
+}
+
+/// The document of `kind` of a dossier already loaded, or 409 with why it cannot exist yet.
+pub async fn file_of(
+    state: &AppState,
+    context: &DossierContext,
+    kind: DocumentKind,
+) -> Result<DocumentFile, ApiError> {
+    let availability = availability(kind, &facts(state, context).await?);
     if let Some(reason) = availability.reason {
         return Err(unavailable(reason));
     }
@@ -290,42 +307,42 @@ pub async fn document(
             if let Some(row) =
                 db::queries::documents::live(&state.db, &context.dossier.id, kind.key()).await?
             {
-                let bytes = db::queries::documents::blob(&state.db, &row.sha256)
+                let bytes = db::queries::documents::blob(&state.db, &state.seal, &row.sha256)
                     .await?
                     .ok_or_else(|| ApiError::internal(format!("blob {} missing", row.sha256)))?;
                 return Ok(DocumentFile {
                     bytes,
                     sha256: row.sha256,
-                    file_names: file_names(&context, kind),
+                    file_names: file_names(context, kind),
                 });
             }
             let (_queued, txn) = state.begin_write().await?;
-            let file = store_generated(state, &txn, &context, kind, None).await?;
+            let file = store_generated(state, &txn, context, kind, None).await?;
             txn.commit().await.map_err(db::DbError::from)?;
             Ok(file)
         }
         DocumentKind::Calendrier | DocumentKind::Programme => {
-            let annex = crate::services::formations::annex_for(state, &context, kind)
+            let annex = crate::services::formations::annex_for(state, context, kind)
                 .await?
                 .ok_or_else(|| unavailable(availability.label))?;
             if let Some(sha256) = annex.pdf_sha256 {
-                let bytes = db::queries::documents::blob(&state.db, &sha256)
+                let bytes = db::queries::documents::blob(&state.db, &state.seal, &sha256)
                     .await?
                     .ok_or_else(|| ApiError::internal(format!("blob {sha256} missing")))?;
                 return Ok(DocumentFile {
                     bytes,
                     sha256,
-                    file_names: file_names(&context, kind),
+                    file_names: file_names(context, kind),
                 });
             }
-            let data = crate::services::formations::document_data(&context, &annex, kind)
+            let data = crate::services::formations::document_data(context, &annex, kind)
                 .ok_or_else(|| ApiError::internal(format!("{} annex unreadable", kind.key())))?;
             let now = state.clock.now();
-            let bytes = render(state, kind, data, metadata(state, &context, kind, now)).await?;
+            let bytes = render(state, kind, data, metadata(state, context, kind, now)).await?;
             Ok(DocumentFile {
                 sha256: sha256_hex(&bytes),
                 bytes,
-                file_names: file_names(&context, kind),
+                file_names: file_names(context, kind),
             })
         }
     }
@@ -427,8 +444,15 @@ pub async fn deposit_cerfa(
         now,
     )
     .await?;
-    db::queries::documents::store_blob(&txn, &sha256, "application/pdf", bytes.clone(), now)
-        .await?;
+    db::queries::documents::store_blob(
+        &txn,
+        &state.seal,
+        &sha256,
+        "application/pdf",
+        bytes.clone(),
+        now,
+    )
+    .await?;
     db::queries::documents::record(
         &txn,
         dossier_document::Model {

@@ -301,8 +301,15 @@ pub async fn put_annex(
                 ));
             }
             let sha256 = sha256_hex(&bytes);
-            db::queries::documents::store_blob(&txn, &sha256, "application/pdf", bytes, now)
-                .await?;
+            db::queries::documents::store_blob(
+                &txn,
+                &state.seal,
+                &sha256,
+                "application/pdf",
+                bytes,
+                now,
+            )
+            .await?;
             row.pdf_sha256 = Some(sha256);
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod document_batches;
 pub mod documents;
 pub mod dossiers;
 pub mod formations;

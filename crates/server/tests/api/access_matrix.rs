@@ -49,6 +49,7 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /api/v1/dev/mailbox", "PPPPPPPPPP"),
     ("GET /api/v1/dossiers", "UPPPPPPPPP"),
     ("GET /api/v1/dossiers/counts", "UPPPPPPPPP"),
+    ("GET /api/v1/dossiers/documents/{kind}", "UFFPPPFFPP"),
     ("GET /api/v1/dossiers/export", "UPPPPPPPPP"),
     ("GET /api/v1/dossiers/{id}", "UPPPPHHHPP"),
     ("PATCH /api/v1/dossiers/{id}", "UPPPPHHHPF"),

@@ -24,6 +24,9 @@ both!(
     a_draft_is_stamped_and_lists_what_is_missing,
     saisie_simple_offers_the_cerfa_a_party_deposited,
     the_calendrier_and_programme_are_the_formation_s_and_a_variant_may_override_them,
+    a_list_s_cerfas_come_as_one_zip_naming_the_dossiers_left_out,
+    a_professionalisation_contract_prints_as_the_ej20,
+    a_kept_cerfa_is_sealed_like_the_nir_and_follows_its_keys,
 );
 
 const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
@@ -720,4 +723,164 @@ async fn the_calendrier_and_programme_are_the_formation_s_and_a_variant_may_over
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
+}
+
+async fn a_list_s_cerfas_come_as_one_zip_naming_the_dossiers_left_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    validated(&app).await;
+    app.invite(&cfa, "second@example.fr", "F724").await;
+    let (cerfa, _) = pdf(&app, &cfa, DEMO_DOSSIER, "cerfa").await;
+
+    let response = get(
+        &app,
+        &cfa,
+        "/api/v1/dossiers/documents/cerfa?sort=created_at",
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    assert_eq!(response.headers()["x-document-count"], "2");
+    let archive = response.bytes().await.unwrap().to_vec();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lot.zip");
+    std::fs::write(&path, &archive).unwrap();
+    let extract = dir.path().join("lot");
+    let unzipped = Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(&path)
+        .arg(&extract)
+        .output()
+        .unwrap();
+    assert!(
+        unzipped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&unzipped.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&extract)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].starts_with("CERFA-FA13-") && names[0].ends_with("-00000000.pdf"),
+        "{names:?}"
+    );
+    assert_eq!(std::fs::read(extract.join(&names[0])).unwrap(), cerfa);
+    let readme = std::fs::read_to_string(extract.join("LISEZ-MOI.txt")).unwrap();
+    assert!(
+        readme.contains("1 fichier(s) pour 2 dossier(s)"),
+        "{readme}"
+    );
+    assert!(readme.contains("validé par la formation"), "{readme}");
+
+    let apprentice = app.login_demo("alternant").await;
+    assert_problem(
+        get(&app, &apprentice, "/api/v1/dossiers/documents/cerfa").await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
+async fn a_professionalisation_contract_prints_as_the_ej20(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let mut request = crate::formations::formation_request(&[]);
+    request["contract_types"] = json!(["professionnalisation"]);
+    let response = app
+        .post_json(Some(&cfa), "/api/v1/formations", &request)
+        .await;
+    assert_eq!(response.status(), 201);
+    let formation: Value = response.json().await.unwrap();
+    let id = formation["id"].as_str().unwrap();
+    let response = app
+        .post_json(
+            Some(&cfa),
+            &format!("/api/v1/formations/{id}/variants"),
+            &json!({"access_code": "F901", "label": "Contrat pro"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let (invitation, password) = app.invite(&cfa, "salarie@example.fr", "F901").await;
+    let dossier = invitation["dossier_id"].as_str().unwrap();
+    let employee = app.login("salarie@example.fr", &password).await;
+
+    let response = get(
+        &app,
+        &employee,
+        &format!("/api/v1/dossiers/{dossier}/documents/cerfa/draft"),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("BROUILLON-CERFA-EJ20-")
+    );
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let text = text_of(&bytes);
+    for expected in [
+        "CONTRAT DE PROFESSIONNALISATION",
+        "cerfa N°12434*03",
+        "LE SALARIÉ",
+        "LE TUTEUR",
+        "notice EJ21",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    assert_archivable(&bytes, "EJ20");
+}
+
+async fn a_kept_cerfa_is_sealed_like_the_nir_and_follows_its_keys(backend: Backend) {
+    use server::{config::Secret, maintenance, sealing::NirSeal};
+    const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    const KEY_B: &str = "b:HxwdHhscGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=";
+    let app = spawn_app_with(backend, |s| s.security.nir_keys = Secret::new(KEY_A)).await;
+    validated(&app).await;
+    let apprentice = app.login_demo("alternant").await;
+    let (cerfa, _) = pdf(&app, &apprentice, DEMO_DOSSIER, "cerfa").await;
+    let nir = complete_content()["apprenti"]["nir"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        text_of(&cerfa).contains(&nir[..5]),
+        "the CERFA prints the NIR"
+    );
+
+    let kept = db::queries::documents::blobs_after(&app.state.db, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].bytes.starts_with(b"sealed:v1:a:"));
+    assert!(
+        !kept[0].bytes.windows(5).any(|w| w == b"%PDF-"),
+        "unreadable in the database"
+    );
+
+    let url = app.state.settings.database_url();
+    let rotated = spawn_app_with(backend, |s| {
+        s.database.url = Secret::new(url.clone());
+        s.security.nir_keys = Secret::new(format!("{KEY_B},{KEY_A}"));
+    })
+    .await;
+    let seal = NirSeal::from_setting(&format!("{KEY_B},{KEY_A}"), false).unwrap();
+    assert_eq!(
+        maintenance::reseal_all(&rotated.state.db, &seal)
+            .await
+            .unwrap(),
+        2,
+        "the dossier's NIR and the kept CERFA"
+    );
+    let without_old = spawn_app_with(backend, |s| {
+        s.database.url = Secret::new(url.clone());
+        s.security.nir_keys = Secret::new(KEY_B);
+    })
+    .await;
+    let apprentice = without_old.login_demo("alternant").await;
+    let (again, _) = pdf(&without_old, &apprentice, DEMO_DOSSIER, "cerfa").await;
+    assert_eq!(again, cerfa, "the same bytes, under the new key");
 }

@@ -47,6 +47,8 @@ pub fn Suivi(props: &SuiviProps) -> Html {
     let notice = use_state(|| None::<Notice>);
     let id = props.state.saved.id.clone();
     let version = props.state.saved.version;
+    // A deposit changes the documents, not the dossier: it asks for Suivi again.
+    let reloads = use_state(|| 0u32);
     {
         let (suivi, history, notice, token, id) = (
             suivi.clone(),
@@ -55,7 +57,7 @@ pub fn Suivi(props: &SuiviProps) -> Html {
             props.token.clone(),
             id.clone(),
         );
-        use_effect_with(version, move |_| {
+        use_effect_with((version, *reloads), move |_| {
             yew::platform::spawn_local(async move {
                 match api::suivi(&id, &token).await {
                     Ok(body) => suivi.set(Some(body)),
@@ -111,16 +113,34 @@ pub fn Suivi(props: &SuiviProps) -> Html {
             <section aria-labelledby="titre-documents">
                 <h3 id="titre-documents">{ "Documents" }</h3>
                 <ul class="documents" data-testid="documents">
-                    { for info.documents.iter().map(|doc| html! {
-                        <li data-testid={format!("document-{}", doc.kind)} data-available={doc.available.to_string()}>
-                            <strong>{ &doc.label }</strong>
-                            { " — " }
-                            if doc.available {
-                                { "disponible (le téléchargement arrive avec la génération des PDF)" }
-                            } else {
-                                { doc.reason.clone().unwrap_or_default() }
-                            }
-                        </li>
+                    { for info.documents.iter().map(|doc| {
+                        let status = domain::Status::from_key(&info.status);
+                        let simple = props.state.saved.niveau_saisie == domain::NiveauSaisie::Simple;
+                        let draft = doc.kind == "cerfa" && !doc.available && !simple
+                            && status != Some(domain::Status::Cancelled);
+                        let deposit = doc.kind == "cerfa" && simple
+                            && status.is_some_and(domain::access::may_deposit_cerfa);
+                        html! {
+                            <li data-testid={format!("document-{}", doc.kind)} data-available={doc.available.to_string()}>
+                                <strong>{ &doc.label }</strong>
+                                if doc.available {
+                                    { " " }
+                                    <Download id={id.clone()} kind={doc.kind.clone()} draft=false token={props.token.clone()}
+                                        label={format!("Télécharger — {}", doc.label)} />
+                                } else {
+                                    { " — " }{ doc.reason.clone().unwrap_or_default() }
+                                }
+                                if draft {
+                                    { " " }
+                                    <Download id={id.clone()} kind="cerfa" draft=true token={props.token.clone()}
+                                        label="Aperçu du CERFA (brouillon)" />
+                                }
+                                if deposit {
+                                    <Deposit id={id.clone()} token={props.token.clone()}
+                                        on_done={{ let reloads = reloads.clone(); Callback::from(move |_| reloads.set(*reloads + 1)) }} />
+                                }
+                            </li>
+                        }
                     }) }
                 </ul>
             </section>
@@ -172,6 +192,112 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                     </table>
                 }
             </section>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DownloadProps {
+    id: String,
+    kind: AttrValue,
+    draft: bool,
+    token: String,
+    label: AttrValue,
+}
+
+/// A document's button: fetches the PDF with the session and offers it as a file.
+#[component]
+fn Download(props: &DownloadProps) -> Html {
+    let busy = use_state(|| false);
+    let notice = use_state(|| None::<Notice>);
+    let onclick = {
+        let (busy, notice) = (busy.clone(), notice.clone());
+        let (id, kind, draft, token) = (
+            props.id.clone(),
+            props.kind.to_string(),
+            props.draft,
+            props.token.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (busy, notice, id, kind, token) = (
+                busy.clone(),
+                notice.clone(),
+                id.clone(),
+                kind.clone(),
+                token.clone(),
+            );
+            busy.set(true);
+            notice.set(None);
+            yew::platform::spawn_local(async move {
+                match api::document(&id, &kind, draft, &token).await {
+                    Ok((bytes, name)) => crate::components::save_bytes(
+                        &name.unwrap_or_else(|| format!("{kind}.pdf")),
+                        &bytes,
+                        "application/pdf",
+                    ),
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let testid = format!(
+        "download-{}{}",
+        props.kind,
+        if props.draft { "-draft" } else { "" }
+    );
+    html! {
+        <>
+            <button type="button" class="secondaire" onclick={onclick} disabled={*busy} data-testid={testid}>
+                { props.label.clone() }
+            </button>
+            <NoticeArea notice={(*notice).clone()} />
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DepositProps {
+    id: String,
+    token: String,
+    on_done: Callback<()>,
+}
+
+/// Saisie simple: the CERFA made outside the platform, deposited as a PDF (user guide B.9).
+#[component]
+fn Deposit(props: &DepositProps) -> Html {
+    let notice = use_state(|| None::<Notice>);
+    let onchange = {
+        let notice = notice.clone();
+        let (id, token, on_done) = (props.id.clone(), props.token.clone(), props.on_done.clone());
+        Callback::from(move |event: Event| {
+            let Some(file) = crate::components::file_of(&event) else {
+                return;
+            };
+            let (notice, id, token, on_done) =
+                (notice.clone(), id.clone(), token.clone(), on_done.clone());
+            yew::platform::spawn_local(async move {
+                let Some(bytes) = crate::components::bytes_of(&file).await else {
+                    return notice.set(Some(Notice::Error(
+                        "Ce fichier ne peut pas être lu.".into(),
+                        Vec::new(),
+                    )));
+                };
+                match api::deposit_cerfa(&id, bytes, &token).await {
+                    Ok(_) => {
+                        notice.set(Some(Notice::Success("CERFA déposé.".into())));
+                        on_done.emit(());
+                    }
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
+            });
+        })
+    };
+    html! {
+        <div class="champ">
+            <label for="depot-cerfa">{ "Déposer le CERFA établi hors de la plateforme (PDF, 10 Mo au plus)" }</label>
+            <input id="depot-cerfa" type="file" accept="application/pdf" onchange={onchange} data-testid="deposit-cerfa" />
+            <NoticeArea notice={(*notice).clone()} />
         </div>
     }
 }
