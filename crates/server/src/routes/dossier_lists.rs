@@ -51,14 +51,19 @@ async fn parse_list(
     })
 }
 
-/// The dossiers a caller's list query selects, and their order, without the paging.
+/// The dossiers a caller's list query selects, and their order: every page (the paging is
+/// checked as for a list, then set aside).
 pub(crate) async fn selection(
     state: &AppState,
     caller: &Caller,
     query: &ListQuery,
 ) -> Result<(Filter, Sort, bool), ApiError> {
-    let filter = filter_of(state, caller, query).await?;
-    let (sort, descending) = sort_of(query)?;
+    let ListRequest {
+        filter,
+        sort,
+        descending,
+        ..
+    } = parse_list(state, caller, query).await?;
     Ok((filter, sort, descending))
 }
 

@@ -197,14 +197,13 @@ pub async fn annexes_available(
     state: &AppState,
     context: &DossierContext,
 ) -> Result<(bool, bool), ApiError> {
-    Ok((
-        annex_for(state, context, DocumentKind::Calendrier)
-            .await?
-            .is_some(),
-        annex_for(state, context, DocumentKind::Programme)
-            .await?
-            .is_some(),
-    ))
+    let annexes = db::queries::formations::annexes(&state.db, &context.formation.id).await?;
+    let has = |kind: DocumentKind| {
+        annexes.iter().any(|a| {
+            a.kind == kind.key() && (a.variant_id.is_empty() || a.variant_id == context.variant.id)
+        })
+    };
+    Ok((has(DocumentKind::Calendrier), has(DocumentKind::Programme)))
 }
 
 /// The data the calendrier or programme template receives for a dossier, from its annex.

@@ -27,6 +27,7 @@ both!(
     a_list_s_cerfas_come_as_one_zip_naming_the_dossiers_left_out,
     a_professionalisation_contract_prints_as_the_ej20,
     a_kept_cerfa_is_sealed_like_the_nir_and_follows_its_keys,
+    a_cfa_s_own_convention_replaces_the_built_in_one_and_a_broken_one_stops_the_start,
 );
 
 const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
@@ -883,4 +884,39 @@ async fn a_kept_cerfa_is_sealed_like_the_nir_and_follows_its_keys(backend: Backe
     let apprentice = without_old.login_demo("alternant").await;
     let (again, _) = pdf(&without_old, &apprentice, DEMO_DOSSIER, "cerfa").await;
     assert_eq!(again, cerfa, "the same bytes, under the new key");
+}
+
+async fn a_cfa_s_own_convention_replaces_the_built_in_one_and_a_broken_one_stops_the_start(
+    backend: Backend,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("convention.typ"),
+        "#let doc = json(\"data.json\")\n#set document(title: doc.meta.title, author: doc.meta.author)\n#set text(font: \"Liberation Sans\", lang: \"fr\")\n= Convention du CFA des Calanques\nEntre #doc.data.cfa.denomination et #doc.data.employeur.denomination.\n",
+    )
+    .unwrap();
+    let templates = dir.path().to_owned();
+    let app = spawn_app_with(backend, move |s| s.documents.templates_dir = templates).await;
+    let cfa = app.login_demo("cfa").await;
+    validated(&app).await;
+    ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
+    act(&app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
+    let (convention, _) = pdf(&app, &cfa, DEMO_DOSSIER, "convention").await;
+    let text = text_of(&convention);
+    assert!(text.contains("Convention du CFA des Calanques"), "{text}");
+    assert!(text.contains("Entre CFA Epure Méditerranée et"), "{text}");
+    assert_archivable(&convention, "the CFA's convention");
+
+    // A template that does not render is refused with typst's message and its line, before the
+    // server listens.
+    std::fs::write(
+        dir.path().join("cerfa.typ"),
+        "#let d = json(\"data.json\")\n#d.nope.deeper",
+    )
+    .unwrap();
+    let refused = server::startup::load_templates(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("cerfa.typ"), "{refused}");
+    assert!(refused.contains("line 2"), "{refused}");
 }
