@@ -128,7 +128,36 @@ pub fn build_frontend() -> Result<(), String> {
         Command::new("gzip")
             .args(["-9", "-k", "-f", "-n"])
             .args(&assets),
-    )
+    )?;
+    check_app_size(&assets)
+}
+
+/// What a browser downloads of the app, gzipped, at most (the budget of every commit).
+const APP_BUDGET_BYTES: u64 = 400 * 1024;
+
+/// Fails when the gzipped wasm, JavaScript and CSS together pass [`APP_BUDGET_BYTES`].
+fn check_app_size(assets: &[PathBuf]) -> Result<(), String> {
+    let mut total = 0;
+    for asset in assets {
+        let gzipped = asset.with_file_name(format!(
+            "{}.gz",
+            asset.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        total += std::fs::metadata(&gzipped)
+            .map_err(|e| format!("{}: {e}", gzipped.display()))?
+            .len();
+    }
+    eprintln!(
+        "==> the app weighs {:.1} KB gzipped (budget {} KB)",
+        total as f64 / 1024.0,
+        APP_BUDGET_BYTES / 1024
+    );
+    if total > APP_BUDGET_BYTES {
+        return Err(format!(
+            "the app weighs {total} bytes gzipped, over its budget of {APP_BUDGET_BYTES}: make room before adding"
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn apt_install(packages: &[&str]) -> Result<(), String> {

@@ -245,7 +245,8 @@ pub struct RegistrationResponse {
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "kind": "calendrier", "variant_id": null, "source": "data",
     "content": {"periods": [{"kind": "cfa", "start": "2026-09-01", "end": "2026-09-11", "hours": 70}]},
-    "pdf_sha256": null, "totals": null, "updated_at": "2026-12-01T09:00:00Z"
+    "lines": "CFA ; 01/09/2026 ; 11/09/2026 ; 70", "pdf_sha256": null, "totals": null,
+    "updated_at": "2026-12-01T09:00:00Z"
 })))]
 pub struct AnnexBody {
     /// `calendrier` or `programme`.
@@ -258,6 +259,8 @@ pub struct AnnexBody {
     /// start, end, hours?, label?}]}`, a programme `{objectives?, means?, assessment?, blocks:
     /// [{code?, title, modules: [{title, objectives?, hours?, assessment?}]}]}`.
     pub content: Option<serde_json::Value>,
+    /// The data as lines, as `PUT` takes them in `text/plain` (what a spreadsheet pastes).
+    pub lines: Option<String>,
     /// The attached PDF's SHA-256.
     pub pdf_sha256: Option<String>,
     /// What a calendrier adds up to: days and hours by kind, and the share of training time.

@@ -263,24 +263,29 @@ fn unknown_members(
     }
 }
 
+/// The items of a list member of at most `max` items; `empty` says why it may not be empty,
+/// when it may not.
 fn list<'a>(
     value: Option<&'a Json>,
-    path: &str,
-    max: usize,
+    (path, max, empty): (&str, usize, Option<&str>),
     issues: &mut Vec<AnnexIssue>,
 ) -> &'a [Json] {
-    match value {
+    let items: &[Json] = match value {
         None | Some(Json::Null) => &[],
         Some(Json::Array(items)) if items.len() <= max => items,
         Some(Json::Array(_)) => {
             issues.push(issue(path, "too_many", format!("{max} éléments au plus.")));
-            &[]
+            return &[];
         }
         Some(_) => {
             issues.push(issue(path, "wrong_type", "Une liste est attendue."));
-            &[]
+            return &[];
         }
+    };
+    if let (true, Some(why)) = (items.is_empty(), empty) {
+        issues.push(issue(path, "required", why));
     }
+    items
 }
 
 impl Calendrier {
@@ -296,14 +301,15 @@ impl Calendrier {
             )]);
         };
         unknown_members(root, &["periods"], "", &mut issues);
-        let items = list(root.get("periods"), "periods", MAX_PERIODS, &mut issues);
-        if items.is_empty() && !issues.iter().any(|i| i.path == "periods") {
-            issues.push(issue(
+        let items = list(
+            root.get("periods"),
+            (
                 "periods",
-                "required",
-                "Le calendrier compte au moins une période.",
-            ));
-        }
+                MAX_PERIODS,
+                Some("Le calendrier compte au moins une période."),
+            ),
+            &mut issues,
+        );
         let mut periods = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = format!("periods[{i}].");
@@ -517,14 +523,15 @@ impl Programme {
         let objectives = text_member(root, "objectives", "", MAX_TEXT, false, &mut issues);
         let means = text_member(root, "means", "", MAX_TEXT, false, &mut issues);
         let assessment = text_member(root, "assessment", "", MAX_TEXT, false, &mut issues);
-        let items = list(root.get("blocks"), "blocks", MAX_BLOCKS, &mut issues);
-        if items.is_empty() && !issues.iter().any(|i| i.path == "blocks") {
-            issues.push(issue(
+        let items = list(
+            root.get("blocks"),
+            (
                 "blocks",
-                "required",
-                "Le programme compte au moins un bloc.",
-            ));
-        }
+                MAX_BLOCKS,
+                Some("Le programme compte au moins un bloc."),
+            ),
+            &mut issues,
+        );
         let mut blocks = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = format!("blocks[{i}].");
@@ -541,8 +548,7 @@ impl Programme {
             let title = text_member(object, "title", &path, MAX_TITLE, true, &mut issues);
             let module_items = list(
                 object.get("modules"),
-                &format!("{path}modules"),
-                MAX_MODULES,
+                (&format!("{path}modules"), MAX_MODULES, None),
                 &mut issues,
             );
             let mut modules = Vec::with_capacity(module_items.len());
@@ -633,6 +639,246 @@ impl Programme {
     }
 }
 
+// ── As lines ─────────────────────────────────────────────────────────────────────────────────────
+// What CFA staff paste from a spreadsheet: a period per line for the calendrier; for the
+// programme, « Objectifs : », « Moyens : », « Évaluation : » lines, then « # code ; titre » for
+// each block followed by « module ; heures ; évaluation ; objectifs » lines. Cells are separated
+// by `;` or tabs; dates are `JJ/MM/AAAA` or `AAAA-MM-JJ`. Every refusal names its line.
+
+fn cells(line: &str) -> Vec<&str> {
+    line.split([';', '\t']).map(str::trim).collect()
+}
+
+/// `31/08/2026` or `2026-08-31` as `2026-08-31`.
+fn iso_date(text: &str) -> Option<String> {
+    let text = text.trim();
+    match text.split('/').collect::<Vec<_>>().as_slice() {
+        [d, m, y] if y.len() == 4 => Some(format!("{y}-{m:0>2}-{d:0>2}")),
+        _ if text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') => Some(text.to_owned()),
+        _ => None,
+    }
+}
+
+fn french_date(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+fn line_issue(line: usize, message: impl std::fmt::Display) -> AnnexIssue {
+    issue(
+        format!("lines[{line}]"),
+        "invalid_line",
+        format!("Ligne {} : {message}", line + 1),
+    )
+}
+
+fn hours_cell(cell: Option<&&str>, line: usize, issues: &mut Vec<AnnexIssue>) -> Option<u32> {
+    let cell = cell
+        .map(|h| h.trim_end_matches('h').trim())
+        .filter(|h| !h.is_empty())?;
+    match cell.parse() {
+        Ok(hours) => Some(hours),
+        Err(_) => {
+            issues.push(line_issue(line, "les heures sont un nombre entier."));
+            None
+        }
+    }
+}
+
+/// Rewrites the paths of `issues` found in the JSON read from lines (`periods[2].end`) as the
+/// lines they came from: `at` gives, for each path prefix, its line.
+fn on_lines(issues: Vec<AnnexIssue>, at: &[(String, usize)]) -> Vec<AnnexIssue> {
+    issues
+        .into_iter()
+        .map(|i| {
+            let found = at
+                .iter()
+                .filter(|(prefix, _)| i.path.starts_with(prefix.as_str()))
+                .max_by_key(|(prefix, _)| prefix.len());
+            match found {
+                Some((_, line)) => line_issue(*line, i.message),
+                None => i,
+            }
+        })
+        .collect()
+}
+
+impl Calendrier {
+    /// Reads « type ; début ; fin ; heures ; précision » lines (types CFA, Entreprise, Examen,
+    /// Congés), then checks them as [`Calendrier::parse`] does; each refusal names its line.
+    pub fn from_lines(text: &str) -> Result<Self, Vec<AnnexIssue>> {
+        let (mut periods, mut issues, mut at) = (Vec::new(), Vec::new(), Vec::new());
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let c = cells(line);
+            let kind = match c[0].to_lowercase().as_str() {
+                "cfa" | "formation" => "cfa",
+                "entreprise" => "entreprise",
+                "examen" | "examens" => "examen",
+                "congés" | "conges" | "congé" => "conges",
+                other => {
+                    issues.push(line_issue(
+                        n,
+                        format!("type « {other} » inconnu (CFA, Entreprise, Examen ou Congés)."),
+                    ));
+                    continue;
+                }
+            };
+            let (Some(start), Some(end)) = (
+                c.get(1).and_then(|d| iso_date(d)),
+                c.get(2).and_then(|d| iso_date(d)),
+            ) else {
+                issues.push(line_issue(n, "indiquez le début et la fin (JJ/MM/AAAA)."));
+                continue;
+            };
+            let mut period = serde_json::json!({"kind": kind, "start": start, "end": end});
+            if let Some(hours) = hours_cell(c.get(3), n, &mut issues) {
+                period["hours"] = hours.into();
+            }
+            if let Some(label) = c.get(4).filter(|l| !l.is_empty()) {
+                period["label"] = (*label).into();
+            }
+            at.push((format!("periods[{}]", periods.len()), n));
+            periods.push(period);
+        }
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        Self::parse(&serde_json::json!({ "periods": periods })).map_err(|i| on_lines(i, &at))
+    }
+
+    /// The calendrier as the lines [`Calendrier::from_lines`] reads.
+    pub fn to_lines(&self) -> String {
+        let kind = |k: PeriodKind| match k {
+            PeriodKind::Cfa => "CFA",
+            PeriodKind::Entreprise => "Entreprise",
+            PeriodKind::Examen => "Examen",
+            PeriodKind::Conges => "Congés",
+        };
+        self.periods
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ; {} ; {} ; {} ; {}",
+                    kind(p.kind),
+                    french_date(&p.start.to_string()),
+                    french_date(&p.end.to_string()),
+                    p.hours.map(|h| h.to_string()).unwrap_or_default(),
+                    p.label.as_deref().unwrap_or_default()
+                )
+                .trim_end_matches([' ', ';'])
+                .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Programme {
+    /// Reads a programme's lines (see above), then checks it as [`Programme::parse`] does; each
+    /// refusal names its line.
+    pub fn from_lines(text: &str) -> Result<Self, Vec<AnnexIssue>> {
+        let mut root = serde_json::Map::new();
+        let mut blocks: Vec<Json> = Vec::new();
+        let (mut issues, mut at) = (Vec::new(), Vec::new());
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let trimmed = line.trim();
+            let heading = [
+                ("objectifs", "objectives"),
+                ("moyens", "means"),
+                ("évaluation", "assessment"),
+                ("evaluation", "assessment"),
+            ]
+            .into_iter()
+            .find_map(|(word, key)| {
+                let (head, rest) = trimmed.split_once(':')?;
+                (head.trim().to_lowercase() == word).then(|| (key, rest.trim()))
+            });
+            if let Some((key, rest)) = heading {
+                at.push((key.to_owned(), n));
+                root.insert(key.into(), rest.into());
+                continue;
+            }
+            if let Some(block) = trimmed.strip_prefix('#') {
+                let (code, title) = match cells(block).as_slice() {
+                    [title] => (String::new(), title.to_string()),
+                    [code, title, ..] => (code.to_string(), title.to_string()),
+                    [] => (String::new(), String::new()),
+                };
+                at.push((format!("blocks[{}]", blocks.len()), n));
+                blocks.push(serde_json::json!({"code": (!code.is_empty()).then_some(code), "title": title, "modules": []}));
+                continue;
+            }
+            let index = blocks.len().wrapping_sub(1);
+            let Some(block) = blocks.last_mut() else {
+                issues.push(line_issue(n, "commencez par un bloc « # code ; titre »."));
+                continue;
+            };
+            let c = cells(line);
+            let hours = hours_cell(c.get(1), n, &mut issues);
+            let text = |i: usize| c.get(i).filter(|t| !t.is_empty()).map(|t| t.to_string());
+            if let Some(modules) = block["modules"].as_array_mut() {
+                at.push((format!("blocks[{index}].modules[{}]", modules.len()), n));
+                modules.push(serde_json::json!({
+                    "title": c[0], "hours": hours, "assessment": text(2), "objectives": text(3),
+                }));
+            }
+        }
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        root.insert("blocks".into(), Json::Array(blocks));
+        Self::parse(&Json::Object(root)).map_err(|i| on_lines(i, &at))
+    }
+
+    /// The programme as the lines [`Programme::from_lines`] reads.
+    pub fn to_lines(&self) -> String {
+        let mut lines = Vec::new();
+        for (word, text) in [
+            ("Objectifs", &self.objectives),
+            ("Moyens", &self.means),
+            ("Évaluation", &self.assessment),
+        ] {
+            if let Some(text) = text {
+                lines.push(format!("{word} : {}", text.replace(['\n', '\r'], " ")));
+            }
+        }
+        for block in &self.blocks {
+            lines.push(format!(
+                "# {} ; {}",
+                block.code.as_deref().unwrap_or_default(),
+                block.title
+            ));
+            for m in &block.modules {
+                lines.push(
+                    format!(
+                        "{} ; {} ; {} ; {}",
+                        m.title,
+                        m.hours.map(|h| h.to_string()).unwrap_or_default(),
+                        m.assessment.as_deref().unwrap_or_default(),
+                        m.objectives
+                            .as_deref()
+                            .unwrap_or_default()
+                            .replace(['\n', '\r'], " ")
+                    )
+                    .trim_end_matches([' ', ';'])
+                    .to_owned(),
+                );
+            }
+        }
+        lines.join("\n")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,6 +922,54 @@ mod tests {
         assert!(paths.contains(&"periods"), "{issues:?}");
         assert!(paths.contains(&"periods[3].kind"), "{issues:?}");
         assert!(paths.contains(&"periods[3].hours"), "{issues:?}");
+    }
+
+    #[test]
+    fn calendrier_lines_read_french_dates_and_name_the_wrong_line() {
+        let read = Calendrier::from_lines(
+            "CFA ; 01/09/2026 ; 11/09/2026 ; 70 h ; Rentrée\n\nEntreprise;2026-09-14;2026-12-18",
+        )
+        .unwrap_or_else(|issues| panic!("{issues:?}"));
+        assert_eq!(read.periods()[0].hours, Some(70));
+        assert_eq!(read.periods()[1].kind, PeriodKind::Entreprise);
+        assert_eq!(
+            read.to_lines().lines().next(),
+            Some("CFA ; 01/09/2026 ; 11/09/2026 ; 70 ; Rentrée")
+        );
+        assert_eq!(Calendrier::from_lines(&read.to_lines()), Ok(read));
+
+        let unknown = Calendrier::from_lines("Stage ; 01/09/2026 ; 02/09/2026").unwrap_err();
+        assert!(
+            unknown[0].message.starts_with("Ligne 1 : type « stage »"),
+            "{unknown:?}"
+        );
+        // A rule of the data (end before start) is told on its line too.
+        let reversed = Calendrier::from_lines(
+            "CFA ; 01/09/2026 ; 02/09/2026\n\nCFA ; 10/09/2026 ; 01/09/2026",
+        )
+        .unwrap_err();
+        assert_eq!(reversed[0].path, "lines[2]");
+        assert!(
+            reversed[0].message.starts_with("Ligne 3 : "),
+            "{reversed:?}"
+        );
+    }
+
+    #[test]
+    fn programme_lines_put_modules_under_their_block() {
+        let text = "Objectifs : Former.\n# BC01 ; Concevoir\nAlgorithmique ; 120 ; Examen\nBases ; ; ; Modéliser";
+        let programme = Programme::from_lines(text).unwrap_or_else(|issues| panic!("{issues:?}"));
+        assert_eq!(programme.objectives.as_deref(), Some("Former."));
+        assert_eq!(programme.blocks[0].code.as_deref(), Some("BC01"));
+        assert_eq!(programme.blocks[0].modules[0].hours, Some(120));
+        assert_eq!(
+            programme.blocks[0].modules[1].objectives.as_deref(),
+            Some("Modéliser")
+        );
+        assert_eq!(Programme::from_lines(&programme.to_lines()), Ok(programme));
+        assert!(Programme::from_lines("Module sans bloc").is_err());
+        let untitled = Programme::from_lines("# BC01 ; Concevoir\n ; 12").unwrap_err();
+        assert_eq!(untitled[0].path, "lines[1]", "{untitled:?}");
     }
 
     #[test]

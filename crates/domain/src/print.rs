@@ -23,6 +23,16 @@ pub fn date_text(date: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
 }
 
+/// A moment as the app shows it: `31/08/2026 14:05` (UTC, as the API sends it).
+pub fn datetime_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{} {:02}:{:02}",
+        date_text(at.date_naive()),
+        chrono::Timelike::hour(&at),
+        chrono::Timelike::minute(&at)
+    )
+}
+
 /// A stored phone (E.164, `+33612345678`) in national form: `06 12 34 56 78`. Anything else is
 /// printed as stored.
 pub fn phone_text(stored: &str) -> String {

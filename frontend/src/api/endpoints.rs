@@ -321,23 +321,21 @@ fn annex_path(formation_id: &str, kind: &str, variant_id: Option<&str>) -> Strin
     ))
 }
 
-/// `PUT /formations/{id}/annexes/{kind}`: the annex as data.
-pub async fn put_annex(
+/// `PUT /formations/{id}/annexes/{kind}`: the annex as lines (`text/plain`).
+pub async fn put_annex_lines(
     formation_id: &str,
     kind: &str,
     variant_id: Option<&str>,
-    content: &Json,
+    lines: String,
     token: &str,
 ) -> Result<AnnexBody, Problem> {
-    fetch(
-        Call::new(
-            Method::PUT,
-            annex_path(formation_id, kind, variant_id),
-            Some(token),
-        )
-        .json(content),
-    )
-    .await
+    let mut call = Call::new(
+        Method::PUT,
+        annex_path(formation_id, kind, variant_id),
+        Some(token),
+    );
+    call.body = Body::Text(lines, "text/plain; charset=utf-8");
+    fetch(call).await
 }
 
 /// `PUT /formations/{id}/annexes/{kind}` with a PDF instead of data.

@@ -239,7 +239,7 @@ pub fn Dashboard() -> Html {
                                                 <td>{ d.employer_name.clone().unwrap_or_else(|| "—".into()) }</td>
                                                 <td>{ &d.status_label }</td>
                                                 <td>{ if d.complete { "Complet ✓" } else { "À compléter" } }</td>
-                                                <td>{ d.contract_start.map(|s| s.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into()) }</td>
+                                                <td>{ d.contract_start.map(domain::print::date_text).unwrap_or_else(|| "—".into()) }</td>
                                             </tr>
                                         }) }
                                     </tbody>

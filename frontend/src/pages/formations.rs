@@ -159,7 +159,7 @@ fn FormationCard(props: &CardProps) -> Html {
             <h2>{ &f.settings.title }</h2>
             <p>{ format!("{} · du {} au {} · validation {} · mission {}",
                 f.settings.school,
-                f.settings.start_date.format("%d/%m/%Y"), f.settings.end_date.format("%d/%m/%Y"),
+                domain::print::date_text(f.settings.start_date), domain::print::date_text(f.settings.end_date),
                 if f.settings.validation_mode == ValidationMode::Automatic { "automatique" } else { "par le responsable" },
                 match f.settings.mission { MissionMode::Hidden => "masquée", MissionMode::Optional => "facultative", MissionMode::Required => "obligatoire" }) }</p>
             <p>{ format!("Responsables : {}", if f.responsables.is_empty() { "aucun".to_owned() } else {

@@ -278,8 +278,8 @@ fn RegistrationForm() -> Html {
                                     { format!("✓ {} — {} (du {} au {})",
                                         found.formation.title,
                                         found.variant_label,
-                                        found.formation.start_date.format("%d/%m/%Y"),
-                                        found.formation.end_date.format("%d/%m/%Y")) }
+                                        domain::print::date_text(found.formation.start_date),
+                                        domain::print::date_text(found.formation.end_date)) }
                                 </p>
                             },
                             CodeCheck::Refused(why) => html! { <p class="code-refuse">{ why.clone() }</p> },

@@ -491,11 +491,14 @@ pub async fn update_variant(
 
 /// An annex as the API shows it, with a calendrier's totals.
 pub fn annex_body(row: &formation_annex::Model) -> AnnexBody {
-    let totals = match (row.kind.as_str(), &row.content) {
-        ("calendrier", Some(content)) => domain::annexes::Calendrier::parse(content)
-            .ok()
-            .and_then(|c| serde_json::to_value(c.totals()).ok()),
-        _ => None,
+    use domain::annexes::{Calendrier, Programme};
+    let (totals, lines) = match (row.kind.as_str(), &row.content) {
+        ("calendrier", Some(content)) => match Calendrier::parse(content) {
+            Ok(c) => (serde_json::to_value(c.totals()).ok(), Some(c.to_lines())),
+            Err(_) => (None, None),
+        },
+        (_, Some(content)) => (None, Programme::parse(content).ok().map(|p| p.to_lines())),
+        _ => (None, None),
     };
     AnnexBody {
         kind: row.kind.clone(),
@@ -507,6 +510,7 @@ pub fn annex_body(row: &formation_annex::Model) -> AnnexBody {
         }
         .to_owned(),
         content: row.content.clone(),
+        lines,
         pdf_sha256: row.pdf_sha256.clone(),
         totals,
         updated_at: row.updated_at,
@@ -599,8 +603,12 @@ pub async fn get_annex(
 /// conges, start, end, hours?, label?}]}` — dates in order, no two CFA or company periods
 /// overlapping, 400 periods at most —, or a programme `{objectives?, means?, assessment?,
 /// blocks: [{code?, title, modules: [{title, objectives?, hours?, assessment?}]}]}`; refused
-/// whole with each member's path (`periods[2].end`). Or as a PDF (`application/pdf`, 10 MB at
-/// most) that the documents hand out as it is. With `variant_id`, the annex overrides the
+/// whole with each member's path (`periods[2].end`). As lines (`text/plain`, what a spreadsheet
+/// pastes; `;` or tab between cells): a calendrier's « CFA ; 01/09/2026 ; 11/09/2026 ; 70 ;
+/// précision » (types CFA, Entreprise, Examen, Congés), a programme's « Objectifs : … »,
+/// « Moyens : … », « Évaluation : … », then « # code ; titre » per block and « module ; heures ;
+/// évaluation ; objectifs » per module; refusals name their line (`lines[2]`). Or as a PDF
+/// (`application/pdf`, 10 MB at most) that the documents hand out as it is. With `variant_id`, the annex overrides the
 /// formation's for that variant's dossiers. Replaces what was there.
 #[utoipa::path(
     tag = "formations",
@@ -613,6 +621,7 @@ pub async fn get_annex(
         description = "The annex as data, or a PDF",
         content(
             (serde_json::Value = "application/json", example = json!({"periods": [{"kind": "cfa", "start": "2026-09-01", "end": "2026-09-11", "hours": 70}, {"kind": "entreprise", "start": "2026-09-14", "end": "2026-12-18"}]})),
+            (String = "text/plain", example = "CFA ; 01/09/2026 ; 11/09/2026 ; 70\nEntreprise ; 14/09/2026 ; 18/12/2026"),
             (Vec<u8> = "application/pdf"),
         )
     ),
@@ -623,7 +632,7 @@ pub async fn get_annex(
         (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`formation_not_found`, `variant_not_found`, or an unknown kind", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither JSON nor PDF", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON, lines nor PDF", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid members, each with its path, or `not_a_pdf`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("api_token" = ["formations_write"]))
@@ -669,9 +678,21 @@ pub async fn put_annex(
                 detail: format!("Le corps n'est pas un JSON valide : {e}."),
             })?;
         formations::AnnexInput::Data(value)
+    } else if content_type.starts_with("text/plain") {
+        let bytes = crate::routes::read_body(
+            payload,
+            state.settings.server.json_limit,
+            "Le texte est trop volumineux.",
+        )
+        .await?;
+        let text = String::from_utf8(bytes).map_err(|_| ApiError::BadRequest {
+            code: api_types::codes::UNREADABLE_BODY,
+            detail: "Le texte doit être en UTF-8.".into(),
+        })?;
+        formations::AnnexInput::Lines(text)
     } else {
         return Err(ApiError::UnsupportedMediaType(
-            "Envoyez l'annexe en JSON (Content-Type: application/json) ou en PDF (Content-Type: application/pdf).".into(),
+            "Envoyez l'annexe en JSON (application/json), en lignes (text/plain) ou en PDF (application/pdf).".into(),
         ));
     };
     let annex = formations::put_annex(&state, &row, variant_id.as_deref(), kind, input).await?;

@@ -172,6 +172,8 @@ pub async fn save_variant(
 pub enum AnnexInput {
     /// Data entered on the platform, as the API receives it.
     Data(Json),
+    /// Data as lines pasted from a spreadsheet.
+    Lines(String),
     /// A PDF attached instead.
     Pdf(Vec<u8>),
 }
@@ -287,6 +289,14 @@ pub async fn put_annex(
             let stored = match kind {
                 DocumentKind::Calendrier => Calendrier::parse(&value).map(|c| c.to_json()),
                 _ => Programme::parse(&value).map(|p| p.to_json()),
+            }
+            .map_err(annex_issues)?;
+            row.content = Some(stored);
+        }
+        AnnexInput::Lines(text) => {
+            let stored = match kind {
+                DocumentKind::Calendrier => Calendrier::from_lines(&text).map(|c| c.to_json()),
+                _ => Programme::from_lines(&text).map(|p| p.to_json()),
             }
             .map_err(annex_issues)?;
             row.content = Some(stored);

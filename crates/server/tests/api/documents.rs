@@ -643,6 +643,30 @@ async fn the_calendrier_and_programme_are_the_formation_s_and_a_variant_may_over
     let problem = assert_problem(response, 422, "validation_failed").await;
     assert_eq!(problem.errors[0].field, "periods[0].end");
 
+    // As lines pasted from a spreadsheet, each refusal names its line; what is saved reads back
+    // as the same lines.
+    let lines = |text: &str| {
+        app.request(Method::PUT, &annex)
+            .bearer_auth(&cfa)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .body(text.to_owned())
+            .send()
+    };
+    let problem = assert_problem(
+        lines("CFA ; 01/09/2026 ; 11/09/2026 ; 70\nStage ; 14/09/2026 ; 18/12/2026")
+            .await
+            .unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "lines[1]");
+    assert!(problem.errors[0].message.starts_with("Ligne 2 : "));
+    let text = "CFA ; 01/09/2026 ; 11/09/2026 ; 70 ; Rentrée\nEntreprise ; 14/09/2026 ; 18/12/2026";
+    let saved = ok(lines(text).await.unwrap()).await;
+    assert_eq!(saved["lines"], text);
+    assert_eq!(saved["totals"]["by_kind"][0]["hours"], 70);
+
     // The variant of the dossier gets its own calendrier: its dossiers print it.
     let formation: Value = app
         .get_json(&cfa, &format!("/api/v1/formations/{ENGINEERING_ID}"))

@@ -67,7 +67,15 @@ pub struct DossierPageProps {
 
 /// Today in the browser: the rules look at it (ages, dates in the past).
 pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    // The browser's own calendar (its time zone), read from JavaScript's Date: chrono's clock
+    // would bring its time-zone code into the bundle for this one call.
+    let now = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
 }
 
 /// Loads the dossier `id` as `token`.
@@ -269,7 +277,7 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
             <p class="formation" data-testid="formation">
                 { format!("{} — {} ({}) · formation du {} au {}",
                     formation.title, formation.variant_label, formation.access_code,
-                    formation.start_date.format("%d/%m/%Y"), formation.end_date.format("%d/%m/%Y")) }
+                    domain::print::date_text(formation.start_date), domain::print::date_text(formation.end_date)) }
             </p>
             <p class="statut" data-testid="status-label">
                 { format!("Statut : {}", status.label()) }

@@ -98,7 +98,7 @@ pub(super) fn RemunerationEditor(props: &RemunerationEditorProps) -> Html {
                         <div class="champ">
                             <label for={id.clone()}>
                                 { format!("Ligne {} — du {} au {} ({} ans) : taux en % du {} (minimum {} %)",
-                                    line.line, line.start.format("%d/%m/%Y"), line.end.format("%d/%m/%Y"),
+                                    line.line, domain::print::date_text(line.start), domain::print::date_text(line.end),
                                     line.age, line.basis.code(), line.rate) }
                             </label>
                             <input id={id.clone()} type="text" inputmode="decimal" value={rate_of(&line.line).unwrap_or_default()}
@@ -137,8 +137,8 @@ pub(super) fn remuneration(state: &DossierState) -> Html {
                         { for lines.iter().map(|line| html! {
                             <tr>
                                 <td>{ &line.line }</td>
-                                <td>{ line.start.format("%d/%m/%Y").to_string() }</td>
-                                <td>{ line.end.format("%d/%m/%Y").to_string() }</td>
+                                <td>{ domain::print::date_text(line.start) }</td>
+                                <td>{ domain::print::date_text(line.end) }</td>
                                 <td>{ line.age }</td>
                                 <td>{ format!("{} % du {}", line.rate, line.basis.code()) }</td>
                                 <td>{ line.monthly_minimum.map(domain::economics::euros_text).unwrap_or_else(|| "—".into()) }</td>

@@ -53,8 +53,9 @@ pub(super) fn display(field: &FieldDef, value: Option<&Json>) -> String {
             .iter()
             .find(|e| e.code == code)
             .map_or(code.clone(), |e| format!("{} – {}", e.code, e.label)),
-        (domain::Kind::Date, Some(Json::String(date))) => domain::values::parse_date(date)
-            .map_or(date.clone(), |d| d.format("%d/%m/%Y").to_string()),
+        (domain::Kind::Date, Some(Json::String(date))) => {
+            domain::values::parse_date(date).map_or(date.clone(), domain::print::date_text)
+        }
         (_, Some(Json::String(text))) => text.clone(),
         (_, Some(Json::Number(n))) => n.to_string(),
         (_, Some(Json::Array(items))) => format!("{} ligne(s)", items.len()),

@@ -161,7 +161,7 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                 <ol data-testid="timeline">
                     { for info.timeline.iter().map(|t| html! {
                         <li>
-                            { format!("{} — {}", t.at.format("%d/%m/%Y %H:%M"), t.action_label) }
+                            { format!("{} — {}", domain::print::datetime_text(t.at), t.action_label) }
                             if let Some(author) = &t.author { { format!(" ({})", author.name) } }
                             if let Some(comment) = &t.comment { { format!(" : « {comment} »") } }
                         </li>
@@ -181,7 +181,7 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                         <tbody>
                             { for history.iter().rev().take(200).map(|h| html! {
                                 <tr>
-                                    <td>{ h.at.format("%d/%m/%Y %H:%M").to_string() }</td>
+                                    <td>{ domain::print::datetime_text(h.at) }</td>
                                     <td>{ h.author.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Opuntia".into()) }</td>
                                     <td>{ domain::FieldDef::by_key(&h.field).map_or(h.field.clone(), |f| f.label.to_owned()) }</td>
                                     <td>{ short(&h.old) }</td>
