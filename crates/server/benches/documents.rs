@@ -208,7 +208,7 @@ async fn batches() {
         .unwrap();
     let token = login["access_token"].as_str().unwrap().to_owned();
     let rows: Vec<Value> = (0..DOSSIERS)
-        .map(|n| json!({"email": format!("lot{n}@example.fr"), "first_name": "Léa", "last_name": format!("Martin{n}"), "access_code": "F724"}))
+        .map(|n| json!({"email": format!("lot{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
         .collect();
     let report: Value = client
         .post(format!("{address}/api/v1/invitations/bulk"))
