@@ -221,6 +221,10 @@ async fn batches() {
         .await
         .unwrap();
     let content = complete_content();
+    // Past « Valider » on Données de base, as a real dossier is before its other tabs are filled.
+    db.execute_unprepared("UPDATE dossiers SET status = 'in_progress'")
+        .await
+        .unwrap();
     let started = Instant::now();
     for row in report["results"].as_array().unwrap() {
         let id = row["dossier_id"].as_str().unwrap();
