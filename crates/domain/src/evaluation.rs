@@ -201,6 +201,30 @@ fn dependent_text(
     }
 }
 
+/// Every field of the catalogue as read from `content`. Fields of hidden tabs, or that do not
+/// exist for this contract, are not read: what they hold from another niveau de saisie must not
+/// decide anything.
+fn read_all(content: &Json, settings: &EvaluationSettings) -> Vec<Read> {
+    let version = settings.cerfa_version;
+    let tabs_shown = Tab::ALL.map(|tab| tab_shown(tab, settings));
+    FIELDS
+        .iter()
+        .map(|field| {
+            if tabs_shown[field.tab.index()] && field.applies_to(settings.contract_type, version) {
+                read(field.kind, lookup(content, field.key), version)
+            } else {
+                Read::Empty
+            }
+        })
+        .collect()
+}
+
+/// Whether the apprentice is a minor non émancipé on the day of signature, so that their legal
+/// representative signs the contract too (cerfa.md §3.6).
+pub fn minor_not_emancipated(content: &Json, settings: &EvaluationSettings) -> bool {
+    Facts::derive(&read_all(content, settings), settings).minor_not_emancipated
+}
+
 /// Evaluates a dossier's content under its settings. Pure and fast: the browser runs it on every
 /// keystroke, the server before every decision.
 pub fn evaluate(content: &Json, settings: &EvaluationSettings) -> Evaluation {
@@ -209,18 +233,7 @@ pub fn evaluate(content: &Json, settings: &EvaluationSettings) -> Evaluation {
     let applies = |field: &FieldDef| {
         tabs_shown[field.tab.index()] && field.applies_to(settings.contract_type, version)
     };
-    // Fields of hidden tabs, or that do not exist for this contract, are not read: what they
-    // hold from another niveau de saisie must not decide anything.
-    let reads: Vec<Read> = FIELDS
-        .iter()
-        .map(|field| {
-            if applies(field) {
-                read(field.kind, lookup(content, field.key), version)
-            } else {
-                Read::Empty
-            }
-        })
-        .collect();
+    let reads = read_all(content, settings);
     let facts = Facts::derive(&reads, settings);
     let snapshot = Snapshot {
         reads: &reads,

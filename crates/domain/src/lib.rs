@@ -10,6 +10,7 @@
 //! - [`workflow`]: statuses and the transitions between them;
 //! - [`documents`]: which documents can exist now, and why not;
 //! - [`economics`]: the economic elements the CFA validates before the convention;
+//! - [`signature`]: who signs what and when, one-time codes, reminders;
 //! - [`patch`]: a JSON merge patch of the content, reviewed field by field before it is saved.
 #![warn(missing_docs)]
 
@@ -30,6 +31,7 @@ pub mod print;
 pub mod remuneration;
 mod rules;
 pub mod settings;
+pub mod signature;
 mod snapshot;
 mod text;
 pub mod values;

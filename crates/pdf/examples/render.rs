@@ -10,7 +10,7 @@ fn main() -> Result<(), String> {
         .first()
         .and_then(|key| pdf::Kind::from_key(key))
         .ok_or(
-            "usage: render <cerfa|convention|calendrier|programme> [data.json] [template.typ]",
+            "usage: render <cerfa|convention|calendrier|programme|preuve> [data.json] [template.typ]",
         )?;
     let data = match args.get(1) {
         Some(path) => {

@@ -8,6 +8,13 @@
 //! reaches a template as the virtual file `data.json` (`#let data = json("data.json")`): values
 //! print as text, never as markup. The fonts are Liberation Sans (Arial's metrics), read from
 //! Debian's `fonts-liberation` when the crate is built and embedded in the binary.
+//!
+//! A document signed on the platform ends as the document, its « dossier de preuve » page added
+//! by [`append_pages`] (an incremental update: the bytes signed stay the file's first bytes), and
+//! the platform's PAdES seal ([`seal`], [`verify`]).
+
+mod append;
+mod seal;
 
 use std::collections::HashMap;
 
@@ -24,6 +31,9 @@ use typst::{
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+pub use append::append_pages;
+pub use seal::{SealKey, SealReport, seal, verify};
+
 /// The documents Opuntia makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -35,15 +45,18 @@ pub enum Kind {
     Calendrier,
     /// The training programme.
     Programme,
+    /// The « dossier de preuve » appended to a document signed on the platform.
+    Preuve,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Cerfa,
         Kind::Convention,
         Kind::Calendrier,
         Kind::Programme,
+        Kind::Preuve,
     ];
 
     /// The key used in addresses and template file names (`cerfa.typ`).
@@ -53,6 +66,7 @@ impl Kind {
             Kind::Convention => "convention",
             Kind::Calendrier => "calendrier",
             Kind::Programme => "programme",
+            Kind::Preuve => "preuve",
         }
     }
 
@@ -67,6 +81,7 @@ impl Kind {
             Kind::Convention => include_str!("../templates/convention.typ"),
             Kind::Calendrier => include_str!("../templates/calendrier.typ"),
             Kind::Programme => include_str!("../templates/programme.typ"),
+            Kind::Preuve => include_str!("../templates/preuve.typ"),
         }
     }
 
@@ -77,6 +92,7 @@ impl Kind {
             Kind::Convention => include_str!("../templates/samples/convention.json"),
             Kind::Calendrier => include_str!("../templates/samples/calendrier.json"),
             Kind::Programme => include_str!("../templates/samples/programme.json"),
+            Kind::Preuve => include_str!("../templates/samples/preuve.json"),
         };
         serde_json::from_str(text).unwrap_or_default()
     }
@@ -96,6 +112,12 @@ pub enum PdfError {
     /// The data could not be written as JSON.
     #[error("data: {0}")]
     Data(String),
+    /// A PDF to extend could not be read or written.
+    #[error("pdf: {0}")]
+    Pdf(String),
+    /// The seal could not be made or read (keystore, password, CMS).
+    #[error("seal: {0}")]
+    Seal(String),
 }
 
 /// What the PDF says of itself.
