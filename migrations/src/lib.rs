@@ -11,6 +11,7 @@ mod m20261124_000004_dossier_economics;
 mod m20261201_000005_refresh_token_family;
 mod m20261201_000006_mask_history_nir;
 mod m20261201_000007_documents;
+mod m20261201_000008_signatures;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_refresh_token_family::Migration),
             Box::new(m20261201_000006_mask_history_nir::Migration),
             Box::new(m20261201_000007_documents::Migration),
+            Box::new(m20261201_000008_signatures::Migration),
         ]
     }
 }

@@ -67,6 +67,18 @@ pub struct Settings {
     pub cfa: CfaSettings,
     /// The documents' templates.
     pub documents: DocumentSettings,
+    /// Signature circuits.
+    pub signature: SignatureSettings,
+}
+
+/// What seals the documents signed on the platform.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SignatureSettings {
+    /// A PKCS#12 keystore (key and certificate); empty: a self-signed pair in development,
+    /// refused in production.
+    pub keystore: PathBuf,
+    /// Its password.
+    pub keystore_password: Secret,
 }
 
 /// Where the CFA's own document templates are.
@@ -338,6 +350,11 @@ impl Settings {
                 "auth.jwt_secret must hold at least 32 characters".into(),
             ));
         }
+        if self.mode == Mode::Production && self.signature.keystore.as_os_str().is_empty() {
+            return Err(SettingsError(
+                "signature.keystore (OPUNTIA__SIGNATURE__KEYSTORE) must name the PKCS#12 keystore that seals signed documents in production".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -443,6 +460,7 @@ mod tests {
                 "OPUNTIA__AUTH__JWT_SECRET",
                 "0123456789abcdef0123456789abcdef",
             ),
+            ("OPUNTIA__SIGNATURE__KEYSTORE", "/etc/opuntia/seal.p12"),
         ]))
         .unwrap();
         assert!(production.cfa_content().is_none());
@@ -508,9 +526,22 @@ mod tests {
             Settings::from_environment(environment(&[
                 ("OPUNTIA__MODE", "production"),
                 ("OPUNTIA__AUTH__JWT_SECRET", secret),
+                ("OPUNTIA__SIGNATURE__KEYSTORE", "/etc/opuntia/seal.p12"),
             ]))
             .is_ok()
         );
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_keystore_to_seal_signed_documents() {
+        let secret = "a production secret of more than thirty-two characters";
+        let error = Settings::from_environment(environment(&[
+            ("OPUNTIA__MODE", "production"),
+            ("OPUNTIA__AUTH__JWT_SECRET", secret),
+        ]))
+        .unwrap_err();
+
+        assert!(error.to_string().contains("signature.keystore"), "{error}");
     }
 
     #[test]

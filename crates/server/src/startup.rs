@@ -48,6 +48,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The documents' templates: built in, or the CFA's own (checked at start-up).
     pub templates: Arc<pdf::Templates>,
+    /// Seals the documents signed on the platform (PAdES).
+    pub seal_key: Arc<pdf::SealKey>,
     /// Serialized dossier answers.
     pub read_cache: crate::read_cache::ReadCache,
     /// What each operation accepts (people, API tokens with which scopes), from the handlers'
@@ -158,6 +160,63 @@ pub enum StartupError {
     /// A template of `documents.templates_dir` cannot be read or does not render.
     #[error("documents.templates_dir: {0}")]
     Templates(String),
+    /// The keystore that seals signed documents cannot be read or used.
+    #[error("signature.keystore: {0}")]
+    SealKey(String),
+}
+
+/// The key that seals the documents signed on the platform: the configured keystore, tried on
+/// a blank page so that a wrong password stops the start-up; in development without one, a
+/// self-signed P-256 pair made on first start and kept in the data directory.
+pub fn load_seal_key(settings: &Settings) -> Result<pdf::SealKey, StartupError> {
+    let failed = |what: String| StartupError::SealKey(what);
+    let configured = &settings.signature.keystore;
+    let (path, password) = if configured.as_os_str().is_empty() {
+        if !settings.is_development() {
+            return Err(failed("required in production".into()));
+        }
+        let path = settings.data_dir.join("seal.p12");
+        let password_path = settings.data_dir.join("seal.password");
+        if !path.exists() {
+            let mut secret = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+            let password = secrets::random_token("");
+            let key = pdf::SealKey::self_signed(
+                &settings.cfa().denomination,
+                secret,
+                chrono::Utc::now(),
+                &password,
+            )
+            .map_err(|e| failed(e.to_string()))?;
+            write_private(&password_path, password.as_bytes())?;
+            write_private(&path, key.pkcs12())?;
+            tracing::warn!(keystore = %path.display(), "self-signed seal made for development");
+        }
+        let password = std::fs::read_to_string(&password_path)
+            .map_err(|e| failed(format!("{}: {e}", password_path.display())))?;
+        (path, password.trim().to_owned())
+    } else {
+        (
+            configured.clone(),
+            settings.signature.keystore_password.expose().to_owned(),
+        )
+    };
+    let bytes = std::fs::read(&path).map_err(|e| failed(format!("{}: {e}", path.display())))?;
+    pdf::SealKey::from_pkcs12(bytes, password)
+        .map_err(|e| failed(format!("{}: {e}", path.display())))
+}
+
+/// Writes a secret file readable by its owner only.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), StartupError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| StartupError::SealKey(format!("{}: {e}", path.display())))
 }
 
 /// The built-in templates, each replaced by the CFA's own when `dir` holds one (`cerfa.typ`…):
@@ -219,6 +278,7 @@ impl Application {
         )
         .map_err(StartupError::Sealing)?;
         let templates = Arc::new(load_templates(&settings.documents.templates_dir)?);
+        let seal_key = Arc::new(load_seal_key(&settings)?);
         let db = db::connect(&settings.database_url(), settings.database.max_connections).await?;
         db::migrate(&db).await?;
         let demo_accounts = if settings.is_development() && settings.demo.seed {
@@ -278,6 +338,7 @@ impl Application {
             seal,
             metrics,
             templates,
+            seal_key,
             // ~10 KB an answer: at most ~20 MB.
             read_cache: crate::read_cache::ReadCache::new(2048),
             operations,
@@ -470,4 +531,62 @@ async fn record_metrics(
         );
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::config::{Mode, Secret};
+    use std::os::unix::fs::PermissionsExt;
+
+    fn settings(dir: &std::path::Path) -> Settings {
+        let mut settings = Settings::defaults().unwrap();
+        settings.data_dir = dir.to_owned();
+        settings
+    }
+
+    #[test]
+    fn development_makes_its_seal_once_and_keeps_it_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = settings(dir.path());
+
+        let first = load_seal_key(&settings).unwrap();
+        let second = load_seal_key(&settings).unwrap();
+
+        assert_eq!(first.pkcs12(), second.pkcs12());
+        for file in ["seal.p12", "seal.password"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
+    }
+
+    #[test]
+    fn a_keystore_with_a_wrong_password_stops_the_start_up_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = load_seal_key(&settings(dir.path())).unwrap();
+        let path = dir.path().join("cfa.p12");
+        std::fs::write(&path, made.pkcs12()).unwrap();
+        let mut configured = settings(dir.path());
+        configured.signature.keystore = path.clone();
+        configured.signature.keystore_password = Secret::new("pas le bon");
+
+        let error = load_seal_key(&configured).unwrap_err().to_string();
+
+        assert!(error.starts_with("signature.keystore:"), "{error}");
+        assert!(error.contains("cfa.p12"), "{error}");
+    }
+
+    #[test]
+    fn production_never_makes_its_own_seal() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut production = settings(dir.path());
+        production.mode = Mode::Production;
+
+        assert!(load_seal_key(&production).is_err());
+        assert!(!dir.path().join("seal.p12").exists());
+    }
 }

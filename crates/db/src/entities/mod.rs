@@ -18,5 +18,7 @@ pub mod login_failure;
 pub mod outbox;
 pub mod password_reset;
 pub mod refresh_token;
+pub mod signature_circuit;
+pub mod signature_signer;
 pub mod user;
 pub mod variant;

@@ -32,4 +32,5 @@ pub mod invitations;
 pub mod login_failures;
 pub mod outbox;
 pub mod secrets;
+pub mod signatures;
 pub mod users;

@@ -124,7 +124,31 @@ pub fn test_settings(dir: &TempDir) -> Settings {
         server::config::Secret::new("test:dGVzdCBrZXkgb2YgdGhpcnR5LXR3byBieXRlcyEhISE=");
     settings.mail.poll_interval_ms = 50;
     settings.mail.retry_base_seconds = 1;
+    let (keystore, password) = test_keystore();
+    settings.signature.keystore = keystore.to_owned();
+    settings.signature.keystore_password = server::config::Secret::new(password);
     settings
+}
+
+/// A self-signed P-256 keystore to seal signed documents, made once for the whole run (a
+/// production-mode server refuses to start without one).
+pub fn test_keystore() -> (&'static std::path::Path, &'static str) {
+    static KEYSTORE: std::sync::OnceLock<(TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    let (_, path) = KEYSTORE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let key = pdf::SealKey::self_signed(
+            "CFA des tests",
+            [42; 32],
+            chrono::Utc::now(),
+            "test keystore",
+        )
+        .unwrap();
+        let path = dir.path().join("seal.p12");
+        std::fs::write(&path, key.pkcs12()).unwrap();
+        (dir, path)
+    });
+    (path, "test keystore")
 }
 
 /// Starts the server on a fresh database of `backend` with the test defaults.

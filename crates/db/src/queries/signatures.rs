@@ -1,0 +1,113 @@
+//! Signature circuits and their signers.
+
+use super::*;
+use crate::entities::{signature_circuit, signature_signer};
+
+/// Records a new circuit with its signers.
+pub async fn insert_circuit(
+    conn: &impl ConnectionTrait,
+    circuit: signature_circuit::Model,
+    signers: Vec<signature_signer::Model>,
+) -> DbResult<()> {
+    insert_one::<signature_circuit::Entity, _, _>(conn, circuit).await?;
+    insert_all::<signature_signer::Entity, _, _>(conn, signers).await
+}
+
+/// The dossier's newest circuit, whatever its status.
+pub async fn latest_circuit(
+    conn: &impl ConnectionTrait,
+    dossier_id: &str,
+) -> DbResult<Option<signature_circuit::Model>> {
+    Ok(signature_circuit::Entity::find()
+        .filter(signature_circuit::Column::DossierId.eq(dossier_id))
+        .order_by(signature_circuit::Column::StartedAt, Order::Desc)
+        .order_by(signature_circuit::Column::Id, Order::Desc)
+        .one(conn)
+        .await?)
+}
+
+/// A circuit by its id.
+pub async fn circuit(
+    conn: &impl ConnectionTrait,
+    id: &str,
+) -> DbResult<Option<signature_circuit::Model>> {
+    Ok(signature_circuit::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// A circuit's signers, in their turns' order.
+pub async fn signers(
+    conn: &impl ConnectionTrait,
+    circuit_id: &str,
+) -> DbResult<Vec<signature_signer::Model>> {
+    Ok(signature_signer::Entity::find()
+        .filter(signature_signer::Column::CircuitId.eq(circuit_id))
+        .order_by(signature_signer::Column::TurnOrder, Order::Asc)
+        .order_by(signature_signer::Column::Id, Order::Asc)
+        .all(conn)
+        .await?)
+}
+
+/// The signer whose link's digest is `token_hash`.
+pub async fn signer_by_token(
+    conn: &impl ConnectionTrait,
+    token_hash: &str,
+) -> DbResult<Option<signature_signer::Model>> {
+    Ok(signature_signer::Entity::find()
+        .filter(signature_signer::Column::TokenHash.eq(token_hash))
+        .one(conn)
+        .await?)
+}
+
+/// Saves a signer as changed.
+pub async fn save_signer(
+    conn: &impl ConnectionTrait,
+    signer: signature_signer::Model,
+) -> DbResult<()> {
+    signer.into_active_model().reset_all().update(conn).await?;
+    Ok(())
+}
+
+/// Ends a circuit still in progress; whether it was.
+pub async fn end_circuit(
+    conn: &impl ConnectionTrait,
+    id: &str,
+    status: &str,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let done = signature_circuit::Entity::update_many()
+        .col_expr(signature_circuit::Column::Status, Expr::value(status))
+        .col_expr(signature_circuit::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            signature_circuit::Column::EndReason,
+            Expr::value(reason.map(str::to_owned)),
+        )
+        .filter(signature_circuit::Column::Id.eq(id))
+        .filter(signature_circuit::Column::Status.eq("in_progress"))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The pending online signers of circuits in progress: whom a reminder may be due to.
+pub async fn pending_online(
+    conn: &impl ConnectionTrait,
+    limit: u64,
+) -> DbResult<Vec<(signature_signer::Model, signature_circuit::Model)>> {
+    let signers = signature_signer::Entity::find()
+        .filter(signature_signer::Column::Status.eq("pending"))
+        .filter(signature_signer::Column::Channel.eq("online"))
+        .order_by(signature_signer::Column::TurnSince, Order::Asc)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let mut out = Vec::with_capacity(signers.len());
+    for signer in signers {
+        if let Some(circuit) = circuit(conn, &signer.circuit_id).await?
+            && circuit.status == "in_progress"
+        {
+            out.push((signer, circuit));
+        }
+    }
+    Ok(out)
+}
