@@ -86,6 +86,15 @@ pub const REASON_REQUIRED: &str = "reason_required";
 pub const STALE_VERSION: &str = "stale_version";
 /// `required`: a field that must be filled.
 pub const REQUIRED: &str = "required";
+/// `signing_link_not_found`: a signer's link that is unknown, used, expired, or of a circuit
+/// that ended.
+pub const SIGNING_LINK_NOT_FOUND: &str = "signing_link_not_found";
+/// `signature_not_started`: a dossier never sent for signature (404).
+pub const SIGNATURE_NOT_STARTED: &str = "signature_not_started";
+/// `invalid_code`: a signer's one-time code that is wrong, expired or spent.
+pub const INVALID_CODE: &str = "invalid_code";
+/// `signer_missing`: a signer of the circuit has no address to receive their link.
+pub const SIGNER_MISSING: &str = "signer_missing";
 /// `too_many_attempts`.
 pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
 /// `too_many_rows`.

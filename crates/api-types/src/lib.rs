@@ -23,6 +23,7 @@ pub mod formations;
 pub mod invitations;
 #[cfg(feature = "openapi")]
 pub mod schema;
+pub mod signatures;
 pub mod strict;
 
 /// The media type of every error body (RFC 9457).

@@ -70,6 +70,14 @@ pub enum ApiError {
         /// French explanation.
         detail: String,
     },
+    /// The request is well formed but refused as it is (a wrong one-time code).
+    #[error("unprocessable: {code}")]
+    Unprocessable {
+        /// Stable code.
+        code: &'static str,
+        /// French explanation.
+        detail: String,
+    },
     /// The resource existed and is no longer usable.
     #[error("gone: {code}")]
     Gone {
@@ -192,6 +200,9 @@ impl ApiError {
             Self::Conflict { code, detail } => {
                 Problem::new(status, code, "Conflit").with_detail(detail.clone())
             }
+            Self::Unprocessable { code, detail } => {
+                Problem::new(status, code, "Refusé").with_detail(detail.clone())
+            }
             Self::Gone { code, detail } => {
                 Problem::new(status, code, "Plus disponible").with_detail(detail.clone())
             }
@@ -245,6 +256,7 @@ impl ResponseError for ApiError {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -32,6 +32,7 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
         (name = "invitations", description = "Inviting apprentices, one or ten thousand at a time"),
         (name = "dossiers", description = "Reading and changing dossiers, with their evaluation and history"),
         (name = "workflow", description = "Moving a dossier from status to status: Données de base, validation, economics, reopening"),
+        (name = "signature", description = "Signature circuits: sending the contract and the convention, and what a signer's link opens"),
         (name = "rules", description = "The rules, on content that is not stored"),
         (name = "operations", description = "Health and metrics"),
         (name = "development", description = "Development mode only"),

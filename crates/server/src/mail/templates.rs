@@ -318,6 +318,101 @@ pub fn dossier_notice(to: &str, first_name: &str, notice: &Notice, login_url: &s
     .render()
 }
 
+/// A signer's turn: the single-use link to the documents to sign (user guide A.13). `reminder`
+/// says it again after some days.
+pub fn signature_request(
+    to: &str,
+    name: &str,
+    apprentice: &str,
+    documents: &str,
+    link: &str,
+    valid_days: i64,
+    reminder: bool,
+) -> NewMail {
+    let subject = if reminder {
+        format!("Rappel : documents à signer pour le contrat de {apprentice}")
+    } else {
+        format!("Documents à signer pour le contrat de {apprentice}")
+    };
+    Letter {
+        to,
+        subject,
+        greeting: format!("Bonjour {name},"),
+        paragraphs: vec![
+            format!("Le CFA vous invite à signer électroniquement : {documents}."),
+            "Le lien ci-dessous vous est personnel : il ouvre les documents tels qu'ils ont été validés, puis vous demande votre consentement, votre nom, et un code à six chiffres envoyé à cette même adresse.".into(),
+        ],
+        details: Vec::new(),
+        link: Some((link.to_owned(), "Lire et signer les documents")),
+        closing: vec![format!(
+            "Ce lien est valable {valid_days} jours. Si vous ne souhaitez pas signer, la même page vous permet de refuser en indiquant votre motif."
+        )],
+    }
+    .render()
+}
+
+/// The one-time code that confirms a signature.
+pub fn signature_code(to: &str, name: &str, code: &str, valid_minutes: i64) -> NewMail {
+    Letter {
+        to,
+        subject: format!("Votre code de signature : {code}"),
+        greeting: format!("Bonjour {name},"),
+        paragraphs: vec![
+            "Voici le code qui confirme votre signature électronique. Saisissez-le sur la page de signature.".into(),
+        ],
+        details: vec![
+            ("Code", code.to_owned()),
+            ("Valable", hour_phrase(valid_minutes)),
+        ],
+        link: None,
+        closing: vec![
+            "Si vous n'avez pas demandé ce code, ne le communiquez à personne et ignorez ce message.".into(),
+        ],
+    }
+    .render()
+}
+
+/// A circuit that ended without every signature: refused by a signer, or voided by the CFA.
+pub fn signature_ended(apprentice: &str, why: &str) -> Notice {
+    Notice {
+        subject: format!("Signature interrompue : contrat de {apprentice}"),
+        paragraphs: vec![
+            format!("La signature des documents du contrat de {apprentice} est interrompue :"),
+            format!("« {why} »"),
+            "Les liens de signature envoyés ne fonctionnent plus. Le CFA reviendra vers vous."
+                .into(),
+        ],
+    }
+}
+
+/// The last signature: the signed documents can be downloaded.
+pub fn signature_completed(apprentice: &str) -> Notice {
+    Notice {
+        subject: format!("Contrat de {apprentice} signé"),
+        paragraphs: vec![
+            format!(
+                "Toutes les parties ont signé le contrat et la convention de formation de {apprentice}."
+            ),
+            "Les documents signés et scellés sont disponibles dans le dossier, onglet Suivi."
+                .into(),
+        ],
+    }
+}
+
+/// A circuit's end told to a signer who has no account (the legal representative).
+pub fn signature_notice(to: &str, name: &str, notice: &Notice) -> NewMail {
+    Letter {
+        to,
+        subject: notice.subject.clone(),
+        greeting: format!("Bonjour {name},"),
+        paragraphs: notice.paragraphs.clone(),
+        details: Vec::new(),
+        link: None,
+        closing: Vec::new(),
+    }
+    .render()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ use crate::{
 };
 
 /// `kind` as the path names it; an unknown kind is an unknown document: 404.
-fn kind_of(key: &str) -> Result<DocumentKind, ApiError> {
+pub fn kind_of(key: &str) -> Result<DocumentKind, ApiError> {
     DocumentKind::from_key(key).ok_or_else(|| ApiError::NotFound {
         code: api_types::codes::NOT_FOUND,
         detail: "Document inconnu : cerfa, convention, calendrier ou programme.".into(),
@@ -54,7 +54,7 @@ pub fn content_disposition(utf8: &str, ascii: &str) -> String {
 }
 
 /// The PDF as an attachment, its ETag its SHA-256; 304 when the client holds these bytes.
-fn pdf_answer(request: &HttpRequest, file: DocumentFile) -> HttpResponse {
+pub fn pdf_answer(request: &HttpRequest, file: DocumentFile) -> HttpResponse {
     let etag = format!("\"{}\"", file.sha256);
     let held = request
         .headers()

@@ -17,6 +17,7 @@ pub mod me;
 pub mod operations;
 pub mod registrations;
 pub mod rules;
+pub mod signatures;
 pub mod suivi;
 pub mod users;
 pub mod workflow;
@@ -102,6 +103,14 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(workflow::return_dossier)
         .service(workflow::validate_economics)
         .service(workflow::reopen)
+        .service(signatures::start_signature)
+        .service(signatures::get_signature)
+        .service(signatures::signed_document)
+        .service(signatures::signing)
+        .service(signatures::signing_document)
+        .service(signatures::send_code)
+        .service(signatures::sign)
+        .service(signatures::refuse)
         .service(rules::evaluate)
         .service(catalogue::catalogue)
         .service(dev::mailbox);

@@ -5,16 +5,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use api_types::{
-    FieldErrorBody, Problem,
+    Problem,
     dossiers::{CommentRequest, DossierBody},
 };
 use chrono::{DateTime, Utc};
 use db::{DatabaseTransaction, entities::user, queries::outbox::NewMail};
-use domain::{
-    Action, Actor, Email, Role, Status, Tab,
-    evaluation::Evaluation,
-    workflow::{TransitionContext, WorkflowError, transition},
-};
+use domain::{Action, Email, Role, Status};
 
 use crate::{
     auth::Caller,
@@ -22,70 +18,12 @@ use crate::{
     mail::templates::{self, InvitationMail, Notice},
     routes::json::Json,
     routes::{dossiers::with_etag, if_match},
-    services::{
-        access::Subject,
-        accounts::new_invited_user,
-        dossiers::{self as service, Change, DossierContext, Moved, load_visible},
-    },
+    services::{accounts::new_invited_user, dossiers::DossierContext},
     startup::AppState,
 };
 
-fn missing_fields(evaluation: &Evaluation, tab: Tab) -> Vec<FieldErrorBody> {
-    let tab = evaluation.tabs.get(tab);
-    tab.missing
-        .iter()
-        .map(|key| FieldErrorBody {
-            field: (*key).to_owned(),
-            code: api_types::codes::REQUIRED.into(),
-            message: "Ce champ est obligatoire.".into(),
-        })
-        .chain(tab.invalid.iter().map(FieldErrorBody::from))
-        .collect()
-}
-
-fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
-    match error {
-        WorkflowError::Forbidden => ApiError::Forbidden,
-        WorkflowError::NotInStatus(_) => ApiError::Conflict {
-            code: api_types::codes::INVALID_TRANSITION,
-            detail: error.to_string(),
-        },
-        WorkflowError::Incomplete => {
-            let tabs: Vec<&str> = evaluation
-                .incomplete_tabs()
-                .into_iter()
-                .map(Tab::label)
-                .collect();
-            ApiError::Conflict {
-                code: api_types::codes::DOSSIER_INCOMPLETE,
-                detail: format!(
-                    "Le dossier n'est pas complet : il reste des champs à remplir dans {}.",
-                    tabs.iter()
-                        .map(|t| format!("« {t} »"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }
-        }
-        WorkflowError::BaseIncomplete => {
-            ApiError::Validation(missing_fields(evaluation, Tab::Base))
-        }
-        WorkflowError::EconomicsMissing => ApiError::Conflict {
-            code: api_types::codes::ECONOMICS_MISSING,
-            detail: error.to_string(),
-        },
-        WorkflowError::ReasonRequired => ApiError::field(
-            "comment",
-            api_types::codes::REQUIRED,
-            "Indiquez un commentaire ou un motif : il est transmis aux parties et gardé dans l'historique.",
-        ),
-    }
-}
-
-/// Checks `action` against the domain and writes the move through the dossier pipeline;
-/// `effects` adds what goes with it (e-mails, an invited contact) inside the same transaction.
-/// An `If-Match`, when sent, must name the current version; a move that loses a race with
-/// another write answers 412 like a PATCH.
+/// Takes `action` on the dossier (`services::workflow::take`) and answers with the dossier as
+/// it is after it, with its ETag.
 async fn act<F>(
     state: &AppState,
     caller: &Caller,
@@ -102,39 +40,14 @@ where
         Status,
     ) -> Result<Vec<NewMail>, ApiError>,
 {
-    let subject = Subject::resolve(state, caller).await?;
-    let context = load_visible(state, &subject, id).await?;
-    if_match(request).check_if_sent(context.dossier.version)?;
-    let from = context.status();
-    let settings = context.evaluation_settings(state.clock.now().date_naive());
-    let evaluation = domain::evaluate(&context.dossier.content, &settings);
-    let comment = comment
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    let ctx = TransitionContext {
-        complete: evaluation.complete,
-        base_complete: evaluation.tabs.get(Tab::Base).complete,
-        validation_mode: *context.formation.validation_mode,
-        has_reason: comment.is_some(),
-        economics_ready: matches!(context.economics(&settings), Some(Ok(_))),
-    };
-    let to = transition(from, action, Actor::User(caller.role), &ctx)
-        .map_err(|error| refusal(error, &evaluation))?;
-    let change = Change {
-        moved: Some(Moved {
-            action,
-            from,
-            to,
-            comment,
-        }),
-        ..Change::default()
-    };
-    let written = service::write(
+    let written = crate::services::workflow::take(
         state,
-        context,
-        Some(&caller.user_id),
-        change,
-        async |txn, context| effects(txn, context, to).await,
+        caller,
+        if_match(request),
+        id,
+        action,
+        comment,
+        effects,
     )
     .await?;
     let body: DossierBody =

@@ -58,7 +58,7 @@ fn pdf_kind(kind: DocumentKind) -> pdf::Kind {
     }
 }
 
-fn content_text(context: &DossierContext, key: &str) -> String {
+pub fn content_text(context: &DossierContext, key: &str) -> String {
     domain::evaluation::lookup(&context.dossier.content, key)
         .and_then(Json::as_str)
         .map(str::trim)
@@ -67,7 +67,7 @@ fn content_text(context: &DossierContext, key: &str) -> String {
 }
 
 /// The file names of a dossier's document.
-fn file_names(context: &DossierContext, kind: DocumentKind) -> (String, String) {
+pub fn file_names(context: &DossierContext, kind: DocumentKind) -> (String, String) {
     let prefix = match (kind, *context.dossier.contract_type) {
         (DocumentKind::Cerfa, ContractType::Apprentissage) => "CERFA-FA13",
         (DocumentKind::Cerfa, ContractType::Professionnalisation) => "CERFA-EJ20",
@@ -83,7 +83,7 @@ fn file_names(context: &DossierContext, kind: DocumentKind) -> (String, String) 
 }
 
 /// What the PDF says of itself: its French title, the CFA as author, when it is made.
-fn metadata(
+pub fn metadata(
     state: &AppState,
     context: &DossierContext,
     kind: DocumentKind,

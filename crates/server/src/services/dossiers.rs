@@ -128,6 +128,20 @@ pub fn not_found() -> ApiError {
     }
 }
 
+/// The dossier with its formation and variant, for the platform's own work (a signer's link
+/// names its dossier; no user is behind it): 404 when it does not exist.
+pub async fn load(state: &AppState, id: &str) -> Result<DossierContext, ApiError> {
+    let (dossier, formation, variant) =
+        db::queries::dossiers::with_formation(&state.db, &state.seal, id)
+            .await?
+            .ok_or_else(not_found)?;
+    Ok(DossierContext {
+        dossier,
+        formation,
+        variant,
+    })
+}
+
 /// The dossier if `subject` sees it (`domain::access::sees_dossier`); unknown and foreign
 /// dossiers get the same 404.
 pub async fn load_visible(
@@ -135,15 +149,7 @@ pub async fn load_visible(
     subject: &Subject,
     id: &str,
 ) -> Result<DossierContext, ApiError> {
-    let (dossier, formation, variant) =
-        db::queries::dossiers::with_formation(&state.db, &state.seal, id)
-            .await?
-            .ok_or_else(not_found)?;
-    let context = DossierContext {
-        dossier,
-        formation,
-        variant,
-    };
+    let context = load(state, id).await?;
     if !subject.sees_dossier(context.parties()) {
         return Err(not_found());
     }
@@ -357,6 +363,7 @@ where
     }
     if let Some(moved) = &change.moved {
         crate::services::documents::follow_move(state, &txn, &context, moved, author).await?;
+        crate::services::signatures::follow_move(state, &txn, &context, moved).await?;
     }
     let row = &context.dossier;
     record(&txn, row, author, now, change.history, change.moved).await?;

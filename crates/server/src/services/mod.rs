@@ -11,3 +11,5 @@ pub mod dossiers;
 pub mod formations;
 pub mod invitations;
 pub mod openings;
+pub mod signatures;
+pub mod workflow;

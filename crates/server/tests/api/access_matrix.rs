@@ -67,6 +67,18 @@ const TABLE: &[(&str, &str)] = &[
     ),
     ("GET /api/v1/dossiers/{id}/history", "UPPPPHHHPP"),
     ("POST /api/v1/dossiers/{id}/reopen", "UFFFPHHHFF"),
+    ("GET /api/v1/dossiers/{id}/signature", "UPPPPHHHPP"),
+    ("POST /api/v1/dossiers/{id}/signature", "UFFFPHHHFF"),
+    (
+        "GET /api/v1/dossiers/{id}/documents/{kind}/signed",
+        "UPPPPHHHPP",
+    ),
+    // A signer's link is its own credential: without a good one, everyone meets the same 404.
+    ("GET /api/v1/signing/{token}", "HHHHHHHHHH"),
+    ("POST /api/v1/signing/{token}", "HHHHHHHHHH"),
+    ("POST /api/v1/signing/{token}/code", "HHHHHHHHHH"),
+    ("GET /api/v1/signing/{token}/documents/{kind}", "HHHHHHHHHH"),
+    ("POST /api/v1/signing/{token}/refusal", "HHHHHHHHHH"),
     ("POST /api/v1/dossiers/{id}/return", "UFFPPHHHFF"),
     ("GET /api/v1/dossiers/{id}/suivi", "UPPPPHHHPP"),
     ("POST /api/v1/dossiers/{id}/validation", "UFFPPHHHFF"),
@@ -225,6 +237,7 @@ fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option
     };
     let mut path = template
         .replace("{code}", "F724")
+        .replace("{token}", "inconnu")
         .replace("{kind}", kind)
         .replace("{variant_id}", &resources.variant_id)
         .replace(
@@ -272,6 +285,10 @@ fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option
             json!({"access_code": "F000", "email": "x@example.fr", "password": "p", "first_name": "A", "last_name": "B"})
         }
         "POST /api/v1/rules/evaluate" => json!({"content": {}}),
+        "POST /api/v1/signing/{token}" => {
+            json!({"code": "123456", "name": "Léa Martin", "consent": true})
+        }
+        "POST /api/v1/signing/{token}/refusal" => json!({"reason": "Pour la matrice."}),
         "POST /api/v1/users" => {
             json!({"email": "", "first_name": "", "last_name": "", "role": "cfa"})
         }

@@ -30,10 +30,10 @@ both!(
     a_cfa_s_own_convention_replaces_the_built_in_one_and_a_broken_one_stops_the_start,
 );
 
-const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
+pub const DEMO_DOSSIER: &str = "00000000-0000-4000-8000-00000000d001";
 
 /// Runs a poppler or qpdf tool on `pdf`; its standard output, and whether it succeeded.
-fn tool(program: &str, args: &[&str], pdf: &[u8]) -> (String, bool) {
+pub fn tool(program: &str, args: &[&str], pdf: &[u8]) -> (String, bool) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("document.pdf");
     std::fs::write(&path, pdf).unwrap();
@@ -56,7 +56,7 @@ fn tool(program: &str, args: &[&str], pdf: &[u8]) -> (String, bool) {
 }
 
 /// The text of a PDF with its whitespace collapsed, as one reads it.
-fn text_of(pdf: &[u8]) -> String {
+pub fn text_of(pdf: &[u8]) -> String {
     let (text, ok) = tool("pdftotext", &["-enc", "UTF-8"], pdf);
     assert!(ok, "pdftotext failed");
     // typst sets the apostrophes of the templates' own words as typographic ones (’).
@@ -129,7 +129,7 @@ async fn pdf(app: &TestApp, token: &str, id: &str, kind: &str) -> (Vec<u8>, Resp
     (bytes, again)
 }
 
-async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
+pub async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Value {
     ok(app
         .post_json(
             Some(token),
@@ -160,7 +160,7 @@ async fn complete_and_request(app: &TestApp, change: impl FnOnce(&mut Value)) {
     .await;
 }
 
-async fn validated(app: &TestApp) {
+pub async fn validated(app: &TestApp) {
     complete_and_request(app, |_| {}).await;
     let formation = app.login_demo("formation").await;
     act(app, &formation, DEMO_DOSSIER, "validation", json!({})).await;

@@ -22,5 +22,6 @@ mod mail;
 mod operations;
 mod personal_data;
 mod registrations;
+mod signatures;
 mod users;
 mod workflow;

@@ -1,0 +1,117 @@
+//! Signature circuits (DESIGN.md « Core endpoints »): the circuit as the parties follow it, what
+//! a signer's link opens, and what a signer sends.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A signer of a circuit, as Suivi shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignerBody {
+    /// The signer's id in this circuit.
+    pub id: String,
+    /// `employeur`, `alternant`, `representant_legal` or `cfa`.
+    pub role: String,
+    /// Their name.
+    pub name: String,
+    /// Where their link and code go.
+    pub email: String,
+    /// What they sign: `cerfa`, `convention`.
+    pub documents: Vec<String>,
+    /// Their turn (lower first; equal turns sign in parallel).
+    pub order: i32,
+    /// `waiting` (their turn has not come), `pending`, `signed` or `refused`.
+    pub status: String,
+    /// `online` or `paper`.
+    pub channel: String,
+    /// When they signed.
+    pub signed_at: Option<DateTime<Utc>>,
+    /// Why they refused.
+    pub refusal_reason: Option<String>,
+}
+
+/// A dossier's signature circuit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CircuitBody {
+    /// The circuit's id.
+    pub id: String,
+    /// `in_progress`, `completed`, `refused` or `cancelled`.
+    pub status: String,
+    /// `builtin`, `docusign` or `paper`.
+    pub provider: String,
+    /// When the CFA sent the documents.
+    pub started_at: DateTime<Utc>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why it ended without every signature.
+    pub end_reason: Option<String>,
+    /// The SHA-256 of the exact CERFA sent.
+    pub cerfa_sha256: String,
+    /// The SHA-256 of the exact convention sent.
+    pub convention_sha256: String,
+    /// The signers, in their turns' order.
+    pub signers: Vec<SignerBody>,
+}
+
+/// A document a signer signs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SigningDocumentBody {
+    /// `cerfa` or `convention`.
+    pub kind: String,
+    /// Its French name.
+    pub label: String,
+    /// The SHA-256 of the bytes to sign.
+    pub sha256: String,
+}
+
+/// Who a link's holder is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SigningSignerBody {
+    /// Their name.
+    pub name: String,
+    /// Their role's key.
+    pub role: String,
+    /// Their role in French.
+    pub role_label: String,
+    /// The address the code goes to, partly hidden (`l***@exemple.fr`).
+    pub email_hint: String,
+}
+
+/// What a signer's link opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SigningBody {
+    /// The signer.
+    pub signer: SigningSignerBody,
+    /// The apprentice whose contract it is.
+    pub apprentice: String,
+    /// What to sign.
+    pub documents: Vec<SigningDocumentBody>,
+    /// `pending`: it is their turn.
+    pub status: String,
+}
+
+/// A signer's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"code": "482913", "name": "Paul Girard", "consent": true})))]
+pub struct SignRequest {
+    /// The six digits mailed.
+    pub code: String,
+    /// The signer's name, typed.
+    pub name: String,
+    /// The consent box: must be `true`.
+    pub consent: bool,
+}
+
+/// A signer's refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "Le salaire indiqué n'est pas celui convenu."})))]
+pub struct RefusalRequest {
+    /// Why: told to the CFA, kept with the circuit.
+    pub reason: String,
+}

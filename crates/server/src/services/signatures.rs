@@ -1,0 +1,906 @@
+//! Signature circuits with the built-in provider (user guide A.13, DESIGN.md « Signature »):
+//! the CFA sends the stored CERFA and convention; each signer, in their turn, gets a single-use
+//! link by e-mail, reads the exact PDFs, consents, types their name and confirms with a six-digit
+//! code mailed to the same address; the last signature closes each document with a « dossier de
+//! preuve » page and the platform's PAdES seal, and the dossier becomes `signed`. A refusal ends
+//! the circuit and brings the dossier back to `economics_validated`; a reopening or a
+//! cancellation voids it. Who signs what and when, codes and their limits: `domain::signature`.
+
+use api_types::signatures::{
+    CircuitBody, SignRequest, SignerBody, SigningBody, SigningDocumentBody, SigningSignerBody,
+};
+use chrono::{DateTime, Duration, Utc};
+use db::{
+    DatabaseTransaction,
+    entities::{dossier_document, signature_circuit, signature_signer},
+    queries::outbox::NewMail,
+};
+use domain::{
+    Action, Actor, Status,
+    documents::DocumentKind,
+    signature::{
+        self as rules, CircuitStatus, Confirmation, IssuedCode, SignaturePlan, SignerRole,
+        SignerStatus,
+    },
+};
+use serde_json::{Value as Json, json};
+
+use crate::{
+    auth::{Caller, secrets},
+    error::ApiError,
+    mail::templates,
+    services::{
+        access::Subject,
+        documents::{self, DocumentFile, content_text},
+        dossiers::{DossierContext, IfMatch, Moved, load, load_visible},
+        workflow,
+    },
+    startup::AppState,
+    storage::new_id,
+};
+
+/// The provider that runs on the platform itself.
+pub const BUILTIN: &str = "builtin";
+const ONLINE: &str = "online";
+
+/// The kinds under which the sealed documents are kept beside the documents signed.
+fn signed_kind(kind: DocumentKind) -> String {
+    format!("{}_signed", kind.key())
+}
+
+fn link_not_found() -> ApiError {
+    ApiError::NotFound {
+        code: api_types::codes::SIGNING_LINK_NOT_FOUND,
+        detail: "Ce lien de signature n'est pas valable : il a déjà servi, il a expiré, ou la signature a été interrompue. Le CFA peut vous en renvoyer un."
+            .into(),
+    }
+}
+
+fn documents_of(signer: &signature_signer::Model) -> Vec<DocumentKind> {
+    signer
+        .documents
+        .split(',')
+        .filter_map(DocumentKind::from_key)
+        .collect()
+}
+
+fn document_label(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Convention => "la convention de formation",
+        _ => "le contrat (CERFA)",
+    }
+}
+
+fn signer_body(signer: &signature_signer::Model) -> SignerBody {
+    SignerBody {
+        id: signer.id.clone(),
+        role: signer.role.clone(),
+        name: signer.name.clone(),
+        email: signer.email.clone(),
+        documents: documents_of(signer)
+            .into_iter()
+            .map(|k| k.key().to_owned())
+            .collect(),
+        order: signer.turn_order,
+        status: signer.status.clone(),
+        channel: signer.channel.clone(),
+        signed_at: (signer.status == SignerStatus::Signed.key())
+            .then_some(signer.acted_at)
+            .flatten(),
+        refusal_reason: signer.refusal_reason.clone(),
+    }
+}
+
+fn circuit_body(
+    circuit: &signature_circuit::Model,
+    signers: &[signature_signer::Model],
+) -> CircuitBody {
+    CircuitBody {
+        id: circuit.id.clone(),
+        status: circuit.status.clone(),
+        provider: circuit.provider.clone(),
+        started_at: circuit.started_at,
+        ended_at: circuit.ended_at,
+        end_reason: circuit.end_reason.clone(),
+        cerfa_sha256: circuit.cerfa_sha256.clone(),
+        convention_sha256: circuit.convention_sha256.clone(),
+        signers: signers.iter().map(signer_body).collect(),
+    }
+}
+
+/// The circuit of a dossier `subject` sees: 404 when it was never sent for signature.
+pub async fn circuit(
+    state: &AppState,
+    subject: &Subject,
+    id: &str,
+) -> Result<CircuitBody, ApiError> {
+    let context = load_visible(state, subject, id).await?;
+    let circuit = db::queries::signatures::latest_circuit(&state.db, &context.dossier.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            code: api_types::codes::SIGNATURE_NOT_STARTED,
+            detail: "Ce dossier n'a pas encore été envoyé en signature.".into(),
+        })?;
+    let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    Ok(circuit_body(&circuit, &signers))
+}
+
+/// Gives a pending signer a fresh single-use link and the mail that carries it.
+fn open_turn(
+    state: &AppState,
+    signer: &mut signature_signer::Model,
+    apprentice: &str,
+    now: DateTime<Utc>,
+    reminder: bool,
+) -> NewMail {
+    let token = secrets::random_token("");
+    signer.token_hash = Some(secrets::sha256_hex(&token));
+    signer.token_expires_at = Some(now + Duration::days(rules::LINK_DAYS));
+    if !reminder {
+        signer.turn_since = Some(now);
+    }
+    let documents: Vec<&str> = documents_of(signer)
+        .into_iter()
+        .map(document_label)
+        .collect();
+    templates::signature_request(
+        &signer.email,
+        &signer.name,
+        apprentice,
+        &documents.join(" et "),
+        &format!("{}/signature/{token}", state.public_url()),
+        rules::LINK_DAYS,
+        reminder,
+    )
+}
+
+/// Who signs this dossier, by the plan: their names and addresses from the accounts and the
+/// content; 409 when one has no address.
+async fn signers_of(
+    state: &AppState,
+    context: &DossierContext,
+    caller: &Caller,
+    circuit_id: &str,
+) -> Result<Vec<signature_signer::Model>, ApiError> {
+    let settings = context.evaluation_settings(state.clock.now().date_naive());
+    let minor = domain::evaluation::minor_not_emancipated(&context.dossier.content, &settings);
+    let mut ids = vec![
+        context.dossier.apprentice_id.clone(),
+        caller.user_id.clone(),
+    ];
+    ids.extend(context.dossier.employer_id.clone());
+    let users = db::queries::users::by_ids(&state.db, &ids).await?;
+    let person = |id: &str| {
+        users
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| (format!("{} {}", u.first_name, u.last_name), u.email.clone()))
+    };
+    let missing = |who: &str| ApiError::Conflict {
+        code: api_types::codes::SIGNER_MISSING,
+        detail: format!(
+            "{who} n'a pas d'adresse électronique : le circuit de signature ne peut pas partir."
+        ),
+    };
+    let plan = SignaturePlan::default();
+    let mut rows = Vec::new();
+    for planned in plan.for_dossier(minor) {
+        let (name, email) = match planned.role {
+            SignerRole::Employeur => context
+                .dossier
+                .employer_id
+                .as_deref()
+                .and_then(person)
+                .ok_or_else(|| missing("Le contact entreprise"))?,
+            SignerRole::Alternant => {
+                person(&context.dossier.apprentice_id).ok_or_else(|| missing("L'alternant(e)"))?
+            }
+            SignerRole::RepresentantLegal => {
+                let email = content_text(context, "apprenti.responsableLegal.courriel");
+                if email.is_empty() {
+                    return Err(missing("Le représentant légal"));
+                }
+                let name = format!(
+                    "{} {}",
+                    content_text(context, "apprenti.responsableLegal.prenom"),
+                    content_text(context, "apprenti.responsableLegal.nom")
+                );
+                (name.trim().to_owned(), email)
+            }
+            SignerRole::Cfa => person(&caller.user_id).ok_or_else(|| missing("Le CFA"))?,
+        };
+        rows.push(signature_signer::Model {
+            id: new_id(),
+            circuit_id: circuit_id.to_owned(),
+            role: planned.role.key().to_owned(),
+            name,
+            email,
+            documents: planned
+                .documents
+                .iter()
+                .map(|d| d.key())
+                .collect::<Vec<_>>()
+                .join(","),
+            turn_order: i32::try_from(planned.order).unwrap_or(i32::MAX),
+            status: SignerStatus::Waiting.key().to_owned(),
+            channel: ONLINE.to_owned(),
+            token_hash: None,
+            token_expires_at: None,
+            turn_since: None,
+            reminders_sent: 0,
+            code_hash: None,
+            code_sent_at: None,
+            code_attempts: 0,
+            codes_sent: json!([]),
+            acted_at: None,
+            refusal_reason: None,
+            evidence: None,
+        });
+    }
+    Ok(rows)
+}
+
+/// Moves each signer to the status their turn gives them; those whose turn just came get their
+/// link: the mails to send.
+fn advance(
+    state: &AppState,
+    signers: &mut [signature_signer::Model],
+    apprentice: &str,
+    now: DateTime<Utc>,
+) -> Vec<NewMail> {
+    let turns: Vec<(u32, Option<SignerStatus>)> = signers
+        .iter()
+        .map(|s| {
+            let done = SignerStatus::from_key(&s.status)
+                .filter(|st| matches!(st, SignerStatus::Signed | SignerStatus::Refused));
+            (u32::try_from(s.turn_order).unwrap_or(0), done)
+        })
+        .collect();
+    let mut mails = Vec::new();
+    for (signer, status) in signers.iter_mut().zip(rules::statuses(&turns)) {
+        let was_pending = signer.status == SignerStatus::Pending.key();
+        signer.status = status.key().to_owned();
+        if status == SignerStatus::Pending && !was_pending {
+            mails.push(open_turn(state, signer, apprentice, now, false));
+        }
+    }
+    mails
+}
+
+/// « Envoyer pour signature »: the stored CERFA and convention go to their signers, the dossier
+/// to `in_signature` (CFA staff; `domain::workflow`).
+pub async fn start(
+    state: &AppState,
+    caller: &Caller,
+    if_match: IfMatch,
+    id: &str,
+) -> Result<CircuitBody, ApiError> {
+    let now = state.clock.now();
+    let circuit_id = new_id();
+    workflow::take(
+        state,
+        caller,
+        if_match,
+        id,
+        Action::SendForSignature,
+        None,
+        async |txn, context, _| {
+            let dossier_id = context.dossier.id.clone();
+            let dossier_id = &dossier_id;
+            let stored = |kind: DocumentKind| async move {
+                db::queries::documents::live(txn, dossier_id, kind.key())
+                    .await?
+                    .map(|row| row.sha256)
+                    .ok_or_else(|| ApiError::Conflict {
+                        code: api_types::codes::DOCUMENT_UNAVAILABLE,
+                        detail: format!(
+                            "{} validé(e) est introuvable : rouvrez puis validez de nouveau le dossier.",
+                            if kind == DocumentKind::Cerfa { "Le CERFA" } else { "La convention" }
+                        ),
+                    })
+            };
+            let cerfa_sha256 = stored(DocumentKind::Cerfa).await?;
+            let convention_sha256 = stored(DocumentKind::Convention).await?;
+            let mut signers = signers_of(state, context, caller, &circuit_id).await?;
+            let apprentice = apprentice_name(context);
+            let mails = advance(state, &mut signers, &apprentice, now);
+            db::queries::signatures::insert_circuit(
+                txn,
+                signature_circuit::Model {
+                    id: circuit_id.clone(),
+                    dossier_id: context.dossier.id.clone(),
+                    provider: BUILTIN.to_owned(),
+                    status: CircuitStatus::InProgress.key().to_owned(),
+                    cerfa_sha256,
+                    convention_sha256,
+                    reminder_days: json!(SignaturePlan::default().reminder_days),
+                    started_at: now,
+                    started_by: Some(caller.user_id.clone()),
+                    ended_at: None,
+                    end_reason: None,
+                    external_id: None,
+                },
+                signers,
+            )
+            .await?;
+            Ok(mails)
+        },
+    )
+    .await?;
+    let circuit = db::queries::signatures::circuit(&state.db, &circuit_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("circuit written then missing"))?;
+    let signers = db::queries::signatures::signers(&state.db, &circuit_id).await?;
+    Ok(circuit_body(&circuit, &signers))
+}
+
+fn apprentice_name(context: &DossierContext) -> String {
+    format!(
+        "{} {}",
+        content_text(context, "apprenti.prenom"),
+        content_text(context, "apprenti.nom")
+    )
+    .trim()
+    .to_owned()
+}
+
+/// What a reopening or a cancellation does to a circuit in progress, inside the write's
+/// transaction: it is voided with the reason, and the signers without an account on the
+/// dossier (the legal representative, the CFA's signer) are told; the parties get the
+/// reopening's own notice.
+pub async fn follow_move(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    context: &DossierContext,
+    moved: &Moved,
+) -> Result<(), ApiError> {
+    if moved.from != Status::InSignature || !matches!(moved.action, Action::Reopen | Action::Cancel)
+    {
+        return Ok(());
+    }
+    let Some(circuit) = db::queries::signatures::latest_circuit(txn, &context.dossier.id).await?
+    else {
+        return Ok(());
+    };
+    let now = state.clock.now();
+    let reason = moved
+        .comment
+        .clone()
+        .unwrap_or_else(|| moved.action.label().to_owned());
+    if !db::queries::signatures::end_circuit(
+        txn,
+        &circuit.id,
+        CircuitStatus::Cancelled.key(),
+        Some(&reason),
+        now,
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    let notice = templates::signature_ended(&apprentice_name(context), &reason);
+    let mails: Vec<NewMail> = db::queries::signatures::signers(txn, &circuit.id)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            matches!(
+                SignerRole::from_key(&s.role),
+                Some(SignerRole::RepresentantLegal | SignerRole::Cfa)
+            )
+        })
+        .map(|s| templates::signature_notice(&s.email, &s.name, &notice))
+        .collect();
+    state.outbox.queue(txn, mails, now).await?;
+    Ok(())
+}
+
+/// The signer whose link this is, with their circuit and dossier, while the link is good: the
+/// circuit in progress, their turn, the link neither used nor expired. Anything else is the
+/// same 404, so that a link says nothing once it is spent.
+async fn holder(
+    state: &AppState,
+    token: &str,
+) -> Result<(signature_signer::Model, signature_circuit::Model), ApiError> {
+    let now = state.clock.now();
+    let signer = db::queries::signatures::signer_by_token(&state.db, &secrets::sha256_hex(token))
+        .await?
+        .filter(|s| s.status == SignerStatus::Pending.key())
+        .filter(|s| s.token_expires_at.is_some_and(|t| t > now))
+        .ok_or_else(link_not_found)?;
+    let circuit = db::queries::signatures::circuit(&state.db, &signer.circuit_id)
+        .await?
+        .filter(|c| c.status == CircuitStatus::InProgress.key())
+        .ok_or_else(link_not_found)?;
+    Ok((signer, circuit))
+}
+
+fn email_hint(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+fn sha_of(circuit: &signature_circuit::Model, kind: DocumentKind) -> &str {
+    if kind == DocumentKind::Convention {
+        &circuit.convention_sha256
+    } else {
+        &circuit.cerfa_sha256
+    }
+}
+
+/// What a signer's link opens.
+pub async fn signing(state: &AppState, token: &str) -> Result<SigningBody, ApiError> {
+    let (signer, circuit) = holder(state, token).await?;
+    let context = load(state, &circuit.dossier_id).await?;
+    Ok(SigningBody {
+        signer: SigningSignerBody {
+            name: signer.name.clone(),
+            role: signer.role.clone(),
+            role_label: SignerRole::from_key(&signer.role)
+                .map_or("", SignerRole::label)
+                .to_owned(),
+            email_hint: email_hint(&signer.email),
+        },
+        apprentice: apprentice_name(&context),
+        documents: documents_of(&signer)
+            .into_iter()
+            .map(|kind| SigningDocumentBody {
+                kind: kind.key().to_owned(),
+                label: document_label(kind).to_owned(),
+                sha256: sha_of(&circuit, kind).to_owned(),
+            })
+            .collect(),
+        status: signer.status,
+    })
+}
+
+/// The exact PDF a signer signs.
+pub async fn signing_document(
+    state: &AppState,
+    token: &str,
+    kind: DocumentKind,
+) -> Result<DocumentFile, ApiError> {
+    let (signer, circuit) = holder(state, token).await?;
+    if !documents_of(&signer).contains(&kind) {
+        return Err(link_not_found());
+    }
+    let context = load(state, &circuit.dossier_id).await?;
+    let sha256 = sha_of(&circuit, kind).to_owned();
+    let bytes = db::queries::documents::blob(&state.db, &state.seal, &sha256)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("blob {sha256} missing")))?;
+    Ok(DocumentFile {
+        bytes,
+        sha256,
+        file_names: documents::file_names(&context, kind),
+    })
+}
+
+fn code_digest(signer_id: &str, code: &str) -> String {
+    secrets::sha256_hex(&format!("{signer_id}:{code}"))
+}
+
+/// Mails a new six-digit code to the signer (at most five an hour).
+pub async fn send_code(state: &AppState, token: &str) -> Result<(), ApiError> {
+    let (mut signer, _) = holder(state, token).await?;
+    let now = state.clock.now();
+    let mut sent: Vec<DateTime<Utc>> =
+        serde_json::from_value(signer.codes_sent.clone()).unwrap_or_default();
+    if !rules::may_send_code(&sent, now) {
+        let oldest = sent.iter().min().copied().unwrap_or(now);
+        let wait = (oldest + Duration::minutes(rules::CODE_WINDOW_MINUTES) - now)
+            .num_seconds()
+            .max(1);
+        return Err(ApiError::TooManyAttempts(u64::try_from(wait).unwrap_or(60)));
+    }
+    let code = format!("{:06}", rand::random_range(0..1_000_000u32));
+    sent.push(now);
+    let keep = sent.len().saturating_sub(rules::CODES_PER_WINDOW as usize);
+    signer.codes_sent = json!(sent[keep..]);
+    signer.code_hash = Some(code_digest(&signer.id, &code));
+    signer.code_sent_at = Some(now);
+    signer.code_attempts = 0;
+    let mail = templates::signature_code(&signer.email, &signer.name, &code, rules::CODE_MINUTES);
+    let (_queued, txn) = state.begin_write().await?;
+    db::queries::signatures::save_signer(&txn, signer).await?;
+    state.outbox.queue(&txn, vec![mail], now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(())
+}
+
+/// Where a signature came from, as the evidence keeps it.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The client's address.
+    pub ip: String,
+    /// Its `User-Agent`.
+    pub user_agent: String,
+}
+
+fn confirmation_error(error: rules::ConfirmationError) -> ApiError {
+    let field = match error {
+        rules::ConfirmationError::NoConsent => "consent",
+        rules::ConfirmationError::Name => "name",
+        rules::ConfirmationError::CodeFormat => "code",
+    };
+    ApiError::field(field, api_types::codes::INVALID_BODY, error.to_string())
+}
+
+/// The signer signs every document of theirs: consent, name and code checked, evidence kept;
+/// the next turn's signers get their links; the last signature seals the documents and makes
+/// the dossier `signed`.
+pub async fn sign(
+    state: &AppState,
+    token: &str,
+    request: SignRequest,
+    origin: Origin,
+) -> Result<SigningBody, ApiError> {
+    let confirmation = Confirmation::parse(&request.code, &request.name, request.consent)
+        .map_err(confirmation_error)?;
+    let (mut signer, circuit) = holder(state, token).await?;
+    let now = state.clock.now();
+    let issued = signer
+        .code_hash
+        .as_ref()
+        .zip(signer.code_sent_at)
+        .map(|(_, sent_at)| IssuedCode {
+            sent_at,
+            attempts: u32::try_from(signer.code_attempts).unwrap_or(u32::MAX),
+        });
+    let typed = code_digest(&signer.id, confirmation.code.as_str());
+    let matches = signer
+        .code_hash
+        .as_deref()
+        .is_some_and(|stored| constant_time_eq(stored.as_bytes(), typed.as_bytes()));
+    if let Err(error) = rules::check_code(issued, matches, now) {
+        if issued.is_some() {
+            signer.code_attempts += 1;
+            if matches!(
+                error,
+                rules::CodeError::TooManyAttempts | rules::CodeError::Expired
+            ) {
+                signer.code_hash = None;
+            }
+            let (_queued, txn) = state.begin_write().await?;
+            db::queries::signatures::save_signer(&txn, signer).await?;
+            txn.commit().await.map_err(db::DbError::from)?;
+        }
+        return Err(ApiError::Unprocessable {
+            code: api_types::codes::INVALID_CODE,
+            detail: error.to_string(),
+        });
+    }
+    let documents: Vec<Json> = documents_of(&signer)
+        .into_iter()
+        .map(|kind| json!({"kind": kind.key(), "sha256": sha_of(&circuit, kind)}))
+        .collect();
+    signer.evidence = Some(json!({
+        "typed_name": confirmation.typed_name,
+        "consent": true,
+        "email": signer.email,
+        "ip": origin.ip,
+        "user_agent": origin.user_agent,
+        "signed_at": now,
+        "code_sent_at": signer.code_sent_at,
+        "code_attempt": signer.code_attempts + 1,
+        "documents": documents,
+    }));
+    signer.status = SignerStatus::Signed.key().to_owned();
+    signer.acted_at = Some(now);
+    signer.token_hash = None;
+    signer.code_hash = None;
+    let signed = signer.clone();
+
+    let context = load(state, &circuit.dossier_id).await?;
+    let apprentice = apprentice_name(&context);
+    let before = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    let mut signers = before.clone();
+    for s in &mut signers {
+        if s.id == signed.id {
+            *s = signed.clone();
+        }
+    }
+    let mails = advance(state, &mut signers, &apprentice, now);
+    // Only the rows this signature changed are written: a signer of the same turn signing at
+    // the same moment keeps their own.
+    let changed: Vec<signature_signer::Model> = signers
+        .iter()
+        .filter(|s| !before.contains(s))
+        .cloned()
+        .collect();
+    let statuses: Vec<SignerStatus> = signers
+        .iter()
+        .filter_map(|s| SignerStatus::from_key(&s.status))
+        .collect();
+    if rules::circuit_status(&statuses) == CircuitStatus::Completed {
+        complete(state, context, &circuit, signers, changed, now).await?;
+    } else {
+        let (_queued, txn) = state.begin_write().await?;
+        for s in changed {
+            db::queries::signatures::save_signer(&txn, s).await?;
+        }
+        state.outbox.queue(&txn, mails, now).await?;
+        txn.commit().await.map_err(db::DbError::from)?;
+        state.outbox.wake();
+    }
+    Ok(SigningBody {
+        signer: SigningSignerBody {
+            name: signed.name.clone(),
+            role: signed.role.clone(),
+            role_label: SignerRole::from_key(&signed.role)
+                .map_or("", SignerRole::label)
+                .to_owned(),
+            email_hint: email_hint(&signed.email),
+        },
+        apprentice,
+        documents: Vec::new(),
+        status: signed.status,
+    })
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn french_time(at: DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y à %H:%M UTC").to_string()
+}
+
+/// The « dossier de preuve » of one document: what was signed, by whom, how.
+fn evidence_data(
+    state: &AppState,
+    context: &DossierContext,
+    circuit: &signature_circuit::Model,
+    signers: &[signature_signer::Model],
+    kind: DocumentKind,
+    size: usize,
+    now: DateTime<Utc>,
+) -> Json {
+    let text = |value: &Json, key: &str| value[key].as_str().unwrap_or_default().to_owned();
+    let signatures: Vec<Json> = signers
+        .iter()
+        .filter(|s| documents_of(s).contains(&kind))
+        .filter_map(|s| s.evidence.as_ref().map(|e| (s, e)))
+        .map(|(s, e)| {
+            let at = |key: &str| {
+                e[key]
+                    .as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| french_time(t.with_timezone(&Utc)))
+                    .unwrap_or_default()
+            };
+            json!({
+                "role": SignerRole::from_key(&s.role).map_or("", SignerRole::label),
+                "name": s.name,
+                "email": s.email,
+                "typed_name": text(e, "typed_name"),
+                "consent": "case « Je consens à signer électroniquement » cochée",
+                "code": format!(
+                    "envoyé le {} à {}, vérifié au {}e essai",
+                    at("code_sent_at"),
+                    s.email,
+                    e["code_attempt"].as_i64().unwrap_or(1)
+                ),
+                "signed_at": at("signed_at"),
+                "ip": text(e, "ip"),
+                "user_agent": text(e, "user_agent"),
+                "sha256": sha_of(circuit, kind),
+            })
+        })
+        .collect();
+    let document = match kind {
+        DocumentKind::Convention => "Convention de formation".to_owned(),
+        _ => "Contrat (CERFA)".to_owned(),
+    };
+    json!({
+        "document": document,
+        "dossier": context.dossier.id,
+        "apprentice": apprentice_name(context),
+        "bytes": size.to_string(),
+        "sha256": sha_of(circuit, kind),
+        "started_at": french_time(circuit.started_at),
+        "started_by": signers
+            .iter()
+            .find(|s| s.role == SignerRole::Cfa.key())
+            .map_or_else(|| "le CFA".to_owned(), |s| format!("{} (CFA)", s.name)),
+        "completed_at": french_time(now),
+        "sealed_by": format!("Opuntia — {}", state.settings.cfa().denomination),
+        "signatures": signatures,
+    })
+}
+
+/// The document signed, its evidence page appended, sealed: the bytes kept as the signed copy.
+async fn sealed_copy(
+    state: &AppState,
+    context: &DossierContext,
+    circuit: &signature_circuit::Model,
+    signers: &[signature_signer::Model],
+    kind: DocumentKind,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>, ApiError> {
+    let sha256 = sha_of(circuit, kind);
+    let original = db::queries::documents::blob(&state.db, &state.seal, sha256)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("blob {sha256} missing")))?;
+    let data = evidence_data(state, context, circuit, signers, kind, original.len(), now);
+    let metadata = pdf::Metadata {
+        title: format!("Dossier de preuve — {}", apprentice_name(context)),
+        author: state.settings.cfa().denomination,
+        made_at: now,
+    };
+    let templates = state.templates.clone();
+    let key = state.seal_key.clone();
+    tokio::task::spawn_blocking(move || {
+        let page = templates.render(pdf::Kind::Preuve, &json!(data), &metadata)?;
+        let combined = pdf::append_pages(&original, &page)?;
+        pdf::seal(&combined, &key, "Signé par toutes les parties", now)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)
+}
+
+/// The last signature: both documents sealed and kept, the circuit completed, the dossier
+/// `signed`, every signer told; `changed` are the signers' rows to write.
+async fn complete(
+    state: &AppState,
+    context: DossierContext,
+    circuit: &signature_circuit::Model,
+    signers: Vec<signature_signer::Model>,
+    changed: Vec<signature_signer::Model>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut sealed = Vec::new();
+    for kind in [DocumentKind::Cerfa, DocumentKind::Convention] {
+        let bytes = sealed_copy(state, &context, circuit, &signers, kind, now).await?;
+        sealed.push((kind, documents::sha256_hex(&bytes), bytes));
+    }
+    let apprentice = apprentice_name(&context);
+    let told: Vec<(String, String)> = signers
+        .iter()
+        .map(|s| (s.email.clone(), s.name.clone()))
+        .collect();
+    workflow::take_on(
+        state,
+        context,
+        Actor::System,
+        None,
+        Action::CompleteSignature,
+        None,
+        async |txn, context, _| {
+            for s in changed {
+                db::queries::signatures::save_signer(txn, s).await?;
+            }
+            for (kind, sha256, bytes) in sealed {
+                db::queries::documents::store_blob(
+                    txn,
+                    &state.seal,
+                    &sha256,
+                    "application/pdf",
+                    bytes,
+                    now,
+                )
+                .await?;
+                db::queries::documents::record(
+                    txn,
+                    dossier_document::Model {
+                        id: new_id(),
+                        dossier_id: context.dossier.id.clone(),
+                        kind: signed_kind(kind),
+                        origin: BUILTIN.to_owned(),
+                        dossier_version: context.dossier.version,
+                        sha256,
+                        made_at: now,
+                        made_by: None,
+                        voided_at: None,
+                        void_reason: None,
+                    },
+                )
+                .await?;
+            }
+            db::queries::signatures::end_circuit(
+                txn,
+                &circuit.id,
+                CircuitStatus::Completed.key(),
+                None,
+                now,
+            )
+            .await?;
+            let notice = templates::signature_completed(&apprentice);
+            Ok(told
+                .iter()
+                .map(|(email, name)| {
+                    templates::dossier_notice(email, name, &notice, &state.login_url())
+                })
+                .collect())
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The signer refuses, with their reason: the circuit ends, the dossier goes back to
+/// `economics_validated`, the parties and the CFA are told.
+pub async fn refuse(state: &AppState, token: &str, reason: &str) -> Result<(), ApiError> {
+    let reason = rules::refusal_reason(reason)
+        .map_err(|e| ApiError::field("reason", api_types::codes::REQUIRED, e.to_string()))?;
+    let (mut signer, circuit) = holder(state, token).await?;
+    let now = state.clock.now();
+    signer.status = SignerStatus::Refused.key().to_owned();
+    signer.acted_at = Some(now);
+    signer.refusal_reason = Some(reason.clone());
+    signer.token_hash = None;
+    signer.code_hash = None;
+    let context = load(state, &circuit.dossier_id).await?;
+    let apprentice = apprentice_name(&context);
+    let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    let why = format!(
+        "{} ({}) a refusé de signer : {reason}",
+        signer.name,
+        SignerRole::from_key(&signer.role).map_or("", SignerRole::label)
+    );
+    workflow::take_on(
+        state,
+        context,
+        Actor::System,
+        None,
+        Action::RefuseSignature,
+        Some(why.clone()),
+        async |txn, _, _| {
+            db::queries::signatures::save_signer(txn, signer).await?;
+            db::queries::signatures::end_circuit(
+                txn,
+                &circuit.id,
+                CircuitStatus::Refused.key(),
+                Some(&why),
+                now,
+            )
+            .await?;
+            let notice = templates::signature_ended(&apprentice, &why);
+            Ok(signers
+                .iter()
+                .map(|s| templates::signature_notice(&s.email, &s.name, &notice))
+                .collect())
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The sealed, signed copy of a dossier's CERFA or convention, once the dossier is signed.
+pub async fn signed_document(
+    state: &AppState,
+    subject: &Subject,
+    id: &str,
+    kind: DocumentKind,
+) -> Result<DocumentFile, ApiError> {
+    let context = load_visible(state, subject, id).await?;
+    let unavailable = || ApiError::Conflict {
+        code: api_types::codes::DOCUMENT_UNAVAILABLE,
+        detail: "Le document signé est disponible une fois que toutes les parties ont signé."
+            .into(),
+    };
+    if !rules::signable(kind) {
+        return Err(unavailable());
+    }
+    let row = db::queries::documents::live(&state.db, &context.dossier.id, &signed_kind(kind))
+        .await?
+        .ok_or_else(unavailable)?;
+    let bytes = db::queries::documents::blob(&state.db, &state.seal, &row.sha256)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("blob {} missing", row.sha256)))?;
+    let (utf8, ascii) = documents::file_names(&context, kind);
+    Ok(DocumentFile {
+        bytes,
+        sha256: row.sha256,
+        file_names: (
+            utf8.replace(".pdf", "-signe.pdf"),
+            ascii.replace(".pdf", "-signe.pdf"),
+        ),
+    })
+}

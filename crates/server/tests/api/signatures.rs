@@ -1,0 +1,366 @@
+//! Signature circuits with the built-in provider (user guide A.13), driven by the mailbox as the
+//! signers would be: links, codes, a wrong code, a refusal, a reopening that voids the circuit,
+//! the last signature that makes the dossier `signed`, and its sealed contract checked by
+//! poppler's `pdfsig`.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    both,
+    documents::{DEMO_DOSSIER, act, text_of, tool, validated},
+    helpers::{Backend, TestApp, assert_problem, economics, ok, spawn_app},
+};
+
+both!(
+    the_built_in_circuit_takes_the_dossier_to_signed_with_a_sealed_contract,
+    a_refusal_ends_the_circuit_and_brings_the_dossier_back,
+    a_reopening_voids_the_circuit_and_its_links,
+    only_a_dossier_whose_economics_are_validated_goes_out_for_signature,
+);
+
+const EMPLOYER: &str = "employeur@demo.opuntia.test";
+const APPRENTICE: &str = "alternant@demo.opuntia.test";
+const CFA: &str = "cfa@demo.opuntia.test";
+
+/// The demo dossier validated, its economic elements validated: ready to send.
+async fn ready(app: &TestApp) -> String {
+    validated(app).await;
+    let cfa = app.login_demo("cfa").await;
+    ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
+    act(app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
+    cfa
+}
+
+async fn send(app: &TestApp, cfa: &str) -> Value {
+    let response = app
+        .post_json(
+            Some(cfa),
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+/// The token of the newest signing link mailed to `to`.
+async fn link_of(app: &TestApp, to: &str) -> String {
+    let mail = app.delivered_mail(to, "Documents à signer").await;
+    let start = mail.text.find("/signature/").expect("a signing link") + "/signature/".len();
+    mail.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Asks for a code and reads it from the mailbox.
+async fn code_for(app: &TestApp, token: &str, to: &str) -> String {
+    let response = app
+        .request(Method::POST, &format!("/api/v1/signing/{token}/code"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let mail = app.delivered_mail(to, "Votre code de signature").await;
+    mail.subject.rsplit(' ').next().unwrap().to_owned()
+}
+
+async fn sign(app: &TestApp, token: &str, code: &str, name: &str) -> reqwest::Response {
+    app.request(Method::POST, &format!("/api/v1/signing/{token}"))
+        .header("user-agent", "Navigateur de test/1.0")
+        .json(&json!({"code": code, "name": name, "consent": true}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn circuit(app: &TestApp, token: &str) -> Value {
+    app.get_json(token, &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature"))
+        .await
+}
+
+fn statuses(circuit: &Value) -> Vec<(String, String)> {
+    circuit["signers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["role"].as_str().unwrap().to_owned(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pair(role: &str, status: &str) -> (String, String) {
+    (role.to_owned(), status.to_owned())
+}
+
+async fn the_built_in_circuit_takes_the_dossier_to_signed_with_a_sealed_contract(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    let employer = app.login_demo("employeur").await;
+    let contract = app
+        .get_as(
+            &employer,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa"),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+
+    let started = send(&app, &cfa).await;
+
+    assert_eq!(started["status"], "in_progress");
+    assert_eq!(
+        statuses(&started),
+        [
+            pair("employeur", "pending"),
+            pair("alternant", "waiting"),
+            pair("cfa", "waiting")
+        ]
+    );
+    assert_eq!(
+        started["cerfa_sha256"],
+        format!("{:x}", Sha256::digest(&contract))
+    );
+    assert_eq!(
+        app.dossier(&cfa, DEMO_DOSSIER).await["status"],
+        "in_signature"
+    );
+    assert!(
+        app.mailbox(APPRENTICE)
+            .await
+            .iter()
+            .all(|m| !m.subject.contains("à signer"))
+    );
+
+    // The employer reads what they sign: the exact bytes validated.
+    let token = link_of(&app, EMPLOYER).await;
+    let opened: Value = ok(app
+        .request(Method::GET, &format!("/api/v1/signing/{token}"))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert_eq!(opened["documents"][0]["kind"], "cerfa");
+    assert_eq!(opened["documents"][1]["kind"], "convention");
+    let seen = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/signing/{token}/documents/cerfa"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(seen.as_ref(), contract.as_slice());
+    // A wrong code is refused, then the right one signs, once.
+    let code = code_for(&app, &token, EMPLOYER).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = assert_problem(
+        sign(&app, &token, wrong, "Paul Girard").await,
+        422,
+        "invalid_code",
+    )
+    .await;
+    assert!(refused.detail.unwrap().contains("il vous reste 4 essai"));
+    assert_eq!(sign(&app, &token, &code, "Paul Girard").await.status(), 200);
+    assert_problem(
+        app.request(Method::GET, &format!("/api/v1/signing/{token}"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "signing_link_not_found",
+    )
+    .await;
+    assert_eq!(
+        statuses(&circuit(&app, &cfa).await),
+        [
+            pair("employeur", "signed"),
+            pair("alternant", "pending"),
+            pair("cfa", "waiting")
+        ]
+    );
+
+    // The apprentice, then the CFA, each from their own mail.
+    for (address, name) in [(APPRENTICE, "Léa Martin"), (CFA, "Claire Dubois")] {
+        let token = link_of(&app, address).await;
+        let code = code_for(&app, &token, address).await;
+        let signed = sign(&app, &token, &code, name).await;
+        assert_eq!(signed.status(), 200, "{}", signed.text().await.unwrap());
+    }
+
+    let done = circuit(&app, &cfa).await;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(app.dossier(&cfa, DEMO_DOSSIER).await["status"], "signed");
+    app.delivered_mail(APPRENTICE, "signé").await;
+    let response = app
+        .get_as(
+            &employer,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa/signed"),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("-signe.pdf")
+    );
+    let sealed = response.bytes().await.unwrap().to_vec();
+    // What every signer saw is the head of the signed file, byte for byte.
+    assert_eq!(&sealed[..contract.len()], contract.as_slice());
+    let (pdfsig, _) = tool("pdfsig", &[], &sealed);
+    assert!(pdfsig.contains("Signature is Valid"), "{pdfsig}");
+    assert!(pdfsig.contains("ETSI.CAdES.detached"), "{pdfsig}");
+    let text = text_of(&sealed);
+    for expected in [
+        "DOSSIER DE PREUVE DES SIGNATURES",
+        "Paul Girard",
+        "Navigateur de test/1.0",
+        &format!("{:x}", Sha256::digest(&contract)),
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    // A byte changed after sealing is caught.
+    let mut forged = sealed.clone();
+    let at = contract.len() / 2;
+    forged[at] ^= 0x01;
+    let (pdfsig, _) = tool("pdfsig", &[], &forged);
+    assert!(!pdfsig.contains("Signature is Valid"), "{pdfsig}");
+    // The convention is sealed too.
+    let convention = app
+        .get_as(
+            &cfa,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/convention/signed"),
+        )
+        .await;
+    assert_eq!(convention.status(), 200);
+}
+
+async fn a_refusal_ends_the_circuit_and_brings_the_dossier_back(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    send(&app, &cfa).await;
+    let token = link_of(&app, EMPLOYER).await;
+
+    let blank = app
+        .request(Method::POST, &format!("/api/v1/signing/{token}/refusal"))
+        .json(&json!({"reason": "  "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blank.status(), 422);
+    let refused = app
+        .request(Method::POST, &format!("/api/v1/signing/{token}/refusal"))
+        .json(&json!({"reason": "Le salaire indiqué n'est pas celui convenu."}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(refused.status(), 204);
+    let ended = circuit(&app, &cfa).await;
+    assert_eq!(ended["status"], "refused");
+    assert!(
+        ended["end_reason"]
+            .as_str()
+            .unwrap()
+            .contains("Le salaire indiqué n'est pas celui convenu.")
+    );
+    assert_eq!(
+        ended["signers"][0]["refusal_reason"],
+        "Le salaire indiqué n'est pas celui convenu."
+    );
+    assert_eq!(
+        app.dossier(&cfa, DEMO_DOSSIER).await["status"],
+        "economics_validated"
+    );
+    app.delivered_mail(CFA, "Signature interrompue").await;
+    assert_problem(
+        app.request(Method::GET, &format!("/api/v1/signing/{token}"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "signing_link_not_found",
+    )
+    .await;
+    // The CFA may send again: a new circuit.
+    let again = send(&app, &cfa).await;
+    assert_ne!(again["id"], ended["id"]);
+}
+
+async fn a_reopening_voids_the_circuit_and_its_links(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    send(&app, &cfa).await;
+    let token = link_of(&app, EMPLOYER).await;
+
+    act(
+        &app,
+        &cfa,
+        DEMO_DOSSIER,
+        "reopen",
+        json!({"comment": "Erreur sur la date de début."}),
+    )
+    .await;
+
+    let voided = circuit(&app, &cfa).await;
+    assert_eq!(voided["status"], "cancelled");
+    assert_eq!(voided["end_reason"], "Erreur sur la date de début.");
+    assert_eq!(
+        app.dossier(&cfa, DEMO_DOSSIER).await["status"],
+        "in_progress"
+    );
+    assert_problem(
+        app.request(Method::POST, &format!("/api/v1/signing/{token}/code"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "signing_link_not_found",
+    )
+    .await;
+}
+
+async fn only_a_dossier_whose_economics_are_validated_goes_out_for_signature(backend: Backend) {
+    let app = spawn_app(backend).await;
+    validated(&app).await;
+    let cfa = app.login_demo("cfa").await;
+    let employer = app.login_demo("employeur").await;
+    let path = format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature");
+
+    assert_problem(
+        app.post_json(Some(&cfa), &path, &json!({})).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    assert_problem(
+        app.post_json(Some(&employer), &path, &json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(app.get_as(&cfa, &path).await, 404, "signature_not_started").await;
+    assert_problem(
+        app.get_as(
+            &cfa,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa/signed"),
+        )
+        .await,
+        409,
+        "document_unavailable",
+    )
+    .await;
+}
