@@ -118,6 +118,8 @@ pub enum Action {
     CompleteSignature,
     /// A signer refused.
     RefuseSignature,
+    /// The CFA interrupts a circuit (stalled, or to sign on paper), with a reason.
+    CancelSignature,
     /// The CFA reopens a frozen dossier with a reason.
     Reopen,
     /// The CFA cancels the dossier.
@@ -126,7 +128,7 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::ValidateBase,
         Self::RequestValidation,
         Self::Validate,
@@ -135,6 +137,7 @@ impl Action {
         Self::SendForSignature,
         Self::CompleteSignature,
         Self::RefuseSignature,
+        Self::CancelSignature,
         Self::Reopen,
         Self::Cancel,
     ];
@@ -150,6 +153,7 @@ impl Action {
             Self::SendForSignature => "send_for_signature",
             Self::CompleteSignature => "complete_signature",
             Self::RefuseSignature => "refuse_signature",
+            Self::CancelSignature => "cancel_signature",
             Self::Reopen => "reopen",
             Self::Cancel => "cancel",
         }
@@ -166,6 +170,7 @@ impl Action {
             Self::SendForSignature => "Envoyer en signature",
             Self::CompleteSignature => "Signature terminée",
             Self::RefuseSignature => "Signature refusée",
+            Self::CancelSignature => "Interrompre la signature",
             Self::Reopen => "Rouvrir le dossier",
             Self::Cancel => "Annuler le dossier",
         }
@@ -175,7 +180,11 @@ impl Action {
     pub fn needs_reason(self) -> bool {
         matches!(
             self,
-            Self::Return | Self::RefuseSignature | Self::Reopen | Self::Cancel
+            Self::Return
+                | Self::RefuseSignature
+                | Self::CancelSignature
+                | Self::Reopen
+                | Self::Cancel
         )
     }
 
@@ -193,6 +202,7 @@ impl Action {
                 | Self::SendForSignature
                 | Self::CompleteSignature
                 | Self::RefuseSignature
+                | Self::CancelSignature
                 | Self::Reopen
                 | Self::Cancel,
                 Actor::User(role),
@@ -296,7 +306,7 @@ pub fn transition(
         (Action::ValidateEconomics, Validated) => EconomicsValidated,
         (Action::SendForSignature, EconomicsValidated) => InSignature,
         (Action::CompleteSignature, InSignature) => Signed,
-        (Action::RefuseSignature, InSignature) => EconomicsValidated,
+        (Action::RefuseSignature | Action::CancelSignature, InSignature) => EconomicsValidated,
         (Action::Reopen, Validated | EconomicsValidated | InSignature) => InProgress,
         (
             Action::Cancel,

@@ -79,6 +79,8 @@ pub struct SignatureSettings {
     pub keystore: PathBuf,
     /// Its password.
     pub keystore_password: Secret,
+    /// How often pending signers are looked at for a due reminder.
+    pub reminder_interval_seconds: u64,
 }
 
 /// Where the CFA's own document templates are.

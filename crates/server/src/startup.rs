@@ -346,6 +346,12 @@ impl Application {
             stamps: sqlite.then(|| crate::read_cache::StampMemo::new(8192)),
             public_url,
         });
+        tokio::spawn(crate::services::signatures::run_reminders(
+            state.clone(),
+            std::time::Duration::from_secs(
+                state.settings.signature.reminder_interval_seconds.max(1),
+            ),
+        ));
         let app_state = state.clone();
         let server = HttpServer::new(move || app(app_state.clone()))
             .listen(listener)

@@ -111,3 +111,31 @@ pub async fn pending_online(
     }
     Ok(out)
 }
+
+/// Records a reminder to a signer and their renewed link, unless another instance reminded them
+/// first (`reminders_sent` moved on): whether this one did.
+pub async fn record_reminder(
+    conn: &impl ConnectionTrait,
+    signer: &signature_signer::Model,
+    reminders_before: i32,
+) -> DbResult<bool> {
+    let done = signature_signer::Entity::update_many()
+        .col_expr(
+            signature_signer::Column::RemindersSent,
+            Expr::value(reminders_before + 1),
+        )
+        .col_expr(
+            signature_signer::Column::TokenHash,
+            Expr::value(signer.token_hash.clone()),
+        )
+        .col_expr(
+            signature_signer::Column::TokenExpiresAt,
+            Expr::value(signer.token_expires_at),
+        )
+        .filter(signature_signer::Column::Id.eq(signer.id.as_str()))
+        .filter(signature_signer::Column::Status.eq("pending"))
+        .filter(signature_signer::Column::RemindersSent.eq(reminders_before))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}

@@ -323,3 +323,47 @@ fn the_cfa_validates_the_economics_only_once_they_are_entered() {
         Ok(Status::EconomicsValidated)
     );
 }
+
+#[test]
+fn only_the_cfa_interrupts_a_circuit_in_progress_and_only_with_a_reason() {
+    assert_eq!(
+        transition(
+            Status::InSignature,
+            Action::CancelSignature,
+            user(Role::Cfa),
+            &ready()
+        ),
+        Ok(Status::EconomicsValidated)
+    );
+    assert_eq!(
+        transition(
+            Status::InSignature,
+            Action::CancelSignature,
+            user(Role::Employeur),
+            &ready()
+        ),
+        Err(WorkflowError::Forbidden)
+    );
+    assert_eq!(
+        transition(
+            Status::EconomicsValidated,
+            Action::CancelSignature,
+            user(Role::Cfa),
+            &ready()
+        ),
+        Err(WorkflowError::NotInStatus(Status::EconomicsValidated))
+    );
+    let without_reason = TransitionContext {
+        has_reason: false,
+        ..ready()
+    };
+    assert_eq!(
+        transition(
+            Status::InSignature,
+            Action::CancelSignature,
+            user(Role::Cfa),
+            &without_reason
+        ),
+        Err(WorkflowError::ReasonRequired)
+    );
+}

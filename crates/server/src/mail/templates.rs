@@ -345,7 +345,8 @@ pub fn signature_request(
         details: Vec::new(),
         link: Some((link.to_owned(), "Lire et signer les documents")),
         closing: vec![format!(
-            "Ce lien est valable {valid_days} jours. Si vous ne souhaitez pas signer, la même page vous permet de refuser en indiquant votre motif."
+            "Ce lien est valable {valid_days} jours{}. Si vous ne souhaitez pas signer, la même page vous permet de refuser en indiquant votre motif.",
+            if reminder { " et remplace celui du message précédent" } else { "" }
         )],
     }
     .render()

@@ -105,6 +105,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(workflow::reopen)
         .service(signatures::start_signature)
         .service(signatures::get_signature)
+        .service(signatures::interrupt_signature)
         .service(signatures::signed_document)
         .service(signatures::signing)
         .service(signatures::signing_document)

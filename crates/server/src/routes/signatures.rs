@@ -6,6 +6,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use api_types::{
     Problem,
+    dossiers::CommentRequest,
     signatures::{CircuitBody, RefusalRequest, SignRequest, SigningBody},
 };
 
@@ -56,6 +57,42 @@ pub async fn start_signature(
 ) -> Result<HttpResponse, ApiError> {
     let body = service::start(&state, &caller, if_match(&request), &id).await?;
     Ok(HttpResponse::Created().json(body))
+}
+
+/// Interrupt the signature circuit (CFA staff).
+///
+/// With a reason (required): a stalled circuit, or one to finish on paper. The circuit is
+/// cancelled, its links stop working, every signer is told, and the dossier goes back to
+/// `economics_validated`, from where it can be sent again.
+#[utoipa::path(
+    tag = "signature",
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`"),
+    ),
+    request_body = CommentRequest,
+    responses(
+        (status = 200, description = "The circuit, cancelled", body = CircuitBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: no circuit in progress", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/signature/cancellation")]
+pub async fn interrupt_signature(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<String>,
+    body: Json<CommentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.into_inner().comment;
+    let circuit = service::interrupt(&state, &caller, if_match(&request), &id, reason).await?;
+    Ok(HttpResponse::Ok().json(circuit))
 }
 
 /// The dossier's signature circuit.

@@ -277,6 +277,29 @@ pub async fn start(
 ) -> Result<CircuitBody, ApiError> {
     let now = state.clock.now();
     let circuit_id = new_id();
+    // Read before the write transaction: on SQLite, a transaction that reads first and writes
+    // after another connection committed fails (SQLITE_BUSY_SNAPSHOT). `take` checks the
+    // caller's access before anything read here is used.
+    let stored = async |kind: DocumentKind| {
+        db::queries::documents::live(&state.db, id, kind.key())
+            .await?
+            .map(|row| row.sha256)
+            .ok_or_else(|| ApiError::Conflict {
+                code: api_types::codes::DOCUMENT_UNAVAILABLE,
+                detail: format!(
+                    "{} validé(e) est introuvable : rouvrez puis validez de nouveau le dossier.",
+                    if kind == DocumentKind::Cerfa {
+                        "Le CERFA"
+                    } else {
+                        "La convention"
+                    }
+                ),
+            })
+    };
+    let documents = (
+        stored(DocumentKind::Cerfa).await,
+        stored(DocumentKind::Convention).await,
+    );
     workflow::take(
         state,
         caller,
@@ -285,22 +308,7 @@ pub async fn start(
         Action::SendForSignature,
         None,
         async |txn, context, _| {
-            let dossier_id = context.dossier.id.clone();
-            let dossier_id = &dossier_id;
-            let stored = |kind: DocumentKind| async move {
-                db::queries::documents::live(txn, dossier_id, kind.key())
-                    .await?
-                    .map(|row| row.sha256)
-                    .ok_or_else(|| ApiError::Conflict {
-                        code: api_types::codes::DOCUMENT_UNAVAILABLE,
-                        detail: format!(
-                            "{} validé(e) est introuvable : rouvrez puis validez de nouveau le dossier.",
-                            if kind == DocumentKind::Cerfa { "Le CERFA" } else { "La convention" }
-                        ),
-                    })
-            };
-            let cerfa_sha256 = stored(DocumentKind::Cerfa).await?;
-            let convention_sha256 = stored(DocumentKind::Convention).await?;
+            let (cerfa_sha256, convention_sha256) = (documents.0?, documents.1?);
             let mut signers = signers_of(state, context, caller, &circuit_id).await?;
             let apprentice = apprentice_name(context);
             let mails = advance(state, &mut signers, &apprentice, now);
@@ -344,17 +352,22 @@ fn apprentice_name(context: &DossierContext) -> String {
     .to_owned()
 }
 
-/// What a reopening or a cancellation does to a circuit in progress, inside the write's
-/// transaction: it is voided with the reason, and the signers without an account on the
-/// dossier (the legal representative, the CFA's signer) are told; the parties get the
-/// reopening's own notice.
+/// What a reopening, a cancellation or the CFA's interruption does to a circuit in progress,
+/// inside the write's transaction: it is voided with the reason, and its links stop working.
+/// An interruption tells every signer; a reopening or a cancellation tells those without an
+/// account on the dossier (the legal representative, the CFA's signer), the parties getting
+/// the reopening's own notice.
 pub async fn follow_move(
     state: &AppState,
     txn: &DatabaseTransaction,
     context: &DossierContext,
     moved: &Moved,
 ) -> Result<(), ApiError> {
-    if moved.from != Status::InSignature || !matches!(moved.action, Action::Reopen | Action::Cancel)
+    if moved.from != Status::InSignature
+        || !matches!(
+            moved.action,
+            Action::Reopen | Action::Cancel | Action::CancelSignature
+        )
     {
         return Ok(());
     }
@@ -382,16 +395,87 @@ pub async fn follow_move(
     let mails: Vec<NewMail> = db::queries::signatures::signers(txn, &circuit.id)
         .await?
         .into_iter()
+        // A reopening or a cancellation tells the parties itself; an interrupted circuit
+        // tells every signer.
         .filter(|s| {
-            matches!(
-                SignerRole::from_key(&s.role),
-                Some(SignerRole::RepresentantLegal | SignerRole::Cfa)
-            )
+            moved.action == Action::CancelSignature
+                || matches!(
+                    SignerRole::from_key(&s.role),
+                    Some(SignerRole::RepresentantLegal | SignerRole::Cfa)
+                )
         })
         .map(|s| templates::signature_notice(&s.email, &s.name, &notice))
         .collect();
     state.outbox.queue(txn, mails, now).await?;
     Ok(())
+}
+
+/// The CFA interrupts the circuit in progress, with a reason (a stalled circuit, or to sign on
+/// paper): the dossier goes back to `economics_validated`, every signer is told.
+pub async fn interrupt(
+    state: &AppState,
+    caller: &Caller,
+    if_match: IfMatch,
+    id: &str,
+    reason: Option<String>,
+) -> Result<CircuitBody, ApiError> {
+    let written = workflow::take(
+        state,
+        caller,
+        if_match,
+        id,
+        Action::CancelSignature,
+        reason,
+        async |_, _, _| Ok(Vec::new()),
+    )
+    .await?;
+    let circuit = db::queries::signatures::latest_circuit(&state.db, &written.context.dossier.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("interrupted circuit missing"))?;
+    let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    Ok(circuit_body(&circuit, &signers))
+}
+
+/// Reminds the pending signers whose reminder is due (`domain::signature::reminder_due`, on the
+/// circuit's schedule): a renewed link by e-mail, from the outbox. Safe with several instances:
+/// a signer is reminded by whichever records it first. Returns how many were reminded.
+pub async fn remind_due(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.clock.now();
+    let mut reminded = 0;
+    for (mut signer, circuit) in db::queries::signatures::pending_online(&state.db, 500).await? {
+        let days: Vec<u32> =
+            serde_json::from_value(circuit.reminder_days.clone()).unwrap_or_default();
+        let sent = u32::try_from(signer.reminders_sent).unwrap_or(u32::MAX);
+        let Some(turn_since) = signer.turn_since else {
+            continue;
+        };
+        if !rules::reminder_due(turn_since, sent, &days, now) {
+            continue;
+        }
+        let context = load(state, &circuit.dossier_id).await?;
+        let before = signer.reminders_sent;
+        let mail = open_turn(state, &mut signer, &apprentice_name(&context), now, true);
+        let (_queued, txn) = state.begin_write().await?;
+        if db::queries::signatures::record_reminder(&txn, &signer, before).await? {
+            state.outbox.queue(&txn, vec![mail], now).await?;
+            reminded += 1;
+        }
+        txn.commit().await.map_err(db::DbError::from)?;
+    }
+    if reminded > 0 {
+        state.outbox.wake();
+    }
+    Ok(reminded)
+}
+
+/// Looks for due reminders every `every` for as long as the server runs.
+pub async fn run_reminders(state: actix_web::web::Data<AppState>, every: std::time::Duration) {
+    loop {
+        if let Err(error) = remind_due(&state).await {
+            tracing::error!(error = %error, "signature reminders failed");
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 /// The signer whose link this is, with their circuit and dossier, while the link is good: the

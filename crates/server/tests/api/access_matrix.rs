@@ -70,6 +70,10 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /api/v1/dossiers/{id}/signature", "UPPPPHHHPP"),
     ("POST /api/v1/dossiers/{id}/signature", "UFFFPHHHFF"),
     (
+        "POST /api/v1/dossiers/{id}/signature/cancellation",
+        "UFFFPHHHFF",
+    ),
+    (
         "GET /api/v1/dossiers/{id}/documents/{kind}/signed",
         "UPPPPHHHPP",
     ),
@@ -268,7 +272,9 @@ fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option
         }
         "PATCH /api/v1/dossiers/{id}" => json!({"content": {}}),
         "PUT /api/v1/dossiers/{id}/economics" => json!({"opco": "pas un code"}),
-        "POST /api/v1/dossiers/{id}/reopen" | "POST /api/v1/dossiers/{id}/return" => {
+        "POST /api/v1/dossiers/{id}/reopen"
+        | "POST /api/v1/dossiers/{id}/return"
+        | "POST /api/v1/dossiers/{id}/signature/cancellation" => {
             json!({"comment": "Pour la matrice."})
         }
         "POST /api/v1/formations" | "PUT /api/v1/formations/{id}" => {

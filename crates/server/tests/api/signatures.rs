@@ -18,6 +18,8 @@ both!(
     a_refusal_ends_the_circuit_and_brings_the_dossier_back,
     a_reopening_voids_the_circuit_and_its_links,
     only_a_dossier_whose_economics_are_validated_goes_out_for_signature,
+    a_pending_signer_is_reminded_after_three_then_seven_days_with_a_renewed_link,
+    the_cfa_interrupts_a_stalled_circuit_with_a_reason_and_may_send_again,
 );
 
 const EMPLOYER: &str = "employeur@demo.opuntia.test";
@@ -363,4 +365,102 @@ async fn only_a_dossier_whose_economics_are_validated_goes_out_for_signature(bac
         "document_unavailable",
     )
     .await;
+}
+
+async fn a_pending_signer_is_reminded_after_three_then_seven_days_with_a_renewed_link(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    send(&app, &cfa).await;
+    let first = link_of(&app, EMPLOYER).await;
+    let remind = || server::services::signatures::remind_due(&app.state);
+
+    assert_eq!(remind().await.unwrap(), 0, "nothing due on the first day");
+    app.state.clock.advance(chrono::Duration::days(3));
+    assert_eq!(remind().await.unwrap(), 1);
+    assert_eq!(remind().await.unwrap(), 0, "once per step of the schedule");
+    let reminder = app.delivered_mail(EMPLOYER, "Rappel").await;
+    assert!(
+        reminder
+            .text
+            .contains("remplace celui du message précédent")
+    );
+    let start = reminder.text.find("/signature/").unwrap() + "/signature/".len();
+    let renewed = reminder.text[start..].split_whitespace().next().unwrap();
+    assert_ne!(renewed, first);
+    let status = |token: String| {
+        let app = &app;
+        async move {
+            app.request(Method::GET, &format!("/api/v1/signing/{token}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(status(first.clone()).await, 404);
+    assert_eq!(status(renewed.to_owned()).await, 200);
+    // Nobody else is reminded: only the employer's turn has come.
+    assert!(
+        app.mailbox(APPRENTICE)
+            .await
+            .iter()
+            .all(|m| !m.subject.contains("Rappel"))
+    );
+
+    app.state.clock.advance(chrono::Duration::days(4));
+    assert_eq!(remind().await.unwrap(), 1, "the seventh day");
+    app.state.clock.advance(chrono::Duration::days(20));
+    assert_eq!(remind().await.unwrap(), 0, "the schedule is over");
+}
+
+async fn the_cfa_interrupts_a_stalled_circuit_with_a_reason_and_may_send_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    send(&app, &cfa).await;
+    let token = link_of(&app, EMPLOYER).await;
+    let path = format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature/cancellation");
+
+    assert_problem(
+        app.post_json(Some(&cfa), &path, &json!({})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let interrupted: Value = ok(app
+        .post_json(
+            Some(&cfa),
+            &path,
+            &json!({"comment": "L'employeur signera sur papier."}),
+        )
+        .await)
+    .await;
+
+    assert_eq!(interrupted["status"], "cancelled");
+    assert_eq!(interrupted["end_reason"], "L'employeur signera sur papier.");
+    assert_eq!(
+        app.dossier(&cfa, DEMO_DOSSIER).await["status"],
+        "economics_validated"
+    );
+    let told = app.delivered_mail(EMPLOYER, "Signature interrompue").await;
+    assert!(told.text.contains("L'employeur signera sur papier."));
+    assert_problem(
+        app.request(Method::GET, &format!("/api/v1/signing/{token}"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "signing_link_not_found",
+    )
+    .await;
+    assert_problem(
+        app.post_json(Some(&cfa), &path, &json!({"comment": "Encore"}))
+            .await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    let again = send(&app, &cfa).await;
+    assert_eq!(again["status"], "in_progress");
 }
