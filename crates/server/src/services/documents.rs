@@ -279,6 +279,13 @@ fn unavailable(reason: &str) -> ApiError {
     }
 }
 
+/// The bytes kept under `sha256`: a row that names them and finds none is an internal fault.
+pub async fn stored_bytes(state: &AppState, sha256: &str) -> Result<Vec<u8>, ApiError> {
+    db::queries::documents::blob(&state.db, &state.seal, sha256)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("blob {sha256} missing")))
+}
+
 /// The document of `kind` of a dossier `subject` sees: 409 with the reason Suivi shows when it
 /// cannot exist yet. The CERFA and the convention are the stored bytes; one validated before
 /// documents were kept is made and kept at its first download.
@@ -307,9 +314,7 @@ pub async fn file_of(
             if let Some(row) =
                 db::queries::documents::live(&state.db, &context.dossier.id, kind.key()).await?
             {
-                let bytes = db::queries::documents::blob(&state.db, &state.seal, &row.sha256)
-                    .await?
-                    .ok_or_else(|| ApiError::internal(format!("blob {} missing", row.sha256)))?;
+                let bytes = stored_bytes(state, &row.sha256).await?;
                 return Ok(DocumentFile {
                     bytes,
                     sha256: row.sha256,
@@ -326,9 +331,7 @@ pub async fn file_of(
                 .await?
                 .ok_or_else(|| unavailable(availability.label))?;
             if let Some(sha256) = annex.pdf_sha256 {
-                let bytes = db::queries::documents::blob(&state.db, &state.seal, &sha256)
-                    .await?
-                    .ok_or_else(|| ApiError::internal(format!("blob {sha256} missing")))?;
+                let bytes = stored_bytes(state, &sha256).await?;
                 return Ok(DocumentFile {
                     bytes,
                     sha256,

@@ -516,19 +516,24 @@ fn sha_of(circuit: &signature_circuit::Model, kind: DocumentKind) -> &str {
     }
 }
 
+/// Who a link's holder is, as their page shows them.
+fn signing_signer(signer: &signature_signer::Model) -> SigningSignerBody {
+    SigningSignerBody {
+        name: signer.name.clone(),
+        role: signer.role.clone(),
+        role_label: SignerRole::from_key(&signer.role)
+            .map_or("", SignerRole::label)
+            .to_owned(),
+        email_hint: email_hint(&signer.email),
+    }
+}
+
 /// What a signer's link opens.
 pub async fn signing(state: &AppState, token: &str) -> Result<SigningBody, ApiError> {
     let (signer, circuit) = holder(state, token).await?;
     let context = load(state, &circuit.dossier_id).await?;
     Ok(SigningBody {
-        signer: SigningSignerBody {
-            name: signer.name.clone(),
-            role: signer.role.clone(),
-            role_label: SignerRole::from_key(&signer.role)
-                .map_or("", SignerRole::label)
-                .to_owned(),
-            email_hint: email_hint(&signer.email),
-        },
+        signer: signing_signer(&signer),
         apprentice: apprentice_name(&context),
         documents: documents_of(&signer)
             .into_iter()
@@ -554,9 +559,7 @@ pub async fn signing_document(
     }
     let context = load(state, &circuit.dossier_id).await?;
     let sha256 = sha_of(&circuit, kind).to_owned();
-    let bytes = db::queries::documents::blob(&state.db, &state.seal, &sha256)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("blob {sha256} missing")))?;
+    let bytes = documents::stored_bytes(state, &sha256).await?;
     Ok(DocumentFile {
         bytes,
         sha256,
@@ -713,14 +716,7 @@ pub async fn sign(
         state.outbox.wake();
     }
     Ok(SigningBody {
-        signer: SigningSignerBody {
-            name: signed.name.clone(),
-            role: signed.role.clone(),
-            role_label: SignerRole::from_key(&signed.role)
-                .map_or("", SignerRole::label)
-                .to_owned(),
-            email_hint: email_hint(&signed.email),
-        },
+        signer: signing_signer(&signed),
         apprentice,
         documents: Vec::new(),
         status: signed.status,
@@ -808,9 +804,7 @@ async fn sealed_copy(
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>, ApiError> {
     let sha256 = sha_of(circuit, kind);
-    let original = db::queries::documents::blob(&state.db, &state.seal, sha256)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("blob {sha256} missing")))?;
+    let original = documents::stored_bytes(state, sha256).await?;
     let data = evidence_data(state, context, circuit, signers, kind, original.len(), now);
     let metadata = pdf::Metadata {
         title: format!("Dossier de preuve — {}", apprentice_name(context)),
@@ -975,9 +969,7 @@ pub async fn signed_document(
     let row = db::queries::documents::live(&state.db, &context.dossier.id, &signed_kind(kind))
         .await?
         .ok_or_else(unavailable)?;
-    let bytes = db::queries::documents::blob(&state.db, &state.seal, &row.sha256)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("blob {} missing", row.sha256)))?;
+    let bytes = documents::stored_bytes(state, &row.sha256).await?;
     let (utf8, ascii) = documents::file_names(&context, kind);
     Ok(DocumentFile {
         bytes,

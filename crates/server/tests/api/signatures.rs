@@ -79,6 +79,16 @@ async fn sign(app: &TestApp, token: &str, code: &str, name: &str) -> reqwest::Re
         .unwrap()
 }
 
+/// A link that no longer works answers the same 404 as an unknown one.
+async fn assert_link_spent(app: &TestApp, method: Method, path: &str) {
+    assert_problem(
+        app.request(method, path).send().await.unwrap(),
+        404,
+        "signing_link_not_found",
+    )
+    .await;
+}
+
 async fn circuit(app: &TestApp, token: &str) -> Value {
     app.get_json(token, &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature"))
         .await
@@ -176,15 +186,7 @@ async fn the_built_in_circuit_takes_the_dossier_to_signed_with_a_sealed_contract
     .await;
     assert!(refused.detail.unwrap().contains("il vous reste 4 essai"));
     assert_eq!(sign(&app, &token, &code, "Paul Girard").await.status(), 200);
-    assert_problem(
-        app.request(Method::GET, &format!("/api/v1/signing/{token}"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "signing_link_not_found",
-    )
-    .await;
+    assert_link_spent(&app, Method::GET, &format!("/api/v1/signing/{token}")).await;
     assert_eq!(
         statuses(&circuit(&app, &cfa).await),
         [
@@ -288,15 +290,7 @@ async fn a_refusal_ends_the_circuit_and_brings_the_dossier_back(backend: Backend
         "economics_validated"
     );
     app.delivered_mail(CFA, "Signature interrompue").await;
-    assert_problem(
-        app.request(Method::GET, &format!("/api/v1/signing/{token}"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "signing_link_not_found",
-    )
-    .await;
+    assert_link_spent(&app, Method::GET, &format!("/api/v1/signing/{token}")).await;
     // The CFA may send again: a new circuit.
     let again = send(&app, &cfa).await;
     assert_ne!(again["id"], ended["id"]);
@@ -324,15 +318,7 @@ async fn a_reopening_voids_the_circuit_and_its_links(backend: Backend) {
         app.dossier(&cfa, DEMO_DOSSIER).await["status"],
         "in_progress"
     );
-    assert_problem(
-        app.request(Method::POST, &format!("/api/v1/signing/{token}/code"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "signing_link_not_found",
-    )
-    .await;
+    assert_link_spent(&app, Method::POST, &format!("/api/v1/signing/{token}/code")).await;
 }
 
 async fn only_a_dossier_whose_economics_are_validated_goes_out_for_signature(backend: Backend) {
@@ -445,15 +431,7 @@ async fn the_cfa_interrupts_a_stalled_circuit_with_a_reason_and_may_send_again(b
     );
     let told = app.delivered_mail(EMPLOYER, "Signature interrompue").await;
     assert!(told.text.contains("L'employeur signera sur papier."));
-    assert_problem(
-        app.request(Method::GET, &format!("/api/v1/signing/{token}"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "signing_link_not_found",
-    )
-    .await;
+    assert_link_spent(&app, Method::GET, &format!("/api/v1/signing/{token}")).await;
     assert_problem(
         app.post_json(Some(&cfa), &path, &json!({"comment": "Encore"}))
             .await,
