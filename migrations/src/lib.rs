@@ -12,6 +12,7 @@ mod m20261201_000005_refresh_token_family;
 mod m20261201_000006_mask_history_nir;
 mod m20261201_000007_documents;
 mod m20261201_000008_signatures;
+mod m20261202_000009_signature_references;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_mask_history_nir::Migration),
             Box::new(m20261201_000007_documents::Migration),
             Box::new(m20261201_000008_signatures::Migration),
+            Box::new(m20261202_000009_signature_references::Migration),
         ]
     }
 }

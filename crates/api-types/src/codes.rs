@@ -95,6 +95,17 @@ pub const SIGNATURE_NOT_STARTED: &str = "signature_not_started";
 pub const INVALID_CODE: &str = "invalid_code";
 /// `signer_missing`: a signer of the circuit has no address to receive their link.
 pub const SIGNER_MISSING: &str = "signer_missing";
+/// `signer_not_found`: no signer of this id in the dossier's circuit in progress (404).
+pub const SIGNER_NOT_FOUND: &str = "signer_not_found";
+/// `signer_done`: a signer who already signed or refused (409).
+pub const SIGNER_DONE: &str = "signer_done";
+/// `signature_provider_failed`: the signature provider (DocuSign) failed or refused (502).
+pub const SIGNATURE_PROVIDER_FAILED: &str = "signature_provider_failed";
+/// `sign_with_provider`: a code asked for, or a signature sent, in a circuit whose signers
+/// sign at its provider (DocuSign) (409).
+pub const SIGN_WITH_PROVIDER: &str = "sign_with_provider";
+/// `invalid_signature`: a provider's webhook whose HMAC matches no configured key (401).
+pub const INVALID_SIGNATURE: &str = "invalid_signature";
 /// `too_many_attempts`.
 pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
 /// `too_many_rows`.

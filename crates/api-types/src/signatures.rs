@@ -54,6 +54,19 @@ pub struct CircuitBody {
     pub signers: Vec<SignerBody>,
 }
 
+/// What the CFA chooses when sending for signature; the body may be left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StartSignatureRequest {
+    /// The signers who sign on paper (`employeur`, `alternant`, `representant_legal`, `cfa`):
+    /// they get no link; the CFA uploads the scan of what they signed. Every signer on paper
+    /// makes a paper circuit. Empty by default: everyone signs online.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = json!(["employeur"])))]
+    pub paper_signers: Vec<String>,
+}
+
 /// A document a signer signs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -92,6 +105,18 @@ pub struct SigningBody {
     pub documents: Vec<SigningDocumentBody>,
     /// `pending`: it is their turn.
     pub status: String,
+    /// Where they sign: `builtin` (this page, with a one-time code) or `docusign` (DocuSign's
+    /// page, from `POST /signing/{token}/view`).
+    pub provider: String,
+}
+
+/// Where a signer signs at the circuit's provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SigningViewBody {
+    /// The provider's signing page: single-use, valid a few minutes; the browser goes there
+    /// at once and comes back to `/signature/{token}?event=…`.
+    pub url: String,
 }
 
 /// A signer's confirmation.

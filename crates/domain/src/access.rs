@@ -237,6 +237,12 @@ pub fn downloads_document_batches(role: Role) -> bool {
     matches!(role, Role::Cfa | Role::Formation)
 }
 
+/// Whether `role` runs signature circuits beyond sending them: records a signature made on
+/// paper and uploads its scan. CFA staff only, like the sending (`Action::SendForSignature`).
+pub fn records_paper_signatures(role: Role) -> bool {
+    role == Role::Cfa
+}
+
 /// Whether `role` enters economic elements at all: CFA staff only.
 pub fn enters_economics(role: Role) -> bool {
     role == Role::Cfa

@@ -177,6 +177,65 @@ impl SignaturePlan {
     }
 }
 
+/// How a signer signs: through the platform's link, or on paper with the CFA recording it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerChannel {
+    /// An e-mailed link, a one-time code.
+    Online,
+    /// On paper: the CFA uploads the scan of what they signed.
+    Paper,
+}
+
+impl SignerChannel {
+    /// The channel as the API spells it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Paper => "paper",
+        }
+    }
+}
+
+/// Why the paper signers asked for at sending cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaperSignersError {
+    /// Not a role of any circuit.
+    #[error("« {0} » n'est pas un signataire : employeur, alternant, representant_legal ou cfa.")]
+    UnknownRole(String),
+    /// A role this dossier's circuit does not have (an adult apprentice's legal representative).
+    #[error("Le signataire « {} » ne figure pas dans le circuit de ce dossier.", .0.label())]
+    NotInCircuit(SignerRole),
+}
+
+/// Who signs on paper among `signers`, from the roles the CFA ticked at sending (user guide
+/// A.13 leaves the channel to the CFA; Esup-Stage's users ask for the employer on paper with
+/// the others online). Each role must be one of this circuit's.
+pub fn paper_signers(
+    requested: &[String],
+    signers: &[PlannedSigner],
+) -> Result<Vec<SignerRole>, PaperSignersError> {
+    let mut roles = Vec::new();
+    for key in requested {
+        let role = SignerRole::from_key(key.trim())
+            .ok_or_else(|| PaperSignersError::UnknownRole(key.clone()))?;
+        if !signers.iter().any(|s| s.role == role) {
+            return Err(PaperSignersError::NotInCircuit(role));
+        }
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
+
+/// Whether a signature on paper may be recorded for a signer in `status`: one who has not acted
+/// yet, whether or not their turn came (a paper signature is often collected ahead), and
+/// whatever their channel (a stalled online signer falls back to paper; their link dies).
+pub fn may_record_paper(status: SignerStatus) -> bool {
+    matches!(status, SignerStatus::Waiting | SignerStatus::Pending)
+}
+
 /// Where a signer stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -242,6 +301,16 @@ impl CircuitStatus {
             Self::Completed => "completed",
             Self::Refused => "refused",
             Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// In French, for Suivi.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::InProgress => "Signature en cours",
+            Self::Completed => "Signé par toutes les parties",
+            Self::Refused => "Signature refusée",
+            Self::Cancelled => "Circuit interrompu",
         }
     }
 
@@ -620,6 +689,40 @@ mod tests {
         );
         let ok = Confirmation::parse("123456", " Léa Martin ", true).unwrap();
         assert_eq!(ok.typed_name, "Léa Martin");
+    }
+
+    #[test]
+    fn paper_signers_are_roles_of_this_circuit_each_once() {
+        let adult = SignaturePlan::default().for_dossier(false);
+        let asked = |roles: &[&str]| {
+            paper_signers(
+                &roles.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>(),
+                &adult,
+            )
+        };
+        assert_eq!(
+            asked(&["employeur", " employeur"]),
+            Ok(vec![SignerRole::Employeur])
+        );
+        assert_eq!(asked(&[]), Ok(vec![]));
+        assert_eq!(
+            asked(&["patron"]),
+            Err(PaperSignersError::UnknownRole("patron".into()))
+        );
+        assert_eq!(
+            asked(&["representant_legal"]),
+            Err(PaperSignersError::NotInCircuit(
+                SignerRole::RepresentantLegal
+            ))
+        );
+    }
+
+    #[test]
+    fn a_paper_signature_is_recorded_only_for_a_signer_who_has_not_acted() {
+        assert!(may_record_paper(SignerStatus::Waiting));
+        assert!(may_record_paper(SignerStatus::Pending));
+        assert!(!may_record_paper(SignerStatus::Signed));
+        assert!(!may_record_paper(SignerStatus::Refused));
     }
 
     #[test]

@@ -192,7 +192,11 @@ impl Action {
     pub fn allowed(self, actor: Actor) -> bool {
         use Role::*;
         match (self, actor) {
-            (Self::CompleteSignature | Self::RefuseSignature, Actor::System) => true,
+            // The platform, on a provider's word: the last signature, a refusal, a voiding.
+            (
+                Self::CompleteSignature | Self::RefuseSignature | Self::CancelSignature,
+                Actor::System,
+            ) => true,
             (_, Actor::System) => false,
             (Self::ValidateBase, Actor::User(role)) => matches!(role, Alternant | Cfa),
             (Self::RequestValidation, Actor::User(role)) => matches!(role, Alternant | Employeur),

@@ -31,7 +31,7 @@ use typst::{
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-pub use append::append_pages;
+pub use append::{append_pages, page_count};
 pub use seal::{SealKey, SealReport, seal, verify};
 
 /// The documents Opuntia makes.

@@ -81,6 +81,29 @@ pub struct SignatureSettings {
     pub keystore_password: Secret,
     /// How often pending signers are looked at for a due reminder.
     pub reminder_interval_seconds: u64,
+    /// Who makes the signatures hold: `builtin` (the default) or `docusign`.
+    pub provider: String,
+    /// The DocuSign account, with `provider = "docusign"`.
+    pub docusign: DocuSignSettings,
+}
+
+/// A DocuSign account reached through the JWT grant (`crate::providers::docusign`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DocuSignSettings {
+    /// The integration key (the JWT's `iss`).
+    pub integration_key: String,
+    /// The user the platform sends as (the JWT's `sub`), who consented once.
+    pub user_id: String,
+    /// The account the envelopes belong to.
+    pub account_id: String,
+    /// `https://account-d.docusign.com` (developer) or `https://account.docusign.com`.
+    pub auth_server: String,
+    /// Where the consent page sends the user back (a redirect URI of the integration key).
+    pub consent_redirect_uri: String,
+    /// The integration key's RSA private key, PEM.
+    pub private_key: PathBuf,
+    /// The Connect HMAC keys, comma-separated (several while one rotates).
+    pub connect_keys: Secret,
 }
 
 /// Where the CFA's own document templates are.
@@ -351,6 +374,12 @@ impl Settings {
             return Err(SettingsError(
                 "auth.jwt_secret must hold at least 32 characters".into(),
             ));
+        }
+        if !matches!(self.signature.provider.as_str(), "builtin" | "docusign") {
+            return Err(SettingsError(format!(
+                "signature.provider must be \"builtin\" or \"docusign\", not {:?}",
+                self.signature.provider
+            )));
         }
         if self.mode == Mode::Production && self.signature.keystore.as_os_str().is_empty() {
             return Err(SettingsError(

@@ -103,6 +103,13 @@ pub enum ApiError {
     /// The path exists with other methods, listed (`GET, PATCH`).
     #[error("method not allowed")]
     MethodNotAllowed(String),
+    /// A provider's callback whose signature does not check out.
+    #[error("callback not authentic")]
+    Unauthentic,
+    /// The signature provider (DocuSign) failed or refused: logged, answered 502 with what the
+    /// CFA can do.
+    #[error("signature provider: {0}")]
+    Upstream(String),
     /// Anything else: logged, answered with a generic message.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -232,6 +239,10 @@ impl ApiError {
             .with_detail(format!(
                 "Cette adresse n'accepte pas cette méthode HTTP ; elle accepte : {allowed}."
             )),
+            Self::Unauthentic => Problem::new(status, api_types::codes::INVALID_SIGNATURE, "Message non authentifié")
+                .with_detail("La signature HMAC de ce message ne correspond à aucune clé configurée : il est ignoré."),
+            Self::Upstream(_) => Problem::new(status, api_types::codes::SIGNATURE_PROVIDER_FAILED, "Prestataire de signature indisponible")
+                .with_detail("Le prestataire de signature électronique n'a pas accepté la demande ou ne répond pas ; rien n'a été perdu. Réessayez plus tard ; si cela dure, l'administrateur trouvera la cause dans le journal du serveur."),
             Self::Internal(_) => Problem::new(status, api_types::codes::INTERNAL_ERROR, "Erreur interne")
                 .with_detail("Une erreur inattendue est survenue ; elle a été enregistrée. Réessayez plus tard."),
         }
@@ -261,6 +272,8 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::Unauthentic => StatusCode::UNAUTHORIZED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -268,6 +281,9 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         if let Self::Internal(cause) = self {
             tracing::error!(error = %error_chain(cause.as_ref()), "request failed");
+        }
+        if let Self::Upstream(cause) = self {
+            tracing::error!(error = %cause, "signature provider failed");
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));

@@ -29,7 +29,8 @@ const DOCS_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'sel
 
 /// The policy of the browser app's `index.html`: its scripts come from this origin, its wasm is
 /// compiled by the browser, and the inline loader Trunk writes is allowed by its hash alone.
-/// Yew sets `style` attributes, hence `'unsafe-inline'` for styles only.
+/// Yew sets `style` attributes, hence `'unsafe-inline'` for styles only. The signer's page shows
+/// the PDF it signs in a frame, from a `blob:` of the bytes it fetched.
 pub fn app_policy(index_html: &str) -> String {
     let hashes: String = inline_scripts(index_html)
         .map(|script| {
@@ -43,7 +44,8 @@ pub fn app_policy(index_html: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         frame-src blob:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
     )
 }
 

@@ -50,6 +50,8 @@ pub struct AppState {
     pub templates: Arc<pdf::Templates>,
     /// Seals the documents signed on the platform (PAdES).
     pub seal_key: Arc<pdf::SealKey>,
+    /// Who makes signatures hold: the platform, and DocuSign when it is configured.
+    pub providers: Arc<crate::providers::Providers>,
     /// Serialized dossier answers.
     pub read_cache: crate::read_cache::ReadCache,
     /// What each operation accepts (people, API tokens with which scopes), from the handlers'
@@ -163,6 +165,9 @@ pub enum StartupError {
     /// The keystore that seals signed documents cannot be read or used.
     #[error("signature.keystore: {0}")]
     SealKey(String),
+    /// The signature provider's settings are wrong.
+    #[error("{0}")]
+    Provider(String),
 }
 
 /// The key that seals the documents signed on the platform: the configured keystore, tried on
@@ -279,6 +284,10 @@ impl Application {
         .map_err(StartupError::Sealing)?;
         let templates = Arc::new(load_templates(&settings.documents.templates_dir)?);
         let seal_key = Arc::new(load_seal_key(&settings)?);
+        let providers = Arc::new(
+            crate::providers::Providers::from_settings(&settings, &templates, &seal_key)
+                .map_err(StartupError::Provider)?,
+        );
         let db = db::connect(&settings.database_url(), settings.database.max_connections).await?;
         db::migrate(&db).await?;
         let demo_accounts = if settings.is_development() && settings.demo.seed {
@@ -339,6 +348,7 @@ impl Application {
             metrics,
             templates,
             seal_key,
+            providers,
             // ~10 KB an answer: at most ~20 MB.
             read_cache: crate::read_cache::ReadCache::new(2048),
             operations,

@@ -89,6 +89,36 @@ pub async fn end_circuit(
     Ok(done.rows_affected == 1)
 }
 
+/// Records where a circuit lives at its external provider (an envelope id).
+pub async fn set_external_id(
+    conn: &impl ConnectionTrait,
+    id: &str,
+    external_id: Option<&str>,
+) -> DbResult<()> {
+    signature_circuit::Entity::update_many()
+        .col_expr(
+            signature_circuit::Column::ExternalId,
+            Expr::value(external_id.map(str::to_owned)),
+        )
+        .filter(signature_circuit::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The circuit a provider knows as `external_id`.
+pub async fn circuit_by_external(
+    conn: &impl ConnectionTrait,
+    provider: &str,
+    external_id: &str,
+) -> DbResult<Option<signature_circuit::Model>> {
+    Ok(signature_circuit::Entity::find()
+        .filter(signature_circuit::Column::Provider.eq(provider))
+        .filter(signature_circuit::Column::ExternalId.eq(external_id))
+        .one(conn)
+        .await?)
+}
+
 /// The pending online signers of circuits in progress: whom a reminder may be due to.
 pub async fn pending_online(
     conn: &impl ConnectionTrait,

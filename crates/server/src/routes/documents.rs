@@ -196,20 +196,10 @@ pub async fn deposit(
     let subject = Subject::resolve(&state, &caller).await?;
     // The dossier first: a foreign one is unknown, whatever the body.
     crate::services::dossiers::load_visible(&state, &subject, &id).await?;
-    let is_pdf = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/pdf"));
-    if !is_pdf {
-        return Err(ApiError::UnsupportedMediaType(
-            "Déposez le CERFA au format PDF (Content-Type: application/pdf).".into(),
-        ));
-    }
-    let bytes = read_body(
+    let bytes = pdf_body(
+        &request,
         payload,
-        MAX_DEPOSIT_BYTES,
-        "Le fichier dépasse 10 Mo : réduisez-le (un CERFA numérisé en niveaux de gris suffit).",
+        "Déposez le CERFA au format PDF (Content-Type: application/pdf).",
     )
     .await?;
     if kind != DocumentKind::Cerfa {
@@ -225,6 +215,30 @@ pub async fn deposit(
         sha256: file.sha256,
         file_name: file.file_names.0,
     }))
+}
+
+/// A PDF sent as the request's body (`Content-Type: application/pdf`, 10 MB at most): 415 with
+/// `wrong_type` otherwise, 413 past the limit. Whether the bytes are a PDF is the service's
+/// to check.
+pub async fn pdf_body(
+    request: &HttpRequest,
+    payload: web::Payload,
+    wrong_type: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let is_pdf = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/pdf"));
+    if !is_pdf {
+        return Err(ApiError::UnsupportedMediaType(wrong_type.to_owned()));
+    }
+    read_body(
+        payload,
+        MAX_DEPOSIT_BYTES,
+        "Le fichier dépasse 10 Mo : réduisez-le (une copie numérisée en niveaux de gris, 200 points par pouce, suffit).",
+    )
+    .await
 }
 
 /// Download the documents of a filtered list as one ZIP (CFA staff and responsables).

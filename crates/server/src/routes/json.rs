@@ -51,3 +51,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         })
     }
 }
+
+/// A JSON body the request may leave out: `None` when it has no body (no `Content-Type` and no
+/// length), the strict [`Json`] otherwise — a body sent is never ignored.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = request.headers();
+        let length = headers
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let has_body = headers.contains_key(actix_web::http::header::CONTENT_TYPE)
+            || headers.contains_key(actix_web::http::header::TRANSFER_ENCODING)
+            || length.is_some_and(|n| n > 0);
+        if !has_body {
+            return Box::pin(async { Ok(OptionalJson(None)) });
+        }
+        let body = Json::<T>::from_request(request, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(body.await?.into_inner()))) })
+    }
+}

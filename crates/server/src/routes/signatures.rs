@@ -3,20 +3,23 @@
 //! opens what they sign, asks for a one-time code, signs or refuses. `services::signatures`
 //! decides and writes.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use api_types::{
     Problem,
     dossiers::CommentRequest,
-    signatures::{CircuitBody, RefusalRequest, SignRequest, SigningBody},
+    signatures::{
+        CircuitBody, RefusalRequest, SignRequest, SigningBody, SigningViewBody,
+        StartSignatureRequest,
+    },
 };
 
 use crate::{
     auth::{Caller, client_address},
     error::ApiError,
     routes::{
-        documents::{kind_of, pdf_answer},
+        documents::{kind_of, pdf_answer, pdf_body},
         if_match,
-        json::Json,
+        json::{Json, OptionalJson},
     },
     services::{
         access::Subject,
@@ -31,13 +34,16 @@ use crate::{
 /// with the built-in provider: the employer, the apprentice, the legal representative of a minor
 /// non émancipé, then the CFA (the staff member who sends), each in their turn, by a single-use
 /// link e-mailed when their turn comes. The dossier goes from `economics_validated` to
-/// `in_signature`.
+/// `in_signature`. The body may be left out; `paper_signers` names who signs on paper instead
+/// (no link: the CFA records their signature with its scan, `PUT
+/// …/signature/signers/{signer_id}/paper`); everyone on paper makes a `paper` circuit.
 #[utoipa::path(
     tag = "signature",
     params(
         ("id" = String, Path, description = "The dossier's id"),
         ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`"),
     ),
+    request_body = Option<StartSignatureRequest>,
     responses(
         (status = 201, description = "The circuit, started", body = CircuitBody),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -45,6 +51,7 @@ use crate::{
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`invalid_transition`: the economic elements are not validated; `signer_missing`: a signer has no address; `document_unavailable`: a stored document is missing", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`stale_version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`paper_signers` names a role this circuit does not have", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -54,8 +61,10 @@ pub async fn start_signature(
     caller: Caller,
     request: HttpRequest,
     id: web::Path<String>,
+    body: OptionalJson<StartSignatureRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = service::start(&state, &caller, if_match(&request), &id).await?;
+    let choice = body.0.unwrap_or_default();
+    let body = service::start(&state, &caller, if_match(&request), &id, choice).await?;
     Ok(HttpResponse::Created().json(body))
 }
 
@@ -93,6 +102,141 @@ pub async fn interrupt_signature(
     let reason = body.into_inner().comment;
     let circuit = service::interrupt(&state, &caller, if_match(&request), &id, reason).await?;
     Ok(HttpResponse::Ok().json(circuit))
+}
+
+/// Record a signer's signature on paper (CFA staff).
+///
+/// The body is the scan of what they signed (`Content-Type: application/pdf`, 10 MB at most, a
+/// readable PDF by its bytes). For a signer who has not acted yet, whatever their channel: one
+/// chosen on paper at sending, or a stalled online signer (their link stops working). Their
+/// turn passes; the scan's pages follow the « dossier de preuve » in the sealed documents.
+#[utoipa::path(
+    tag = "signature",
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("signer_id" = String, Path, description = "The signer's id in the circuit"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The scan of the signed documents"),
+    responses(
+        (status = 200, description = "The circuit, this signer signed", body = CircuitBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`; `signer_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: no circuit in progress; `signer_done`: already signed or refused", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/pdf`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`not_a_pdf`: not a readable PDF", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/dossiers/{id}/signature/signers/{signer_id}/paper")]
+pub async fn record_paper_signer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let (id, signer_id) = path.into_inner();
+    let scan = paper_scan(&state, &caller, &request, &id, payload).await?;
+    let circuit = service::record_paper(
+        &state,
+        &caller,
+        if_match(&request),
+        &id,
+        Some(&signer_id),
+        scan,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(circuit))
+}
+
+/// Finish the circuit on paper (CFA staff).
+///
+/// The body is the scan of the documents signed on paper by every signer who has not signed
+/// yet (`Content-Type: application/pdf`, 10 MB at most): a stalled circuit falls back to paper
+/// in one step, the signatures already given online are kept. The dossier becomes `signed`.
+#[utoipa::path(
+    tag = "signature",
+    params(
+        ("id" = String, Path, description = "The dossier's id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag read (`\"v<version>\"`) or `*`"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The scan of the signed documents"),
+    responses(
+        (status = 200, description = "The circuit, completed", body = CircuitBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: no circuit in progress", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/pdf`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`not_a_pdf`: not a readable PDF", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/dossiers/{id}/signature/paper")]
+pub async fn record_paper_rest(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let scan = paper_scan(&state, &caller, &request, &id, payload).await?;
+    let circuit =
+        service::record_paper(&state, &caller, if_match(&request), &id, None, scan).await?;
+    Ok(HttpResponse::Ok().json(circuit))
+}
+
+/// The scan of a paper signature, read once the caller may record one on this dossier: a
+/// foreign dossier is unknown and a party is refused, whatever the body.
+async fn paper_scan(
+    state: &AppState,
+    caller: &Caller,
+    request: &HttpRequest,
+    id: &str,
+    payload: web::Payload,
+) -> Result<Vec<u8>, ApiError> {
+    let subject = Subject::resolve(state, caller).await?;
+    crate::services::dossiers::load_visible(state, &subject, id).await?;
+    if !domain::access::records_paper_signatures(caller.role) {
+        return Err(ApiError::Forbidden);
+    }
+    pdf_body(
+        request,
+        payload,
+        "Déposez la copie numérisée au format PDF (Content-Type: application/pdf).",
+    )
+    .await
+}
+
+/// Remind the pending signers now (CFA staff).
+///
+/// Every signer whose turn it is and who signs online gets a renewed link by e-mail (the
+/// previous one stops working); the scheduled reminders still follow.
+#[utoipa::path(
+    tag = "signature",
+    params(("id" = String, Path, description = "The dossier's id")),
+    responses(
+        (status = 200, description = "The circuit", body = CircuitBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CFA staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid_transition`: no circuit in progress", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dossiers/{id}/signature/reminder")]
+pub async fn remind_signers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(service::remind_now(&state, &caller, &id).await?))
 }
 
 /// The dossier's signature circuit.
@@ -286,4 +430,67 @@ pub async fn refuse(
 ) -> Result<HttpResponse, ApiError> {
     service::refuse(&state, &token, &body.into_inner().reason).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Where the link's holder signs at the circuit's provider.
+///
+/// For a circuit sent with DocuSign: a single-use URL of DocuSign's embedded signing, valid a
+/// few minutes, to open at once; DocuSign sends the browser back to
+/// `{public_url}/signature/{token}?event=signing_complete|decline|cancel|ttl_expired|…`, and
+/// the signature itself arrives by DocuSign's webhook. 409 `sign_with_provider` for a circuit
+/// signed on the platform (with a one-time code).
+#[utoipa::path(
+    tag = "signature",
+    params(("token" = String, Path, description = "The link's secret")),
+    responses(
+        (status = 200, description = "The provider's signing page", body = SigningViewBody),
+        (status = 404, description = "`signing_link_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`sign_with_provider`: this circuit is signed on the platform's page", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "`signature_provider_failed`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/signing/{token}/view")]
+pub async fn signing_view(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(service::signing_view(&state, &token).await?))
+}
+
+/// A signature provider's event (DocuSign Connect).
+///
+/// The raw JSON body, authenticated by its HMAC-SHA256 headers (`X-DocuSign-Signature-1`,
+/// `-2`… one per active key, any may match) against `signature.docusign.connect_keys`; the
+/// envelope it names is then read back from DocuSign and the circuit brought up to date. Events
+/// repeated or duplicated change nothing twice. 404 when the provider is not configured.
+#[utoipa::path(
+    tag = "signature",
+    params(("provider" = String, Path, description = "`docusign`", example = "docusign")),
+    request_body(content = String, content_type = "application/json", description = "The provider's event, as it sends it"),
+    responses(
+        (status = 200, description = "Heard"),
+        (status = 400, description = "`invalid_body`: not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_signature`: no HMAC header matches", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such provider configured", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "`signature_provider_failed`: the provider could not be read back (it retries)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/signature/{provider}/events")]
+pub async fn provider_event(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    provider: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let body = crate::routes::read_body(
+        payload,
+        1024 * 1024,
+        "Un événement de prestataire ne dépasse pas 1 Mo.",
+    )
+    .await?;
+    service::callback(&state, &provider, request.headers(), &body).await?;
+    Ok(HttpResponse::Ok().finish())
 }

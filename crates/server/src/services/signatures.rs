@@ -8,6 +8,7 @@
 
 use api_types::signatures::{
     CircuitBody, SignRequest, SignerBody, SigningBody, SigningDocumentBody, SigningSignerBody,
+    SigningViewBody, StartSignatureRequest,
 };
 use chrono::{DateTime, Duration, Utc};
 use db::{
@@ -19,8 +20,8 @@ use domain::{
     Action, Actor, Status,
     documents::DocumentKind,
     signature::{
-        self as rules, CircuitStatus, Confirmation, IssuedCode, SignaturePlan, SignerRole,
-        SignerStatus,
+        self as rules, CircuitStatus, Confirmation, IssuedCode, SignaturePlan, SignerChannel,
+        SignerRole, SignerStatus,
     },
 };
 use serde_json::{Value as Json, json};
@@ -29,6 +30,7 @@ use crate::{
     auth::{Caller, secrets},
     error::ApiError,
     mail::templates,
+    providers::{self, Completion, Document, ProviderError, RemoteStatus, SignatureProvider},
     services::{
         access::Subject,
         documents::{self, DocumentFile, content_text},
@@ -39,9 +41,18 @@ use crate::{
     storage::new_id,
 };
 
-/// The provider that runs on the platform itself.
-pub const BUILTIN: &str = "builtin";
-const ONLINE: &str = "online";
+/// A circuit where every signer signs on paper (the CFA records each scan).
+pub const PAPER: &str = "paper";
+/// The kind under which a provider's certificate of completion is kept.
+const CERTIFICATE: &str = "signature_certificate";
+
+/// What a provider's failure answers: the cause logged, 502 for the CFA.
+fn provider_error(error: ProviderError) -> ApiError {
+    match error {
+        ProviderError::Sealing(e) => ApiError::internal(e),
+        other => ApiError::Upstream(other.to_string()),
+    }
+}
 
 /// The kinds under which the sealed documents are kept beside the documents signed.
 fn signed_kind(kind: DocumentKind) -> String {
@@ -155,12 +166,13 @@ fn open_turn(
 }
 
 /// Who signs this dossier, by the plan: their names and addresses from the accounts and the
-/// content; 409 when one has no address.
+/// content, the roles in `paper` on paper; 409 when an online signer has no address.
 async fn signers_of(
     state: &AppState,
     context: &DossierContext,
     caller: &Caller,
     circuit_id: &str,
+    paper: &[String],
 ) -> Result<Vec<signature_signer::Model>, ApiError> {
     let settings = context.evaluation_settings(state.clock.now().date_naive());
     let minor = domain::evaluation::minor_not_emancipated(&context.dossier.content, &settings);
@@ -182,9 +194,21 @@ async fn signers_of(
             "{who} n'a pas d'adresse électronique : le circuit de signature ne peut pas partir."
         ),
     };
-    let plan = SignaturePlan::default();
+    let planned = SignaturePlan::default().for_dossier(minor);
+    let on_paper = rules::paper_signers(paper, &planned).map_err(|error| {
+        ApiError::field(
+            "paper_signers",
+            api_types::codes::INVALID_BODY,
+            error.to_string(),
+        )
+    })?;
     let mut rows = Vec::new();
-    for planned in plan.for_dossier(minor) {
+    for planned in planned {
+        let channel = if on_paper.contains(&planned.role) {
+            SignerChannel::Paper
+        } else {
+            SignerChannel::Online
+        };
         let (name, email) = match planned.role {
             SignerRole::Employeur => context
                 .dossier
@@ -197,7 +221,8 @@ async fn signers_of(
             }
             SignerRole::RepresentantLegal => {
                 let email = content_text(context, "apprenti.responsableLegal.courriel");
-                if email.is_empty() {
+                // On paper, the CFA meets them: no address is needed.
+                if email.is_empty() && channel == SignerChannel::Online {
                     return Err(missing("Le représentant légal"));
                 }
                 let name = format!(
@@ -223,7 +248,7 @@ async fn signers_of(
                 .join(","),
             turn_order: i32::try_from(planned.order).unwrap_or(i32::MAX),
             status: SignerStatus::Waiting.key().to_owned(),
-            channel: ONLINE.to_owned(),
+            channel: channel.key().to_owned(),
             token_hash: None,
             token_expires_at: None,
             turn_since: None,
@@ -261,7 +286,12 @@ fn advance(
         let was_pending = signer.status == SignerStatus::Pending.key();
         signer.status = status.key().to_owned();
         if status == SignerStatus::Pending && !was_pending {
-            mails.push(open_turn(state, signer, apprentice, now, false));
+            if signer.channel == SignerChannel::Online.key() {
+                mails.push(open_turn(state, signer, apprentice, now, false));
+            } else {
+                // On paper: the CFA collects the signature; Suivi shows whose turn it is.
+                signer.turn_since = Some(now);
+            }
         }
     }
     mails
@@ -274,6 +304,7 @@ pub async fn start(
     caller: &Caller,
     if_match: IfMatch,
     id: &str,
+    request: StartSignatureRequest,
 ) -> Result<CircuitBody, ApiError> {
     let now = state.clock.now();
     let circuit_id = new_id();
@@ -300,6 +331,8 @@ pub async fn start(
         stored(DocumentKind::Cerfa).await,
         stored(DocumentKind::Convention).await,
     );
+    let mut external = None;
+    let mut held = Vec::new();
     workflow::take(
         state,
         caller,
@@ -309,15 +342,28 @@ pub async fn start(
         None,
         async |txn, context, _| {
             let (cerfa_sha256, convention_sha256) = (documents.0?, documents.1?);
-            let mut signers = signers_of(state, context, caller, &circuit_id).await?;
+            let mut signers =
+                signers_of(state, context, caller, &circuit_id, &request.paper_signers).await?;
+            let on_paper = |s: &signature_signer::Model| s.channel == SignerChannel::Paper.key();
+            // Paper signatures are recorded and sealed by the platform: a circuit with any
+            // stays the platform's own.
+            let provider = if signers.iter().all(on_paper) {
+                PAPER
+            } else if signers.iter().any(on_paper) {
+                providers::BUILTIN
+            } else {
+                state.providers.default_provider().key()
+            };
             let apprentice = apprentice_name(context);
             let mails = advance(state, &mut signers, &apprentice, now);
+            external =
+                (provider == providers::docusign::DOCUSIGN).then(|| (signers.clone(), apprentice));
             db::queries::signatures::insert_circuit(
                 txn,
                 signature_circuit::Model {
                     id: circuit_id.clone(),
                     dossier_id: context.dossier.id.clone(),
-                    provider: BUILTIN.to_owned(),
+                    provider: provider.to_owned(),
                     status: CircuitStatus::InProgress.key().to_owned(),
                     cerfa_sha256,
                     convention_sha256,
@@ -331,15 +377,96 @@ pub async fn start(
                 signers,
             )
             .await?;
+            // An external provider's signers are mailed once it holds the circuit.
+            if external.is_some() {
+                held = mails;
+                return Ok(Vec::new());
+            }
             Ok(mails)
         },
     )
     .await?;
+    if let Some((signers, apprentice)) = external {
+        start_remote(state, caller, &circuit_id, signers, &apprentice, held).await?;
+    }
     let circuit = db::queries::signatures::circuit(&state.db, &circuit_id)
         .await?
         .ok_or_else(|| ApiError::internal("circuit written then missing"))?;
     let signers = db::queries::signatures::signers(&state.db, &circuit_id).await?;
     Ok(circuit_body(&circuit, &signers))
+}
+
+/// Starts a circuit just written on its external provider: the documents and signers sent,
+/// the reference kept, the first signers' links mailed. When the provider refuses or fails,
+/// the circuit is interrupted with the reason (the dossier back to `economics_validated`) and
+/// the CFA gets 502.
+async fn start_remote(
+    state: &AppState,
+    caller: &Caller,
+    circuit_id: &str,
+    signers: Vec<signature_signer::Model>,
+    apprentice: &str,
+    mails: Vec<NewMail>,
+) -> Result<(), ApiError> {
+    let provider = state.providers.default_provider();
+    let circuit = db::queries::signatures::circuit(&state.db, circuit_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("circuit written then missing"))?;
+    let context = load(state, &circuit.dossier_id).await?;
+    let mut documents = Vec::new();
+    for kind in [DocumentKind::Cerfa, DocumentKind::Convention] {
+        documents.push(Document {
+            kind,
+            name: documents::file_names(&context, kind).0,
+            bytes: documents::stored_bytes(state, sha_of(&circuit, kind)).await?,
+        });
+    }
+    let request = providers::StartRequest {
+        subject: format!("Contrat de {apprentice} : documents à signer"),
+        documents,
+        signers: signers.iter().map(remote_signer).collect(),
+    };
+    match provider.start(&request).await {
+        Ok(reference) => {
+            let now = state.clock.now();
+            let (_queued, txn) = state.begin_write().await?;
+            db::queries::signatures::set_external_id(&txn, circuit_id, reference.as_deref())
+                .await?;
+            state.outbox.queue(&txn, mails, now).await?;
+            txn.commit().await.map_err(db::DbError::from)?;
+            state.outbox.wake();
+            Ok(())
+        }
+        Err(error) => {
+            let reason = format!(
+                "Le prestataire de signature n'a pas accepté l'envoi ({}) : le dossier peut être renvoyé plus tard.",
+                provider.key()
+            );
+            workflow::take_on(
+                state,
+                context,
+                Actor::User(caller.role),
+                Some(&caller.user_id),
+                Action::CancelSignature,
+                Some(reason),
+                async |_, _, _| Ok(Vec::new()),
+            )
+            .await?;
+            Err(provider_error(error))
+        }
+    }
+}
+
+/// A signer as a provider knows them.
+fn remote_signer(signer: &signature_signer::Model) -> providers::Signer {
+    providers::Signer {
+        id: signer.id.clone(),
+        role: SignerRole::from_key(&signer.role).unwrap_or(SignerRole::Cfa),
+        name: signer.name.clone(),
+        email: signer.email.clone(),
+        order: u32::try_from(signer.turn_order).unwrap_or(1),
+        documents: documents_of(signer),
+    }
 }
 
 fn apprentice_name(context: &DossierContext) -> String {
@@ -391,12 +518,16 @@ pub async fn follow_move(
     {
         return Ok(());
     }
+    if circuit.external_id.is_some() {
+        cancel_when_committed(state, circuit.clone(), reason.clone());
+    }
     let notice = templates::signature_ended(&apprentice_name(context), &reason);
     let mails: Vec<NewMail> = db::queries::signatures::signers(txn, &circuit.id)
         .await?
         .into_iter()
         // A reopening or a cancellation tells the parties itself; an interrupted circuit
         // tells every signer.
+        .filter(|s| !s.email.is_empty())
         .filter(|s| {
             moved.action == Action::CancelSignature
                 || matches!(
@@ -466,6 +597,56 @@ pub async fn remind_due(state: &AppState) -> Result<usize, ApiError> {
         state.outbox.wake();
     }
     Ok(reminded)
+}
+
+/// « Relancer »: the CFA reminds the pending online signers now, each with a renewed link (the
+/// scheduled reminders still follow). 409 when no circuit is in progress.
+pub async fn remind_now(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<CircuitBody, ApiError> {
+    let subject = Subject::resolve(state, caller).await?;
+    let context = load_visible(state, &subject, id).await?;
+    if !domain::access::records_paper_signatures(caller.role) {
+        return Err(ApiError::Forbidden);
+    }
+    let circuit = in_progress(state, &context).await?;
+    let now = state.clock.now();
+    let apprentice = apprentice_name(&context);
+    let mut reminded = Vec::new();
+    let mut mails = Vec::new();
+    for mut signer in db::queries::signatures::signers(&state.db, &circuit.id).await? {
+        if signer.status == SignerStatus::Pending.key()
+            && signer.channel == SignerChannel::Online.key()
+        {
+            mails.push(open_turn(state, &mut signer, &apprentice, now, true));
+            reminded.push(signer);
+        }
+    }
+    let (_queued, txn) = state.begin_write().await?;
+    for signer in reminded {
+        db::queries::signatures::save_signer(&txn, signer).await?;
+    }
+    state.outbox.queue(&txn, mails, now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    Ok(circuit_body(&circuit, &signers))
+}
+
+/// The dossier's circuit in progress: 409 `invalid_transition` when there is none.
+async fn in_progress(
+    state: &AppState,
+    context: &DossierContext,
+) -> Result<signature_circuit::Model, ApiError> {
+    db::queries::signatures::latest_circuit(&state.db, &context.dossier.id)
+        .await?
+        .filter(|c| c.status == CircuitStatus::InProgress.key())
+        .ok_or_else(|| ApiError::Conflict {
+            code: api_types::codes::INVALID_TRANSITION,
+            detail: "Aucune signature n'est en cours sur ce dossier : envoyez-le d'abord en signature (en choisissant, si besoin, les signataires sur papier).".into(),
+        })
 }
 
 /// Looks for due reminders every `every` for as long as the server runs.
@@ -544,7 +725,47 @@ pub async fn signing(state: &AppState, token: &str) -> Result<SigningBody, ApiEr
             })
             .collect(),
         status: signer.status,
+        provider: where_signed(&circuit).to_owned(),
     })
+}
+
+/// Where a circuit's signers sign: on the platform's page (`builtin`), or at its provider.
+fn where_signed(circuit: &signature_circuit::Model) -> &str {
+    if circuit.provider == providers::docusign::DOCUSIGN {
+        &circuit.provider
+    } else {
+        providers::BUILTIN
+    }
+}
+
+/// 409 `sign_with_provider` when the circuit's signers sign at its provider, not with a code.
+fn signs_here(circuit: &signature_circuit::Model) -> Result<(), ApiError> {
+    if where_signed(circuit) == providers::BUILTIN {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        code: api_types::codes::SIGN_WITH_PROVIDER,
+        detail: "Ces documents se signent sur la page du prestataire de signature : utilisez le bouton « Signer » de la page.".into(),
+    })
+}
+
+/// The provider's signing page for the link's holder (DocuSign's embedded signing), coming
+/// back to their page on the platform: 409 for a circuit signed on the platform itself.
+pub async fn signing_view(state: &AppState, token: &str) -> Result<SigningViewBody, ApiError> {
+    let (signer, circuit) = holder(state, token).await?;
+    let not_here = || ApiError::Conflict {
+        code: api_types::codes::SIGN_WITH_PROVIDER,
+        detail: "Ces documents se signent sur cette page, avec un code reçu par courriel.".into(),
+    };
+    let reference = circuit.external_id.as_deref().ok_or_else(not_here)?;
+    let provider = provider_of(state, &circuit)?;
+    let return_url = format!("{}/signature/{token}", state.public_url());
+    provider
+        .signing_view(reference, &remote_signer(&signer), &return_url)
+        .await
+        .map_err(provider_error)?
+        .map(|url| SigningViewBody { url })
+        .ok_or_else(not_here)
 }
 
 /// The exact PDF a signer signs.
@@ -573,7 +794,8 @@ fn code_digest(signer_id: &str, code: &str) -> String {
 
 /// Mails a new six-digit code to the signer (at most five an hour).
 pub async fn send_code(state: &AppState, token: &str) -> Result<(), ApiError> {
-    let (mut signer, _) = holder(state, token).await?;
+    let (mut signer, circuit) = holder(state, token).await?;
+    signs_here(&circuit)?;
     let now = state.clock.now();
     let mut sent: Vec<DateTime<Utc>> =
         serde_json::from_value(signer.codes_sent.clone()).unwrap_or_default();
@@ -630,6 +852,7 @@ pub async fn sign(
     let confirmation = Confirmation::parse(&request.code, &request.name, request.consent)
         .map_err(confirmation_error)?;
     let (mut signer, circuit) = holder(state, token).await?;
+    signs_here(&circuit)?;
     let now = state.clock.now();
     let issued = signer
         .code_hash
@@ -682,19 +905,38 @@ pub async fn sign(
     signer.token_hash = None;
     signer.code_hash = None;
     let signed = signer.clone();
-
     let context = load(state, &circuit.dossier_id).await?;
+    let apprentice = apprentice_name(&context);
+    proceed(state, context, &circuit, vec![signed.clone()], now).await?;
+    Ok(SigningBody {
+        signer: signing_signer(&signed),
+        apprentice,
+        documents: Vec::new(),
+        status: signed.status,
+        provider: providers::BUILTIN.to_owned(),
+    })
+}
+
+/// Writes what signers just did (`acted`: signed online, or on paper as the CFA recorded):
+/// the next turn's signers get their links; the last signature completes the circuit.
+async fn proceed(
+    state: &AppState,
+    context: DossierContext,
+    circuit: &signature_circuit::Model,
+    acted: Vec<signature_signer::Model>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let apprentice = apprentice_name(&context);
     let before = db::queries::signatures::signers(&state.db, &circuit.id).await?;
     let mut signers = before.clone();
-    for s in &mut signers {
-        if s.id == signed.id {
-            *s = signed.clone();
+    for signer in &mut signers {
+        if let Some(done) = acted.iter().find(|a| a.id == signer.id) {
+            *signer = done.clone();
         }
     }
     let mails = advance(state, &mut signers, &apprentice, now);
-    // Only the rows this signature changed are written: a signer of the same turn signing at
-    // the same moment keeps their own.
+    // Only the rows this step changed are written: a signer of the same turn signing at the
+    // same moment keeps their own.
     let changed: Vec<signature_signer::Model> = signers
         .iter()
         .filter(|s| !before.contains(s))
@@ -705,22 +947,138 @@ pub async fn sign(
         .filter_map(|s| SignerStatus::from_key(&s.status))
         .collect();
     if rules::circuit_status(&statuses) == CircuitStatus::Completed {
-        complete(state, context, &circuit, signers, changed, now).await?;
-    } else {
-        let (_queued, txn) = state.begin_write().await?;
-        for s in changed {
-            db::queries::signatures::save_signer(&txn, s).await?;
-        }
-        state.outbox.queue(&txn, mails, now).await?;
-        txn.commit().await.map_err(db::DbError::from)?;
-        state.outbox.wake();
+        return complete(state, context, circuit, signers, changed, now).await;
     }
-    Ok(SigningBody {
-        signer: signing_signer(&signed),
-        apprentice,
-        documents: Vec::new(),
-        status: signed.status,
+    let (_queued, txn) = state.begin_write().await?;
+    for signer in changed {
+        db::queries::signatures::save_signer(&txn, signer).await?;
+    }
+    state.outbox.queue(&txn, mails, now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(())
+}
+
+/// The CFA records signatures made on paper, with the scan of what was signed: `signer_id`'s,
+/// or, without one, every signer's who has not acted yet (a stalled circuit finished on paper).
+/// The scan must be a readable PDF whose pages can be carried into the signed documents: they
+/// follow the « dossier de preuve » page there. A link still out stops working.
+pub async fn record_paper(
+    state: &AppState,
+    caller: &Caller,
+    if_match: IfMatch,
+    id: &str,
+    signer_id: Option<&str>,
+    scan: Vec<u8>,
+) -> Result<CircuitBody, ApiError> {
+    let subject = Subject::resolve(state, caller).await?;
+    let context = load_visible(state, &subject, id).await?;
+    if !domain::access::records_paper_signatures(caller.role) {
+        return Err(ApiError::Forbidden);
+    }
+    if_match.check_if_sent(context.dossier.version)?;
+    let circuit = in_progress(state, &context).await?;
+    let open = |s: &signature_signer::Model| {
+        SignerStatus::from_key(&s.status).is_some_and(rules::may_record_paper)
+    };
+    let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    let mut acting: Vec<signature_signer::Model> =
+        match signer_id {
+            Some(signer_id) => {
+                let signer = signers.iter().find(|s| s.id == signer_id).ok_or_else(|| {
+                    ApiError::NotFound {
+                        code: api_types::codes::SIGNER_NOT_FOUND,
+                        detail: "Ce signataire ne figure pas dans le circuit en cours.".into(),
+                    }
+                })?;
+                if !open(signer) {
+                    return Err(ApiError::Conflict {
+                        code: api_types::codes::SIGNER_DONE,
+                        detail: format!("{} a déjà signé ou refusé.", signer.name),
+                    });
+                }
+                vec![signer.clone()]
+            }
+            None => signers.iter().filter(|s| open(s)).cloned().collect(),
+        };
+    let pages = readable_scan(state, &circuit, &scan).await?;
+    let now = state.clock.now();
+    let sha256 = documents::sha256_hex(&scan);
+    let size = scan.len();
+    let recorder = db::queries::users::by_ids(&state.db, std::slice::from_ref(&caller.user_id))
+        .await?
+        .into_iter()
+        .next()
+        .map_or_else(
+            || "le CFA".to_owned(),
+            |u| format!("{} {}", u.first_name, u.last_name),
+        );
+    // The scan first, content-addressed: kept even if what follows fails, and named by the
+    // evidence from then on.
+    {
+        // Its own write, ended (and SQLite's write queue left) before the signatures' one.
+        let (_queued, txn) = state.begin_write().await?;
+        db::queries::documents::store_blob(
+            &txn,
+            &state.seal,
+            &sha256,
+            "application/pdf",
+            scan,
+            now,
+        )
+        .await?;
+        txn.commit().await.map_err(db::DbError::from)?;
+    }
+    for signer in &mut acting {
+        signer.status = SignerStatus::Signed.key().to_owned();
+        signer.channel = SignerChannel::Paper.key().to_owned();
+        signer.acted_at = Some(now);
+        signer.token_hash = None;
+        signer.code_hash = None;
+        signer.evidence = Some(json!({
+            "channel": SignerChannel::Paper.key(),
+            "scan_sha256": sha256,
+            "scan_pages": pages,
+            "scan_bytes": size,
+            "recorded_by": recorder,
+            "recorded_by_id": caller.user_id,
+            "recorded_at": now,
+        }));
+    }
+    proceed(state, context, &circuit, acting, now).await?;
+    let circuit = db::queries::signatures::circuit(&state.db, &circuit.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("circuit missing after a paper signature"))?;
+    let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    Ok(circuit_body(&circuit, &signers))
+}
+
+/// The pages of a scan, once it is known to be a whole PDF whose pages can follow the signed
+/// documents (tried on the CERFA sent): 422 `not_a_pdf` otherwise.
+async fn readable_scan(
+    state: &AppState,
+    circuit: &signature_circuit::Model,
+    scan: &[u8],
+) -> Result<usize, ApiError> {
+    let refused = || {
+        ApiError::field(
+            "file",
+            api_types::codes::NOT_A_PDF,
+            "Ce fichier n'est pas un PDF lisible (ou il est protégé par un mot de passe) : déposez la copie numérisée au format PDF.",
+        )
+    };
+    if !documents::is_pdf(scan) {
+        return Err(refused());
+    }
+    let original = documents::stored_bytes(state, &circuit.cerfa_sha256).await?;
+    let scan = scan.to_vec();
+    let pages = tokio::task::spawn_blocking(move || {
+        let pages = pdf::page_count(&scan).ok().filter(|n| *n > 0)?;
+        pdf::append_pages(&original, &scan).ok().map(|_| pages)
     })
+    .await
+    .map_err(ApiError::internal)?;
+    pages.ok_or_else(refused)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -729,6 +1087,89 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 fn french_time(at: DateTime<Utc>) -> String {
     at.format("%d/%m/%Y à %H:%M UTC").to_string()
+}
+
+/// The signers of document `kind`, with what they left as evidence.
+fn signatures_of(
+    signers: &[signature_signer::Model],
+    kind: DocumentKind,
+) -> impl Iterator<Item = (&signature_signer::Model, &Json)> {
+    signers
+        .iter()
+        .filter(move |s| documents_of(s).contains(&kind))
+        .filter_map(|s| s.evidence.as_ref().map(|e| (s, e)))
+}
+
+/// The scans of the paper signatures of `kind`, each once, in the signers' order.
+fn scans_of(signers: &[signature_signer::Model], kind: DocumentKind) -> Vec<String> {
+    let mut scans: Vec<String> = Vec::new();
+    for (_, evidence) in signatures_of(signers, kind) {
+        if let Some(sha256) = evidence["scan_sha256"].as_str()
+            && !scans.iter().any(|s| s == sha256)
+        {
+            scans.push(sha256.to_owned());
+        }
+    }
+    scans
+}
+
+/// What the evidence page prints of one signature, label and value per line.
+fn evidence_lines(
+    circuit: &signature_circuit::Model,
+    signer: &signature_signer::Model,
+    evidence: &Json,
+    kind: DocumentKind,
+) -> Vec<[String; 2]> {
+    let text = |key: &str| evidence[key].as_str().unwrap_or_default().to_owned();
+    let at = |key: &str| {
+        evidence[key]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| french_time(t.with_timezone(&Utc)))
+            .unwrap_or_default()
+    };
+    let line = |label: &str, value: String| [label.to_owned(), value];
+    if evidence["channel"] == SignerChannel::Paper.key() {
+        return vec![
+            line("Mode", "sur papier, signature manuscrite".into()),
+            line(
+                "Copie numérisée",
+                format!(
+                    "déposée le {} par {} (CFA), {} page(s), {} octets",
+                    at("recorded_at"),
+                    text("recorded_by"),
+                    evidence["scan_pages"].as_u64().unwrap_or(0),
+                    evidence["scan_bytes"].as_u64().unwrap_or(0)
+                ),
+            ),
+            line("Empreinte de la copie", text("scan_sha256")),
+            line("Document remis à signer", sha_of(circuit, kind).to_owned()),
+        ];
+    }
+    vec![
+        line("Adresse électronique", signer.email.clone()),
+        line("Nom saisi", text("typed_name")),
+        line(
+            "Consentement",
+            "case « Je consens à signer électroniquement » cochée".into(),
+        ),
+        line(
+            "Code à usage unique",
+            format!(
+                "envoyé le {} à {}, vérifié au {}e essai",
+                at("code_sent_at"),
+                signer.email,
+                evidence["code_attempt"].as_i64().unwrap_or(1)
+            ),
+        ),
+        line("Signé le", at("signed_at")),
+        line("Adresse IP", text("ip")),
+        line("Navigateur", text("user_agent")),
+        line(
+            "Empreinte vue par le signataire",
+            sha_of(circuit, kind).to_owned(),
+        ),
+    ]
 }
 
 /// The « dossier de preuve » of one document: what was signed, by whom, how.
@@ -741,44 +1182,32 @@ fn evidence_data(
     size: usize,
     now: DateTime<Utc>,
 ) -> Json {
-    let text = |value: &Json, key: &str| value[key].as_str().unwrap_or_default().to_owned();
-    let signatures: Vec<Json> = signers
-        .iter()
-        .filter(|s| documents_of(s).contains(&kind))
-        .filter_map(|s| s.evidence.as_ref().map(|e| (s, e)))
+    let signatures: Vec<Json> = signatures_of(signers, kind)
         .map(|(s, e)| {
-            let at = |key: &str| {
-                e[key]
-                    .as_str()
-                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| french_time(t.with_timezone(&Utc)))
-                    .unwrap_or_default()
-            };
             json!({
                 "role": SignerRole::from_key(&s.role).map_or("", SignerRole::label),
                 "name": s.name,
-                "email": s.email,
-                "typed_name": text(e, "typed_name"),
-                "consent": "case « Je consens à signer électroniquement » cochée",
-                "code": format!(
-                    "envoyé le {} à {}, vérifié au {}e essai",
-                    at("code_sent_at"),
-                    s.email,
-                    e["code_attempt"].as_i64().unwrap_or(1)
-                ),
-                "signed_at": at("signed_at"),
-                "ip": text(e, "ip"),
-                "user_agent": text(e, "user_agent"),
-                "sha256": sha_of(circuit, kind),
+                "lines": evidence_lines(circuit, s, e, kind),
             })
         })
         .collect();
+    let channels: Vec<bool> = signatures_of(signers, kind)
+        .map(|(_, e)| e["channel"] == SignerChannel::Paper.key())
+        .collect();
+    let method = match (channels.contains(&false), channels.contains(&true)) {
+        (true, true) => {
+            "Signature électronique simple avec code à usage unique (article 1367 du code civil) et signature manuscrite sur papier"
+        }
+        (false, true) => "Signature manuscrite sur papier, copie numérisée déposée par le CFA",
+        _ => "Signature électronique simple avec code à usage unique (article 1367 du code civil)",
+    };
     let document = match kind {
         DocumentKind::Convention => "Convention de formation".to_owned(),
         _ => "Contrat (CERFA)".to_owned(),
     };
     json!({
         "document": document,
+        "method": method,
         "dossier": context.dossier.id,
         "apprentice": apprentice_name(context),
         "bytes": size.to_string(),
@@ -790,37 +1219,53 @@ fn evidence_data(
             .map_or_else(|| "le CFA".to_owned(), |s| format!("{} (CFA)", s.name)),
         "completed_at": french_time(now),
         "sealed_by": format!("Opuntia — {}", state.settings.cfa().denomination),
+        "scans": scans_of(signers, kind).len(),
         "signatures": signatures,
     })
 }
 
-/// The document signed, its evidence page appended, sealed: the bytes kept as the signed copy.
-async fn sealed_copy(
+/// What the provider needs to make the signed copies: each document sent, its evidence, the
+/// scans of its paper signatures.
+async fn completion(
     state: &AppState,
     context: &DossierContext,
     circuit: &signature_circuit::Model,
     signers: &[signature_signer::Model],
-    kind: DocumentKind,
     now: DateTime<Utc>,
-) -> Result<Vec<u8>, ApiError> {
-    let sha256 = sha_of(circuit, kind);
-    let original = documents::stored_bytes(state, sha256).await?;
-    let data = evidence_data(state, context, circuit, signers, kind, original.len(), now);
-    let metadata = pdf::Metadata {
-        title: format!("Dossier de preuve — {}", apprentice_name(context)),
-        author: state.settings.cfa().denomination,
-        made_at: now,
-    };
-    let templates = state.templates.clone();
-    let key = state.seal_key.clone();
-    tokio::task::spawn_blocking(move || {
-        let page = templates.render(pdf::Kind::Preuve, &json!(data), &metadata)?;
-        let combined = pdf::append_pages(&original, &page)?;
-        pdf::seal(&combined, &key, "Signé par toutes les parties", now)
+) -> Result<Completion, ApiError> {
+    let mut documents = Vec::new();
+    for kind in [DocumentKind::Cerfa, DocumentKind::Convention] {
+        let bytes = documents::stored_bytes(state, sha_of(circuit, kind)).await?;
+        let mut scans = Vec::new();
+        for scan in scans_of(signers, kind) {
+            scans.push(documents::stored_bytes(state, &scan).await?);
+        }
+        let evidence = evidence_data(state, context, circuit, signers, kind, bytes.len(), now);
+        let name = documents::file_names(context, kind).0;
+        documents.push((Document { kind, name, bytes }, evidence, scans));
+    }
+    Ok(Completion {
+        documents,
+        metadata: pdf::Metadata {
+            title: format!("Dossier de preuve — {}", apprentice_name(context)),
+            author: state.settings.cfa().denomination,
+            made_at: now,
+        },
+        at: now,
     })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)
+}
+
+/// The provider of a circuit: 502 when it is DocuSign and DocuSign is no longer configured.
+fn provider_of<'a>(
+    state: &'a AppState,
+    circuit: &signature_circuit::Model,
+) -> Result<&'a dyn SignatureProvider, ApiError> {
+    state.providers.of(&circuit.provider).ok_or_else(|| {
+        ApiError::Upstream(format!(
+            "le prestataire de signature « {} » n'est plus configuré",
+            circuit.provider
+        ))
+    })
 }
 
 /// The last signature: both documents sealed and kept, the circuit completed, the dossier
@@ -833,14 +1278,31 @@ async fn complete(
     changed: Vec<signature_signer::Model>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let mut sealed = Vec::new();
-    for kind in [DocumentKind::Cerfa, DocumentKind::Convention] {
-        let bytes = sealed_copy(state, &context, circuit, &signers, kind, now).await?;
-        sealed.push((kind, documents::sha256_hex(&bytes), bytes));
+    let provider = provider_of(state, circuit)?;
+    let made = provider
+        .signed_documents(
+            circuit.external_id.as_deref(),
+            completion(state, &context, circuit, &signers, now).await?,
+        )
+        .await
+        .map_err(provider_error)?;
+    let mut sealed: Vec<(String, String, Vec<u8>)> = made
+        .documents
+        .into_iter()
+        .map(|(kind, bytes)| (signed_kind(kind), documents::sha256_hex(&bytes), bytes))
+        .collect();
+    if let Some(certificate) = made.certificate {
+        sealed.push((
+            CERTIFICATE.to_owned(),
+            documents::sha256_hex(&certificate),
+            certificate,
+        ));
     }
+    let origin = provider.key();
     let apprentice = apprentice_name(&context);
     let told: Vec<(String, String)> = signers
         .iter()
+        .filter(|s| !s.email.is_empty())
         .map(|s| (s.email.clone(), s.name.clone()))
         .collect();
     workflow::take_on(
@@ -869,8 +1331,8 @@ async fn complete(
                     dossier_document::Model {
                         id: new_id(),
                         dossier_id: context.dossier.id.clone(),
-                        kind: signed_kind(kind),
-                        origin: BUILTIN.to_owned(),
+                        kind,
+                        origin: origin.to_owned(),
                         dossier_version: context.dossier.version,
                         sha256,
                         made_at: now,
@@ -907,7 +1369,27 @@ async fn complete(
 pub async fn refuse(state: &AppState, token: &str, reason: &str) -> Result<(), ApiError> {
     let reason = rules::refusal_reason(reason)
         .map_err(|e| ApiError::field("reason", api_types::codes::REQUIRED, e.to_string()))?;
-    let (mut signer, circuit) = holder(state, token).await?;
+    let (signer, circuit) = holder(state, token).await?;
+    refuse_as(state, signer, &circuit, reason).await?;
+    // Refused here, the circuit ends at its provider too.
+    if circuit.external_id.is_some()
+        && let Err(error) = provider_of(state, &circuit)?
+            .cancel(circuit.external_id.as_deref(), "Refus d'un signataire")
+            .await
+    {
+        tracing::error!(error = %error, circuit = %circuit.id, "the provider's circuit stays open");
+    }
+    Ok(())
+}
+
+/// `signer` refuses, with their reason: the circuit ends refused, the dossier goes back to
+/// `economics_validated`, every signer is told.
+async fn refuse_as(
+    state: &AppState,
+    mut signer: signature_signer::Model,
+    circuit: &signature_circuit::Model,
+    reason: String,
+) -> Result<(), ApiError> {
     let now = state.clock.now();
     signer.status = SignerStatus::Refused.key().to_owned();
     signer.acted_at = Some(now);
@@ -942,12 +1424,147 @@ pub async fn refuse(state: &AppState, token: &str, reason: &str) -> Result<(), A
             let notice = templates::signature_ended(&apprentice, &why);
             Ok(signers
                 .iter()
+                .filter(|s| !s.email.is_empty())
                 .map(|s| templates::signature_notice(&s.email, &s.name, &notice))
                 .collect())
         },
     )
     .await?;
     Ok(())
+}
+
+/// A provider's callback (a DocuSign Connect webhook): authenticated, then the circuit it
+/// names is brought up to date. 404 when the provider is not configured; 401 when the
+/// callback is not authentic. Safe to repeat: providers retry and duplicate their events.
+pub async fn callback(
+    state: &AppState,
+    provider: &str,
+    headers: &actix_web::http::header::HeaderMap,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let provider = state
+        .providers
+        .of(provider)
+        .filter(|p| p.key() != providers::BUILTIN)
+        .ok_or_else(|| ApiError::NotFound {
+            code: api_types::codes::NOT_FOUND,
+            detail: "Aucun prestataire de signature de ce nom n'est configuré.".into(),
+        })?;
+    match provider.callback(headers, body) {
+        Ok(Some(reference)) => reconcile(state, provider, &reference).await,
+        Ok(None) => Ok(()),
+        Err(ProviderError::Unauthentic) => Err(ApiError::Unauthentic),
+        Err(error) => Err(ApiError::BadRequest {
+            code: api_types::codes::INVALID_BODY,
+            detail: error.to_string(),
+        }),
+    }
+}
+
+/// Brings a circuit up to date with what its provider says: new signatures recorded (with the
+/// provider's time), the next signers' links mailed, a refusal or a voiding ending it, and the
+/// last signature fetching the signed documents. What is already recorded stays as it is.
+pub async fn reconcile(
+    state: &AppState,
+    provider: &dyn SignatureProvider,
+    reference: &str,
+) -> Result<(), ApiError> {
+    let Some(circuit) =
+        db::queries::signatures::circuit_by_external(&state.db, provider.key(), reference).await?
+    else {
+        // An envelope the platform did not send, or no longer follows.
+        return Ok(());
+    };
+    if circuit.status != CircuitStatus::InProgress.key() {
+        return Ok(());
+    }
+    let remote = provider.status(reference).await.map_err(provider_error)?;
+    let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+    let now = state.clock.now();
+    let open = |s: &signature_signer::Model| {
+        !matches!(
+            SignerStatus::from_key(&s.status),
+            Some(SignerStatus::Signed | SignerStatus::Refused)
+        )
+    };
+    if let Some(reason) = remote.voided {
+        let context = load(state, &circuit.dossier_id).await?;
+        let reason = format!("Signature annulée chez le prestataire : {reason}");
+        return workflow::take_on(
+            state,
+            context,
+            Actor::System,
+            None,
+            Action::CancelSignature,
+            Some(reason),
+            async |_, _, _| Ok(Vec::new()),
+        )
+        .await
+        .map(|_| ());
+    }
+    let mut acted = Vec::new();
+    for mut signer in signers.into_iter().filter(open) {
+        match remote.signers.iter().find(|(id, _)| *id == signer.id) {
+            Some((_, RemoteStatus::Signed(at))) => {
+                signer.status = SignerStatus::Signed.key().to_owned();
+                signer.acted_at = Some(*at);
+                signer.token_hash = None;
+                signer.code_hash = None;
+                signer.evidence = Some(json!({
+                    "channel": SignerChannel::Online.key(),
+                    "provider": provider.key(),
+                    "reference": reference,
+                    "email": signer.email,
+                    "signed_at": at,
+                    "recorded_at": now,
+                }));
+                acted.push(signer);
+            }
+            Some((_, RemoteStatus::Refused(reason))) => {
+                return refuse_as(state, signer, &circuit, reason.clone()).await;
+            }
+            _ => {}
+        }
+    }
+    if acted.is_empty() {
+        return Ok(());
+    }
+    let context = load(state, &circuit.dossier_id).await?;
+    match proceed(state, context, &circuit, acted, now).await {
+        // Another delivery of the same event completed it first.
+        Err(ApiError::Conflict { code, .. }) if code == api_types::codes::INVALID_TRANSITION => {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Cancels a voided circuit at its provider once the voiding is committed — never from inside
+/// the write's transaction: the provider is slow, and the write may still roll back (then the
+/// circuit stays in progress and nothing is cancelled).
+fn cancel_when_committed(state: &AppState, circuit: signature_circuit::Model, reason: String) {
+    let (db, providers) = (state.db.clone(), state.providers.clone());
+    tokio::spawn(async move {
+        for _ in 0..40 {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            match db::queries::signatures::circuit(&db, &circuit.id).await {
+                Ok(Some(now)) if now.status == CircuitStatus::InProgress.key() => continue,
+                Ok(Some(_)) => {
+                    let Some(provider) = providers.of(&circuit.provider) else {
+                        return;
+                    };
+                    if let Err(error) = provider
+                        .cancel(circuit.external_id.as_deref(), &reason)
+                        .await
+                    {
+                        tracing::error!(error = %error, circuit = %circuit.id, "the provider's circuit stays open");
+                    }
+                    return;
+                }
+                _ => return,
+            }
+        }
+    });
 }
 
 /// The sealed, signed copy of a dossier's CERFA or convention, once the dossier is signed.

@@ -73,6 +73,15 @@ const TABLE: &[(&str, &str)] = &[
         "POST /api/v1/dossiers/{id}/signature/cancellation",
         "UFFFPHHHFF",
     ),
+    ("PUT /api/v1/dossiers/{id}/signature/paper", "UFFFPHHHFF"),
+    (
+        "POST /api/v1/dossiers/{id}/signature/reminder",
+        "UFFFPHHHFF",
+    ),
+    (
+        "PUT /api/v1/dossiers/{id}/signature/signers/{signer_id}/paper",
+        "UFFFPHHHFF",
+    ),
     (
         "GET /api/v1/dossiers/{id}/documents/{kind}/signed",
         "UPPPPHHHPP",
@@ -83,6 +92,9 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/v1/signing/{token}/code", "HHHHHHHHHH"),
     ("GET /api/v1/signing/{token}/documents/{kind}", "HHHHHHHHHH"),
     ("POST /api/v1/signing/{token}/refusal", "HHHHHHHHHH"),
+    ("POST /api/v1/signing/{token}/view", "HHHHHHHHHH"),
+    // No provider but the platform's is configured here: its events are unknown.
+    ("POST /api/v1/signature/{provider}/events", "HHHHHHHHHH"),
     ("POST /api/v1/dossiers/{id}/return", "UFFPPHHHFF"),
     ("GET /api/v1/dossiers/{id}/suivi", "UPPPPHHHPP"),
     ("POST /api/v1/dossiers/{id}/validation", "UFFPPHHHFF"),
@@ -242,6 +254,8 @@ fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option
     let mut path = template
         .replace("{code}", "F724")
         .replace("{token}", "inconnu")
+        .replace("{signer_id}", "inconnu")
+        .replace("{provider}", "docusign")
         .replace("{kind}", kind)
         .replace("{variant_id}", &resources.variant_id)
         .replace(

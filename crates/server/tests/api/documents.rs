@@ -67,7 +67,7 @@ pub fn text_of(pdf: &[u8]) -> String {
         .join(" ")
 }
 
-fn pages_of(pdf: &[u8]) -> usize {
+pub fn pages_of(pdf: &[u8]) -> usize {
     let (info, _) = tool("pdfinfo", &[], pdf);
     info.lines()
         .find_map(|line| line.strip_prefix("Pages:"))

@@ -10,6 +10,7 @@ mod access_matrix;
 mod api_tokens;
 mod auth;
 mod documents;
+mod docusign;
 mod dossiers;
 mod field_rights;
 mod formations;

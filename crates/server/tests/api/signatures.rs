@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     both,
-    documents::{DEMO_DOSSIER, act, text_of, tool, validated},
+    documents::{DEMO_DOSSIER, act, pages_of, text_of, tool, validated},
     helpers::{Backend, TestApp, assert_problem, economics, ok, spawn_app},
 };
 
@@ -20,6 +20,9 @@ both!(
     only_a_dossier_whose_economics_are_validated_goes_out_for_signature,
     a_pending_signer_is_reminded_after_three_then_seven_days_with_a_renewed_link,
     the_cfa_interrupts_a_stalled_circuit_with_a_reason_and_may_send_again,
+    the_employer_signs_on_paper_and_the_others_online,
+    a_stalled_circuit_is_finished_on_paper_in_one_upload,
+    a_refused_circuit_falls_back_to_a_circuit_on_paper,
 );
 
 const EMPLOYER: &str = "employeur@demo.opuntia.test";
@@ -36,11 +39,16 @@ async fn ready(app: &TestApp) -> String {
 }
 
 async fn send(app: &TestApp, cfa: &str) -> Value {
+    send_with_paper(app, cfa, &[]).await
+}
+
+/// Sends with the signers of `roles` on paper.
+async fn send_with_paper(app: &TestApp, cfa: &str, roles: &[&str]) -> Value {
     let response = app
         .post_json(
             Some(cfa),
             &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature"),
-            &json!({}),
+            &json!({"paper_signers": roles}),
         )
         .await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
@@ -441,4 +449,276 @@ async fn the_cfa_interrupts_a_stalled_circuit_with_a_reason_and_may_send_again(b
     .await;
     let again = send(&app, &cfa).await;
     assert_eq!(again["status"], "in_progress");
+}
+
+/// A signed page as a scanner would give it: a one-page PDF.
+fn scan() -> Vec<u8> {
+    pdf::Templates::builtin()
+        .render(
+            pdf::Kind::Calendrier,
+            &pdf::Kind::Calendrier.sample_data(),
+            &pdf::Metadata {
+                title: "Numérisation".into(),
+                author: "Copieur du CFA".into(),
+                made_at: chrono::DateTime::UNIX_EPOCH,
+            },
+        )
+        .unwrap()
+}
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Vec<u8>,
+    kind: &str,
+) -> reqwest::Response {
+    app.request(Method::PUT, path)
+        .bearer_auth(token)
+        .header("content-type", kind)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn signer_id(circuit: &Value, role: &str) -> String {
+    circuit["signers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["role"] == role)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The signed copy of `kind`, checked: valid seal, the document sent at its head.
+async fn sealed(app: &TestApp, token: &str, kind: &str, sent: &[u8]) -> Vec<u8> {
+    let response = app
+        .get_as(
+            token,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/{kind}/signed"),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let sealed = response.bytes().await.unwrap().to_vec();
+    assert_eq!(&sealed[..sent.len()], sent);
+    let (pdfsig, _) = tool("pdfsig", &[], &sealed);
+    assert!(pdfsig.contains("Signature is Valid"), "{pdfsig}");
+    sealed
+}
+
+async fn document(app: &TestApp, token: &str, kind: &str) -> Vec<u8> {
+    app.get_as(
+        token,
+        &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/{kind}"),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap()
+    .to_vec()
+}
+
+async fn the_employer_signs_on_paper_and_the_others_online(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    let contract = document(&app, &cfa, "cerfa").await;
+    let sent = app
+        .post_json(
+            Some(&cfa),
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature"),
+            &json!({"paper_signers": ["representant_legal"]}),
+        )
+        .await;
+    assert_problem(sent, 422, "validation_failed").await;
+    let started = send_with_paper(&app, &cfa, &["employeur"]).await;
+
+    assert_eq!(started["provider"], "builtin");
+    assert_eq!(started["signers"][0]["channel"], "paper");
+    assert_eq!(started["signers"][0]["status"], "pending");
+    assert!(
+        app.mailbox(EMPLOYER)
+            .await
+            .iter()
+            .all(|m| !m.subject.contains("à signer")),
+        "a signer on paper gets no link"
+    );
+    let employer_id = signer_id(&started, "employeur");
+    let path = format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature/signers/{employer_id}/paper");
+    // Only CFA staff record it, only a readable PDF, only as a PDF.
+    let employer = app.login_demo("employeur").await;
+    assert_problem(
+        upload(&app, &employer, &path, scan(), "application/pdf").await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        upload(
+            &app,
+            &cfa,
+            &path,
+            b"%PDF-1.7 pas vraiment %%EOF".to_vec(),
+            "application/pdf",
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        upload(&app, &cfa, &path, scan(), "image/jpeg").await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    assert_problem(
+        upload(
+            &app,
+            &cfa,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature/signers/inconnu/paper"),
+            scan(),
+            "application/pdf",
+        )
+        .await,
+        404,
+        "signer_not_found",
+    )
+    .await;
+    let recorded: Value = ok(upload(&app, &cfa, &path, scan(), "application/pdf").await).await;
+
+    assert_eq!(
+        statuses(&recorded),
+        [
+            pair("employeur", "signed"),
+            pair("alternant", "pending"),
+            pair("cfa", "waiting")
+        ]
+    );
+    assert_problem(
+        upload(&app, &cfa, &path, scan(), "application/pdf").await,
+        409,
+        "signer_done",
+    )
+    .await;
+    for (address, name) in [(APPRENTICE, "Léa Martin"), (CFA, "Claire Dubois")] {
+        let token = link_of(&app, address).await;
+        let code = code_for(&app, &token, address).await;
+        assert_eq!(sign(&app, &token, &code, name).await.status(), 200);
+    }
+    assert_eq!(app.dossier(&cfa, DEMO_DOSSIER).await["status"], "signed");
+    let signed = sealed(&app, &cfa, "cerfa", &contract).await;
+    // The document, its evidence page, then the scan of the employer's signature.
+    assert_eq!(
+        pages_of(&signed),
+        pages_of(&contract) + 1 + pages_of(&scan())
+    );
+    let text = text_of(&signed);
+    for expected in [
+        "sur papier, signature manuscrite",
+        "par Camille Roux (CFA)",
+        &format!("{:x}", Sha256::digest(scan())),
+        "Navigateur de test/1.0",
+        "signature manuscrite sur papier",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+}
+
+async fn a_stalled_circuit_is_finished_on_paper_in_one_upload(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    let convention = document(&app, &cfa, "convention").await;
+    send(&app, &cfa).await;
+    let token = link_of(&app, EMPLOYER).await;
+    let code = code_for(&app, &token, EMPLOYER).await;
+    assert_eq!(sign(&app, &token, &code, "Paul Girard").await.status(), 200);
+    let first = link_of(&app, APPRENTICE).await;
+    // « Relancer » first: a renewed link, the first one spent.
+    let reminded = app
+        .post_json(
+            Some(&cfa),
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature/reminder"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(reminded.status(), 200);
+    let reminder = app.delivered_mail(APPRENTICE, "Rappel").await;
+    let start = reminder.text.find("/signature/").unwrap() + "/signature/".len();
+    let stalled = reminder.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_link_spent(&app, Method::GET, &format!("/api/v1/signing/{first}")).await;
+    let path = format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature/paper");
+
+    let done: Value = ok(upload(&app, &cfa, &path, scan(), "application/pdf").await).await;
+
+    assert_eq!(done["status"], "completed");
+    assert_eq!(
+        done["signers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["channel"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["online", "paper", "paper"]
+    );
+    assert_eq!(app.dossier(&cfa, DEMO_DOSSIER).await["status"], "signed");
+    assert_link_spent(&app, Method::GET, &format!("/api/v1/signing/{stalled}")).await;
+    let text = text_of(&sealed(&app, &cfa, "convention", &convention).await);
+    assert!(text.contains("Paul Girard"), "{text}");
+    assert!(text.contains("sur papier, signature manuscrite"), "{text}");
+    // Nothing left to record.
+    assert_problem(
+        upload(&app, &cfa, &path, scan(), "application/pdf").await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+}
+
+async fn a_refused_circuit_falls_back_to_a_circuit_on_paper(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    let contract = document(&app, &cfa, "cerfa").await;
+    send(&app, &cfa).await;
+    let token = link_of(&app, EMPLOYER).await;
+    let refused = app
+        .request(Method::POST, &format!("/api/v1/signing/{token}/refusal"))
+        .json(&json!({"reason": "Nous préférons signer à la main."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 204);
+    let before = app.mailbox(APPRENTICE).await.len();
+
+    let paper = send_with_paper(&app, &cfa, &["employeur", "alternant", "cfa"]).await;
+
+    assert_eq!(paper["provider"], "paper");
+    assert_eq!(
+        app.mailbox(APPRENTICE).await.len(),
+        before,
+        "no link on paper"
+    );
+    let done: Value = ok(upload(
+        &app,
+        &cfa,
+        &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature/paper"),
+        scan(),
+        "application/pdf",
+    )
+    .await)
+    .await;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(app.dossier(&cfa, DEMO_DOSSIER).await["status"], "signed");
+    let text = text_of(&sealed(&app, &cfa, "cerfa", &contract).await);
+    assert!(
+        text.contains("Signature manuscrite sur papier, copie numérisée déposée par le CFA"),
+        "{text}"
+    );
 }
