@@ -442,14 +442,26 @@ async fn start_remote(
                 "Le prestataire de signature n'a pas accepté l'envoi ({}) : le dossier peut être renvoyé plus tard.",
                 provider.key()
             );
+            let now = state.clock.now();
             workflow::take_on(
                 state,
                 context,
                 Actor::User(caller.role),
                 Some(&caller.user_id),
                 Action::CancelSignature,
-                Some(reason),
-                async |_, _, _| Ok(Vec::new()),
+                Some(reason.clone()),
+                // Ended here, before `follow_move` would tell signers who never got a link.
+                async |txn, _, _| {
+                    db::queries::signatures::end_circuit(
+                        txn,
+                        circuit_id,
+                        CircuitStatus::Cancelled.key(),
+                        Some(&reason),
+                        now,
+                    )
+                    .await?;
+                    Ok(Vec::new())
+                },
             )
             .await?;
             Err(provider_error(error))

@@ -373,8 +373,9 @@ async fn a_docusign_refusal_to_send_leaves_the_dossier_ready_to_send_again(backe
         app.mailbox(EMPLOYER)
             .await
             .iter()
-            .all(|m| !m.subject.contains("Documents à signer")),
-        "no link to an envelope that does not exist"
+            .all(|m| !m.subject.contains("Documents à signer")
+                && !m.subject.contains("Signature interrompue")),
+        "no link to an envelope that does not exist, nor news of it"
     );
     fake.post("/_fake/consent", json!({"granted": true})).await;
     assert_eq!(send(&app, &cfa).await.status(), 201);
