@@ -55,10 +55,14 @@ export function parse(raw) {
   return { to: headers.to ?? '', subject: decodeHeader(headers.subject ?? ''), text };
 }
 
+/** Every message received, oldest first. */
 function messages() {
   const dir = path.join(process.env.OPUNTIA_E2E_MAILDIR, 'new');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).map((name) => parse(fs.readFileSync(path.join(dir, name), 'utf8')));
+  return fs.readdirSync(dir)
+    .map((name) => ({ name, at: fs.statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ name }) => parse(fs.readFileSync(path.join(dir, name), 'utf8')));
 }
 
 /** Waits (polling) for a mail to `to` whose subject contains `subject`. */
@@ -71,6 +75,24 @@ export async function mailTo(to, subject) {
     }, { message: `a mail to ${to} about « ${subject} »`, timeout: 20_000 })
     .toBe(true);
   return found;
+}
+
+/** Waits for a mail to `to` about `subject` beyond the `count` such mails already there, and
+ *  answers the newest: a second code, a renewed link. */
+export async function newMailTo(to, subject, count = 0) {
+  let found = [];
+  await expect
+    .poll(() => {
+      found = messages().filter((m) => m.to.includes(to) && m.subject.includes(subject));
+      return found.length > count;
+    }, { message: `a new mail to ${to} about « ${subject} »`, timeout: 20_000 })
+    .toBe(true);
+  return found[found.length - 1];
+}
+
+/** How many mails to `to` about `subject` arrived so far. */
+export function mailCount(to, subject) {
+  return messages().filter((m) => m.to.includes(to) && m.subject.includes(subject)).length;
 }
 
 /** The generated password of an invitation mail. */

@@ -3,11 +3,14 @@
 // Données de base invites the company contact; both fill their tabs; the request goes to the
 // responsable, who returns it with a comment, then validates it (frozen); the CFA enters and
 // validates the economic elements (the convention appears), the parties download the CERFA and
-// the convention, and the CFA reopens it with a reason.
+// the convention, the CFA reopens it with a reason; validated again, it goes out for signature
+// (A.13): the employer, the apprentice and the CFA sign from the links in their e-mails, the
+// dossier shows « Signé » and its signed contract passes poppler's pdfsig.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from '@playwright/test';
 import { DEMO_PASSWORD, checkA11y, completeFields, expectComplete, fillTab, login, openDossierFromDashboard, openTab, save, unique, test } from '../support/app.mjs';
-import { mailTo, passwordIn } from '../support/mail.mjs';
+import { mailCount, mailTo, newMailTo, passwordIn } from '../support/mail.mjs';
 
 // A.10: the contract dates are the formation's, shown beside its name (F724: three years).
 const F724_DATES = {
@@ -28,7 +31,7 @@ async function signInWithMailedPassword(page, email, chosen) {
   await page.getByTestId('change-password-submit').click();
 }
 
-test('an invited apprentice, their employer, the formation and the CFA take a dossier from invitation to the convention', async ({ browser }) => {
+test('an invited apprentice, their employer, the formation and the CFA take a dossier from invitation to the signed contract', async ({ browser }) => {
   const apprenticeEmail = unique('camille');
   const contactEmail = unique('drh');
   const fields = completeFields();
@@ -153,7 +156,68 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await expect(cfa.getByTestId('dossier')).toHaveAttribute('data-status', 'in_progress');
   await mailTo(apprenticeEmail, 'rouvert');
   await expect(cfa.getByTestId('timeline')).toContainText('Erreur sur le SIRET');
+
+  // Validated again, unchanged: the economic elements still hold.
+  await apprentice.reload();
+  await openTab(apprentice, 'suivi');
+  await apprentice.getByTestId('action-request_validation').click();
+  await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validation_requested');
+  await openDossierFromDashboard(manager, apprenticeEmail);
+  await openTab(manager, 'suivi');
+  await manager.getByTestId('action-validate').click();
+  await expect(manager.getByTestId('dossier')).toHaveAttribute('data-status', 'validated');
+  await cfa.reload();
+  await openTab(cfa, 'suivi');
+  await cfa.getByTestId('action-validate_economics').click();
+  await expect(cfa.getByTestId('dossier')).toHaveAttribute('data-status', 'economics_validated');
+
+  // A.13: « Envoyer pour signature »; Suivi follows each signer.
+  await cfa.getByTestId('action-send_for_signature').click();
+  await expect(cfa.getByTestId('dossier')).toHaveAttribute('data-status', 'in_signature');
+  await expect(cfa.getByTestId('signer-employeur')).toHaveAttribute('data-status', 'pending');
+  await expect(cfa.getByTestId('signer-alternant')).toHaveAttribute('data-status', 'waiting');
+  await checkA11y(cfa, 'Suivi – signature en cours');
+  for (const [address, name] of [[contactEmail, 'Paul Girard'], [apprenticeEmail, 'Camille Leroy'], ['cfa@demo.opuntia.test', 'Claire Dubois']]) {
+    await signFromMail(browser, address, name);
+  }
+  await cfa.reload();
+  await openTab(cfa, 'suivi');
+  await expect(cfa.getByTestId('dossier')).toHaveAttribute('data-status', 'signed');
+  await expect(cfa.getByTestId('suivi-status')).toContainText('Signé');
+  await expect(cfa.getByTestId('circuit-status')).toHaveAttribute('data-status', 'completed');
+  const [signed] = await Promise.all([
+    cfa.waitForEvent('download'),
+    cfa.getByTestId('download-cerfa-signed').click(),
+  ]);
+  expect(signed.suggestedFilename()).toMatch(/-signe\.pdf$/);
+  const report = execFileSync('pdfsig', [await signed.path()]).toString();
+  expect(report).toContain('Signature is Valid');
+  await mailTo(apprenticeEmail, 'signé');
 });
+
+/** A signer opens the link of their e-mail (no account), reads the documents, consents, asks
+ *  for the code and signs with it. */
+async function signFromMail(browser, address, name) {
+  const mail = await newMailTo(address, 'Documents à signer');
+  const link = new URL(/https?:\/\/\S+\/signature\/\S+/.exec(mail.text)[0]);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(link.pathname);
+  await expect(page.getByTestId('to-sign-cerfa')).toBeVisible();
+  await expect(page.locator('iframe.apercu-pdf').first()).toBeVisible();
+  await checkA11y(page, 'page du signataire');
+  // While Chromium's PDF viewer loads the documents beside it, a click may land late or not
+  // at all on a small machine: tick until it holds.
+  await expect(async () => page.getByTestId('consent').check({ timeout: 2_000 })).toPass({ timeout: 20_000 });
+  await page.getByTestId('nom-signataire').fill(name);
+  const codes = mailCount(address, 'Votre code de signature');
+  await page.getByTestId('send-code').click();
+  await expect(page.getByTestId('notice-success')).toBeVisible();
+  const code = (await newMailTo(address, 'Votre code de signature', codes)).subject.split(' ').pop();
+  await page.getByTestId('code').fill(code);
+  await page.getByTestId('sign').click();
+  await expect(page.getByTestId('signing-done')).toContainText('votre signature est enregistrée');
+  await page.context().close();
+}
 
 // A.8: an apprentice without an employer yet validates « Données de base » all the same, and
 // invites the company contact later, once they tick « J'ai trouvé un employeur ».

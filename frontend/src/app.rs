@@ -28,6 +28,9 @@ pub enum Route {
     Formations,
     #[at("/comptes")]
     Users,
+    /// A signer's e-mailed link: no account needed.
+    #[at("/signature/:token")]
+    Signing { token: String },
     #[not_found]
     #[at("/introuvable")]
     NotFound,
@@ -51,6 +54,7 @@ fn switch(route: Route) -> Html {
         Route::Dashboard => html! { <pages::dashboard::Dashboard /> },
         Route::Formations => html! { <pages::formations::Formations /> },
         Route::Users => html! { <pages::users::Users /> },
+        Route::Signing { token } => html! { <pages::signing::SigningPage token={token} /> },
         Route::NotFound => html! {
             <main id="contenu" class="page">
                 <h1>{ "Page introuvable" }</h1>

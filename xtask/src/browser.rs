@@ -106,14 +106,14 @@ pub fn build_frontend() -> Result<(), String> {
     ensure_build_tools()?;
     // Trunk's own `cargo metadata` is not offline: fetch first, then build offline.
     run("cargo fetch", cargo().arg("fetch").current_dir(root()))?;
-    run(
-        "trunk build --release (frontend/dist)",
-        Command::new("trunk")
-            .args(["build", "--release", "--offline"])
-            .env("PATH", path_with_tools())
-            .env("TRUNK_SKIP_VERSION_CHECK", "true")
-            .current_dir(root()),
-    )?;
+    let mut trunk = Command::new("trunk");
+    trunk
+        .args(["build", "--release", "--offline"])
+        .env("PATH", path_with_tools())
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .current_dir(root());
+    small_std(&mut trunk)?;
+    run("trunk build --release (frontend/dist)", &mut trunk)?;
     let dist = root().join("frontend/dist");
     let assets: Vec<PathBuf> = std::fs::read_dir(&dist)
         .map_err(|e| format!("{}: {e}", dist.display()))?
@@ -130,6 +130,46 @@ pub fn build_frontend() -> Result<(), String> {
             .args(&assets),
     )?;
     check_app_size(&assets)
+}
+
+/// Builds the app's standard library from source, for size, with panics that abort at once
+/// (no message, no unwinding or formatting machinery): cargo's `build-std`, a nightly feature,
+/// so the app alone is built with the nightly toolchain and its `rust-src`, installed when
+/// missing. Measured on the same code: 436 KB gzipped with the prebuilt std, 390 KB with this.
+fn small_std(trunk: &mut Command) -> Result<(), String> {
+    if !crate::fuzz::ensure_nightly("the app's std is built for size") {
+        return Err(
+            "the nightly toolchain could not be installed: the app is built with it (build-std)"
+                .into(),
+        );
+    }
+    let has_source = output(Command::new("rustup").args([
+        "component",
+        "list",
+        "--installed",
+        "--toolchain",
+        "nightly",
+    ]))?
+    .lines()
+    .any(|line| line.trim().starts_with("rust-src"));
+    if !has_source {
+        run(
+            "rustup component add rust-src --toolchain nightly",
+            Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]),
+        )?;
+    }
+    trunk
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC")
+        .env("RUSTUP_TOOLCHAIN", "nightly")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort",
+        );
+    Ok(())
 }
 
 /// What a browser downloads of the app, gzipped, at most (the budget of every commit).

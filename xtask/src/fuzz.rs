@@ -34,24 +34,24 @@ fn has_nightly() -> bool {
     output(Command::new("rustup").args(["run", "nightly", "rustc", "--version"])).is_ok()
 }
 
+/// Installs the nightly toolchain when missing (minimal profile); whether it is there.
+pub fn ensure_nightly(why: &str) -> bool {
+    if has_nightly() {
+        return true;
+    }
+    let installed = run(
+        &format!("installing the nightly toolchain ({why})"),
+        Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]),
+    );
+    installed.is_ok() && has_nightly()
+}
+
 /// Builds and runs every fuzz target briefly; a crash fails the step and leaves its input
 /// under `fuzz/artifacts/<target>/`.
 pub fn run_targets() -> Result<(), String> {
-    if !has_nightly() {
-        let installed = run(
-            "installing the nightly toolchain (cargo fuzz needs it)",
-            Command::new("rustup").args([
-                "toolchain",
-                "install",
-                "nightly",
-                "--profile",
-                "minimal",
-            ]),
-        );
-        if installed.is_err() || !has_nightly() {
-            eprintln!("\n(no nightly toolchain here: the cargo-fuzz targets are skipped)");
-            return Ok(());
-        }
+    if !ensure_nightly("cargo fuzz needs it") {
+        eprintln!("\n(no nightly toolchain here: the cargo-fuzz targets are skipped)");
+        return Ok(());
     }
     let installed = output(nightly().args(["fuzz", "--version"]))
         .is_ok_and(|version| version.contains(CARGO_FUZZ_VERSION));

@@ -7,6 +7,7 @@ use api_types::{
     dossiers::{DossierBody, DossierCountsBody, DossierListBody, HistoryEntryBody, SuiviBody},
     formations::{AccessCodeBody, AnnexBody, FormationBody, RegistrationResponse},
     invitations::{BulkInvitationResponse, InvitationBody},
+    signatures::{CircuitBody, SigningBody, SigningViewBody},
 };
 use gloo_net::http::Method;
 use serde::{Serialize, de::DeserializeOwned};
@@ -271,10 +272,9 @@ pub async fn export(query: &str, token: &str) -> Result<String, Problem> {
 pub async fn document(
     id: &str,
     kind: &str,
-    draft: bool,
+    suffix: &str,
     token: &str,
 ) -> Result<(Vec<u8>, Option<String>), Problem> {
-    let suffix = if draft { "/draft" } else { "" };
     client::binary(Call::new(
         Method::GET,
         path(format!(
@@ -369,4 +369,74 @@ pub async fn delete_annex(
     ))
     .await
     .map(|_| ())
+}
+
+// ── Signature ────────────────────────────────────────────────────────────────────────────────
+
+/// `GET /dossiers/{id}/signature`: `None` when the dossier was never sent.
+pub async fn signature(id: &str, token: &str) -> Result<Option<CircuitBody>, Problem> {
+    match get(format!("/dossiers/{}/signature", segment(id)), token).await {
+        Err(problem) if problem.code == api_types::codes::SIGNATURE_NOT_STARTED => Ok(None),
+        other => other.map(Some),
+    }
+}
+
+/// A signature action of CFA staff on `/dossiers/{id}/signature{rest}`.
+pub async fn signature_action(
+    id: &str,
+    rest: &str,
+    body: &Json,
+    token: &str,
+) -> Result<CircuitBody, Problem> {
+    let rest = format!("/dossiers/{}/signature{rest}", segment(id));
+    send(Method::POST, rest, body, Some(token)).await
+}
+
+/// `PUT /dossiers/{id}/signature/paper`, or a signer's: a paper signature and its scan.
+pub async fn record_paper(
+    id: &str,
+    signer: Option<&str>,
+    pdf: Vec<u8>,
+    token: &str,
+) -> Result<CircuitBody, Problem> {
+    let signer = signer
+        .map(|s| format!("/signers/{}", segment(s)))
+        .unwrap_or_default();
+    let mut call = Call::new(
+        Method::PUT,
+        path(format!("/dossiers/{}/signature{signer}/paper", segment(id))),
+        Some(token),
+    );
+    call.body = Body::Bytes(pdf, "application/pdf");
+    fetch(call).await
+}
+
+/// The path of a signer's link, `/signing/{token}{rest}`.
+pub fn signing_path(token: &str, rest: &str) -> String {
+    path(format!("/signing/{}{rest}", segment(token)))
+}
+
+/// `GET /signing/{token}`: what a signer's link opens (no account).
+pub async fn signing(token: &str) -> Result<SigningBody, Problem> {
+    fetch(Call::new(Method::GET, signing_path(token, ""), None)).await
+}
+
+/// `GET /signing/{token}{rest}`: the bytes of a document to sign.
+pub async fn signing_document(
+    token: &str,
+    rest: &str,
+) -> Result<(Vec<u8>, Option<String>), Problem> {
+    client::binary(Call::new(Method::GET, signing_path(token, rest), None)).await
+}
+
+/// `POST /signing/{token}{rest}` (`/code`, ``, `/refusal`): a signer's step.
+pub async fn signing_step(token: &str, rest: &str, body: &Json) -> Result<(), Problem> {
+    fetch::<Json>(Call::new(Method::POST, signing_path(token, rest), None).json(body))
+        .await
+        .map(|_| ())
+}
+
+/// `POST /signing/{token}/view`: the provider's signing page for this signer.
+pub async fn signing_view(token: &str) -> Result<SigningViewBody, Problem> {
+    fetch(Call::new(Method::POST, signing_path(token, "/view"), None)).await
 }

@@ -32,15 +32,18 @@ pub fn checked_of(event: &Event) -> bool {
         .is_some_and(|input| input.checked())
 }
 
-/// Offers `bytes` as a file download named `name`.
-pub fn save_bytes(name: &str, bytes: &[u8], mime: &str) {
+/// A `blob:` URL of `bytes`, for a link or a frame.
+pub fn blob_url(bytes: &[u8], mime: &str) -> Option<String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// Offers `bytes` as a file download named `name`.
+pub fn save_bytes(name: &str, bytes: &[u8], mime: &str) {
+    let Some(url) = blob_url(bytes, mime) else {
         return;
     };
     if let Some(document) = web_sys::window().and_then(|w| w.document())

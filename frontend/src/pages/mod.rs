@@ -7,4 +7,5 @@ pub mod formations;
 pub mod home;
 pub mod my_dossiers;
 pub mod password;
+pub mod signing;
 pub mod users;

@@ -13,6 +13,7 @@ use yew_router::prelude::*;
 mod base_validation;
 mod remuneration;
 mod resume;
+mod signature;
 mod suivi;
 mod tabs;
 

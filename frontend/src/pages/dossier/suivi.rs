@@ -104,6 +104,12 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                         id={id.clone()} token={props.token.clone()} on_done={props.on_done.clone()} />
                 }) }
             </section>
+            if let Some(status) = domain::Status::from_key(&info.status).filter(|s| {
+                matches!(s, domain::Status::EconomicsValidated | domain::Status::InSignature | domain::Status::Signed)
+            }) {
+                <super::signature::Signature id={id.clone()} token={props.token.clone()} role={props.role}
+                    status={status} version={version} on_done={props.on_done.clone()} />
+            }
             if let Some(economics) = &props.state.saved.economics {
                 <Economics state={props.state.clone()} token={props.token.clone()}
                     editable={props.state.saved.permissions.edit_economics}
@@ -125,14 +131,14 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                                 <strong>{ &doc.label }</strong>
                                 if doc.available {
                                     { " " }
-                                    <Download id={id.clone()} kind={doc.kind.clone()} draft=false token={props.token.clone()}
+                                    <Download id={id.clone()} kind={doc.kind.clone()} suffix="" token={props.token.clone()}
                                         label={format!("Télécharger — {}", doc.label)} />
                                 } else {
                                     { " — " }{ doc.reason.clone().unwrap_or_default() }
                                 }
                                 if draft {
                                     { " " }
-                                    <Download id={id.clone()} kind="cerfa" draft=true token={props.token.clone()}
+                                    <Download id={id.clone()} kind="cerfa" suffix="/draft" token={props.token.clone()}
                                         label="Aperçu du CERFA (brouillon)" />
                                 }
                                 if deposit {
@@ -197,39 +203,41 @@ pub fn Suivi(props: &SuiviProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct DownloadProps {
-    id: String,
-    kind: AttrValue,
-    draft: bool,
-    token: String,
-    label: AttrValue,
+pub struct DownloadProps {
+    pub id: String,
+    pub kind: AttrValue,
+    /// `""`, `"/draft"` or `"/signed"`.
+    pub suffix: AttrValue,
+    pub token: String,
+    pub label: AttrValue,
 }
 
 /// A document's button: fetches the PDF with the session and offers it as a file.
 #[component]
-fn Download(props: &DownloadProps) -> Html {
+pub fn Download(props: &DownloadProps) -> Html {
     let busy = use_state(|| false);
     let notice = use_state(|| None::<Notice>);
     let onclick = {
         let (busy, notice) = (busy.clone(), notice.clone());
-        let (id, kind, draft, token) = (
+        let (id, kind, suffix, token) = (
             props.id.clone(),
             props.kind.to_string(),
-            props.draft,
+            props.suffix.clone(),
             props.token.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let (busy, notice, id, kind, token) = (
+            let (busy, notice, id, kind, suffix, token) = (
                 busy.clone(),
                 notice.clone(),
                 id.clone(),
                 kind.clone(),
+                suffix.clone(),
                 token.clone(),
             );
             busy.set(true);
             notice.set(None);
             yew::platform::spawn_local(async move {
-                match api::document(&id, &kind, draft, &token).await {
+                match api::document(&id, &kind, &suffix, &token).await {
                     Ok((bytes, name)) => crate::components::save_bytes(
                         &name.unwrap_or_else(|| format!("{kind}.pdf")),
                         &bytes,
@@ -241,11 +249,7 @@ fn Download(props: &DownloadProps) -> Html {
             });
         })
     };
-    let testid = format!(
-        "download-{}{}",
-        props.kind,
-        if props.draft { "-draft" } else { "" }
-    );
+    let testid = format!("download-{}{}", props.kind, props.suffix.replace('/', "-"));
     html! {
         <>
             <button type="button" class="secondaire" onclick={onclick} disabled={*busy} data-testid={testid}>
