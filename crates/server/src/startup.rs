@@ -443,7 +443,9 @@ fn app(
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(crate::headers::add_security_headers))
         .wrap(from_fn(record_metrics))
-        .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(tracing_actix_web::TracingLogger::<
+            crate::telemetry::RedactingRootSpan,
+        >::new())
 }
 
 /// Gives a problem+json body to error answers that actix makes itself (405 on a known path,

@@ -15,8 +15,9 @@ use serde_json::{Value, json};
 
 use crate::{
     both,
-    documents::{DEMO_DOSSIER, act, validated},
-    helpers::{Backend, TestApp, assert_problem, economics, ok, spawn_app_with},
+    documents::DEMO_DOSSIER,
+    helpers::{Backend, TestApp, assert_problem, ok, spawn_app_with},
+    signatures::{circuit, document, link_of, ready},
 };
 
 both!(
@@ -135,14 +136,6 @@ async fn app_with_docusign(backend: Backend, duplicate: bool) -> (TestApp, Fake)
     (app, fake)
 }
 
-async fn ready(app: &TestApp) -> String {
-    validated(app).await;
-    let cfa = app.login_demo("cfa").await;
-    ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
-    act(app, &cfa, DEMO_DOSSIER, "economics-validation", json!({})).await;
-    cfa
-}
-
 async fn send(app: &TestApp, cfa: &str) -> reqwest::Response {
     app.post_json(
         Some(cfa),
@@ -150,17 +143,6 @@ async fn send(app: &TestApp, cfa: &str) -> reqwest::Response {
         &json!({}),
     )
     .await
-}
-
-/// The token of the newest signing link mailed to `to`.
-async fn link_of(app: &TestApp, to: &str) -> String {
-    let mail = app.delivered_mail(to, "Documents à signer").await;
-    let start = mail.text.find("/signature/").unwrap() + "/signature/".len();
-    mail.text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
 /// DocuSign's page for the link's holder.
@@ -172,11 +154,6 @@ async fn view_of(app: &TestApp, token: &str) -> String {
         .unwrap())
     .await;
     view["url"].as_str().unwrap().to_owned()
-}
-
-async fn circuit(app: &TestApp, token: &str) -> Value {
-    app.get_json(token, &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature"))
-        .await
 }
 
 fn statuses(circuit: &Value) -> Vec<String> {
@@ -197,16 +174,7 @@ fn statuses(circuit: &Value) -> Vec<String> {
 async fn a_docusign_circuit_goes_from_envelope_to_signed_documents_by_webhooks(backend: Backend) {
     let (app, fake) = app_with_docusign(backend, true).await;
     let cfa = ready(&app).await;
-    let contract = app
-        .get_as(
-            &cfa,
-            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa"),
-        )
-        .await
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let contract = document(&app, &cfa, "cerfa").await;
 
     let started = send(&app, &cfa).await;
     assert_eq!(started.status(), 201, "{}", started.text().await.unwrap());
@@ -306,16 +274,7 @@ async fn a_docusign_circuit_goes_from_envelope_to_signed_documents_by_webhooks(b
     let done = circuit(&app, &cfa).await;
     assert_eq!(done["status"], "completed");
     assert_eq!(app.dossier(&cfa, DEMO_DOSSIER).await["status"], "signed");
-    let signed = app
-        .get_as(
-            &cfa,
-            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa/signed"),
-        )
-        .await
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let signed = document(&app, &cfa, "cerfa/signed").await;
     assert!(
         signed.starts_with(&contract),
         "DocuSign's copy of what was sent"

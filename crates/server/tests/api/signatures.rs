@@ -30,7 +30,7 @@ const APPRENTICE: &str = "alternant@demo.opuntia.test";
 const CFA: &str = "cfa@demo.opuntia.test";
 
 /// The demo dossier validated, its economic elements validated: ready to send.
-async fn ready(app: &TestApp) -> String {
+pub async fn ready(app: &TestApp) -> String {
     validated(app).await;
     let cfa = app.login_demo("cfa").await;
     ok(app.enter_economics(&cfa, DEMO_DOSSIER, &economics()).await).await;
@@ -56,7 +56,7 @@ async fn send_with_paper(app: &TestApp, cfa: &str, roles: &[&str]) -> Value {
 }
 
 /// The token of the newest signing link mailed to `to`.
-async fn link_of(app: &TestApp, to: &str) -> String {
+pub async fn link_of(app: &TestApp, to: &str) -> String {
     let mail = app.delivered_mail(to, "Documents à signer").await;
     let start = mail.text.find("/signature/").expect("a signing link") + "/signature/".len();
     mail.text[start..]
@@ -97,7 +97,7 @@ async fn assert_link_spent(app: &TestApp, method: Method, path: &str) {
     .await;
 }
 
-async fn circuit(app: &TestApp, token: &str) -> Value {
+pub async fn circuit(app: &TestApp, token: &str) -> Value {
     app.get_json(token, &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature"))
         .await
 }
@@ -124,16 +124,7 @@ async fn the_built_in_circuit_takes_the_dossier_to_signed_with_a_sealed_contract
     let app = spawn_app(backend).await;
     let cfa = ready(&app).await;
     let employer = app.login_demo("employeur").await;
-    let contract = app
-        .get_as(
-            &employer,
-            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa"),
-        )
-        .await
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let contract = document(&app, &employer, "cerfa").await;
 
     let started = send(&app, &cfa).await;
 
@@ -510,7 +501,8 @@ async fn sealed(app: &TestApp, token: &str, kind: &str, sent: &[u8]) -> Vec<u8> 
     sealed
 }
 
-async fn document(app: &TestApp, token: &str, kind: &str) -> Vec<u8> {
+/// The bytes of the dossier's document of `kind` as `token` downloads it.
+pub async fn document(app: &TestApp, token: &str, kind: &str) -> Vec<u8> {
     app.get_as(
         token,
         &format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/{kind}"),
