@@ -990,6 +990,13 @@ pub async fn record_paper(
     }
     if_match.check_if_sent(context.dossier.version)?;
     let circuit = in_progress(state, &context).await?;
+    if circuit.external_id.is_some() {
+        // The provider's envelope would wait for them for ever.
+        return Err(ApiError::Conflict {
+            code: api_types::codes::SIGN_WITH_PROVIDER,
+            detail: "Ce circuit passe par le prestataire de signature : interrompez-le, puis renvoyez le dossier en choisissant ce signataire sur papier.".into(),
+        });
+    }
     let open = |s: &signature_signer::Model| {
         SignerStatus::from_key(&s.status).is_some_and(rules::may_record_paper)
     };

@@ -227,6 +227,20 @@ async fn a_docusign_circuit_goes_from_envelope_to_signed_documents_by_webhooks(b
     )
     .await;
 
+    // Its signers sign at DocuSign: no paper signature in the platform.
+    let cfa_paper = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/dossiers/{DEMO_DOSSIER}/signature/paper"),
+        )
+        .bearer_auth(&cfa)
+        .header("content-type", "application/pdf")
+        .body(contract.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(cfa_paper, 409, "sign_with_provider").await;
+
     // A webhook whose HMAC matches no key changes nothing.
     let forged =
         json!({"event": "envelope-completed", "data": {"envelopeId": reference}}).to_string();

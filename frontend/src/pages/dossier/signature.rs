@@ -65,6 +65,8 @@ pub fn Signature(props: &SignatureProps) -> Html {
     let running = circuit
         .as_ref()
         .is_some_and(|c| c.status == CircuitStatus::InProgress.key());
+    // A DocuSign circuit has no paper signature: interrupted, it is sent again on paper.
+    let paper_allowed = circuit.as_ref().is_some_and(|c| c.provider != "docusign");
     let action = |rest: &'static str, label: &'static str, message: &'static str| {
         let (id, token, answered) = (props.id.clone(), props.token.clone(), answered.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
@@ -100,7 +102,7 @@ pub fn Signature(props: &SignatureProps) -> Html {
                                 if s.channel == "paper" { { " (sur papier)" } }
                                 if let Some(at) = s.signed_at { { format!(", le {}", domain::print::datetime_text(at)) } }
                                 if let Some(reason) = &s.refusal_reason { { format!(" : « {reason} »") } }
-                                if staff && running && open {
+                                if staff && running && open && paper_allowed {
                                     <PaperScan id={props.id.clone()} token={props.token.clone()} signer={Some(s.id.clone())}
                                         label={format!("Signature papier de {} : déposer la copie numérisée (PDF)", s.name)}
                                         answered={answered.clone()} />
@@ -113,9 +115,11 @@ pub fn Signature(props: &SignatureProps) -> Html {
                     <div class="action">
                         { action("/reminder", "Relancer les signataires", "Relance envoyée : chaque signataire attendu a reçu un nouveau lien.") }
                     </div>
+                    if paper_allowed {
                     <PaperScan id={props.id.clone()} token={props.token.clone()} signer={None::<String>}
                         label="Terminer sur papier : déposer la copie signée par tous les signataires restants (PDF)"
                         answered={answered.clone()} />
+                    }
                     <Interrupt id={props.id.clone()} token={props.token.clone()} answered={answered.clone()} />
                 }
                 if c.status == CircuitStatus::Completed.key() {
