@@ -618,12 +618,7 @@ pub async fn remind_now(
     caller: &Caller,
     id: &str,
 ) -> Result<CircuitBody, ApiError> {
-    let subject = Subject::resolve(state, caller).await?;
-    let context = load_visible(state, &subject, id).await?;
-    if !domain::access::records_paper_signatures(caller.role) {
-        return Err(ApiError::Forbidden);
-    }
-    let circuit = in_progress(state, &context).await?;
+    let (context, circuit) = staff_circuit(state, caller, IfMatch::Absent, id).await?;
     let now = state.clock.now();
     let apprentice = apprentice_name(&context);
     let mut reminded = Vec::new();
@@ -636,29 +631,34 @@ pub async fn remind_now(
             reminded.push(signer);
         }
     }
-    let (_queued, txn) = state.begin_write().await?;
-    for signer in reminded {
-        db::queries::signatures::save_signer(&txn, signer).await?;
-    }
-    state.outbox.queue(&txn, mails, now).await?;
-    txn.commit().await.map_err(db::DbError::from)?;
-    state.outbox.wake();
+    save_and_mail(state, reminded, mails, now).await?;
     let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
     Ok(circuit_body(&circuit, &signers))
 }
 
-/// The dossier's circuit in progress: 409 `invalid_transition` when there is none.
-async fn in_progress(
+/// The dossier `caller` runs a circuit of, and its circuit in progress: 403 but for CFA staff
+/// (`domain::access::records_paper_signatures`), 412 under a stale `If-Match`, 409
+/// `invalid_transition` when no circuit is in progress.
+async fn staff_circuit(
     state: &AppState,
-    context: &DossierContext,
-) -> Result<signature_circuit::Model, ApiError> {
-    db::queries::signatures::latest_circuit(&state.db, &context.dossier.id)
+    caller: &Caller,
+    if_match: IfMatch,
+    id: &str,
+) -> Result<(DossierContext, signature_circuit::Model), ApiError> {
+    let subject = Subject::resolve(state, caller).await?;
+    let context = load_visible(state, &subject, id).await?;
+    if !domain::access::records_paper_signatures(caller.role) {
+        return Err(ApiError::Forbidden);
+    }
+    if_match.check_if_sent(context.dossier.version)?;
+    let circuit = db::queries::signatures::latest_circuit(&state.db, &context.dossier.id)
         .await?
         .filter(|c| c.status == CircuitStatus::InProgress.key())
         .ok_or_else(|| ApiError::Conflict {
             code: api_types::codes::INVALID_TRANSITION,
             detail: "Aucune signature n'est en cours sur ce dossier : envoyez-le d'abord en signature (en choisissant, si besoin, les signataires sur papier).".into(),
-        })
+        })?;
+    Ok((context, circuit))
 }
 
 /// Looks for due reminders every `every` for as long as the server runs.
@@ -961,8 +961,18 @@ async fn proceed(
     if rules::circuit_status(&statuses) == CircuitStatus::Completed {
         return complete(state, context, circuit, signers, changed, now).await;
     }
+    save_and_mail(state, changed, mails, now).await
+}
+
+/// Writes signers' rows and queues the mails that go with them, in one transaction.
+async fn save_and_mail(
+    state: &AppState,
+    signers: Vec<signature_signer::Model>,
+    mails: Vec<NewMail>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let (_queued, txn) = state.begin_write().await?;
-    for signer in changed {
+    for signer in signers {
         db::queries::signatures::save_signer(&txn, signer).await?;
     }
     state.outbox.queue(&txn, mails, now).await?;
@@ -983,13 +993,7 @@ pub async fn record_paper(
     signer_id: Option<&str>,
     scan: Vec<u8>,
 ) -> Result<CircuitBody, ApiError> {
-    let subject = Subject::resolve(state, caller).await?;
-    let context = load_visible(state, &subject, id).await?;
-    if !domain::access::records_paper_signatures(caller.role) {
-        return Err(ApiError::Forbidden);
-    }
-    if_match.check_if_sent(context.dossier.version)?;
-    let circuit = in_progress(state, &context).await?;
+    let (context, circuit) = staff_circuit(state, caller, if_match, id).await?;
     if circuit.external_id.is_some() {
         // The provider's envelope would wait for them for ever.
         return Err(ApiError::Conflict {
