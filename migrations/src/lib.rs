@@ -13,6 +13,7 @@ mod m20261201_000006_mask_history_nir;
 mod m20261201_000007_documents;
 mod m20261201_000008_signatures;
 mod m20261202_000009_signature_references;
+mod m20261202_000010_formation_signature_plan;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_documents::Migration),
             Box::new(m20261201_000008_signatures::Migration),
             Box::new(m20261202_000009_signature_references::Migration),
+            Box::new(m20261202_000010_formation_signature_plan::Migration),
         ]
     }
 }

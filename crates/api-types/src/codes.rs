@@ -106,6 +106,9 @@ pub const SIGNATURE_PROVIDER_FAILED: &str = "signature_provider_failed";
 pub const SIGN_WITH_PROVIDER: &str = "sign_with_provider";
 /// `invalid_signature`: a provider's webhook whose HMAC matches no configured key (401).
 pub const INVALID_SIGNATURE: &str = "invalid_signature";
+/// A formation's signature plan that misses a required signer, or has turns or reminders out of
+/// range.
+pub const INVALID_SIGNATURE_PLAN: &str = "invalid_signature_plan";
 /// `too_many_attempts`.
 pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
 /// `too_many_rows`.

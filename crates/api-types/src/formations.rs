@@ -81,6 +81,13 @@ pub struct FormationRequest {
     /// The contacts shown in « Suivi – Info ».
     #[serde(default)]
     pub contacts: FormationContactsBody,
+    /// Who signs the contract and the convention, in which turn, and when pending signers are
+    /// reminded; `null` or absent: the platform's default (employer, apprentice, legal
+    /// representative of a minor non émancipé, then the CFA; reminders after 3 and 7 days). A
+    /// circuit keeps the plan it was sent with.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::SignaturePlanSchema>))]
+    pub signature_plan: Option<domain::signature::SignaturePlan>,
 }
 
 /// A variant of a formation (a year, a track) with its own access code.

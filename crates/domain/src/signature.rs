@@ -120,6 +120,32 @@ impl Default for SignaturePlan {
     }
 }
 
+/// The signatures each document needs whatever the formation chooses (cerfa.md §1.3.6): the
+/// contract is signed by the employer, the apprentice, the legal representative of a minor non
+/// émancipé and visaed by the CFA; the convention binds the employer and the CFA.
+pub const REQUIRED_SIGNERS: [(DocumentKind, &[SignerRole]); 2] = [
+    (
+        DocumentKind::Cerfa,
+        &[
+            SignerRole::Employeur,
+            SignerRole::Alternant,
+            SignerRole::RepresentantLegal,
+            SignerRole::Cfa,
+        ],
+    ),
+    (
+        DocumentKind::Convention,
+        &[SignerRole::Employeur, SignerRole::Cfa],
+    ),
+];
+
+/// The last turn a plan may give: one per signer is already more than any circuit needs.
+pub const MAX_ORDER: u32 = 9;
+/// The most reminders a plan may schedule.
+pub const MAX_REMINDERS: usize = 5;
+/// The latest reminder, in days after a signer's turn came (their link lives [`LINK_DAYS`]).
+pub const MAX_REMINDER_DAY: u32 = 28;
+
 /// Why a plan cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
@@ -129,18 +155,31 @@ pub enum PlanError {
     /// A signer signs nothing, or a document that is not signed.
     #[error("Le signataire « {} » doit signer le CERFA, la convention, ou les deux.", .0.label())]
     NothingToSign(SignerRole),
-    /// A document nobody signs.
-    #[error("Personne ne signe {0} dans ce circuit.")]
-    Unsigned(&'static str),
-    /// An order of 0, or a reminder schedule out of range.
-    #[error("Les ordres de signature commencent à 1 et les relances ont lieu entre 1 et 60 jours.")]
-    OutOfRange,
+    /// A signature the law requires is missing.
+    #[error("{} doit être signé(e) par : {}.", document_name(*.0), .1.label())]
+    Missing(DocumentKind, SignerRole),
+    /// A turn of 0 or beyond [`MAX_ORDER`].
+    #[error("L'ordre de signature de « {} » doit être compris entre 1 et {MAX_ORDER}.", .0.label())]
+    OrderOutOfRange(SignerRole),
+    /// A reminder day out of range, or too many reminders.
+    #[error(
+        "Les relances ont lieu entre 1 et {MAX_REMINDER_DAY} jours après l'envoi, {MAX_REMINDERS} au plus."
+    )]
+    RemindersOutOfRange,
+}
+
+fn document_name(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Convention => "La convention de formation",
+        _ => "Le contrat (CERFA)",
+    }
 }
 
 impl SignaturePlan {
-    /// Checks that the plan makes sense: each role once, each signer signs the contract or the
-    /// convention, both documents have a signer, reminders within two months.
-    pub fn check(&self) -> Result<(), PlanError> {
+    /// The plan, checked and put in order: each role once, each signer signs the contract or the
+    /// convention, every signature of [`REQUIRED_SIGNERS`] present, turns from 1 to
+    /// [`MAX_ORDER`], reminders within the link's life; signers sorted by turn, reminders by day.
+    pub fn normalized(mut self) -> Result<Self, PlanError> {
         for (i, signer) in self.signers.iter().enumerate() {
             if self.signers[..i].iter().any(|s| s.role == signer.role) {
                 return Err(PlanError::DuplicateRole(signer.role));
@@ -148,22 +187,34 @@ impl SignaturePlan {
             if signer.documents.is_empty() || !signer.documents.iter().all(|d| signable(*d)) {
                 return Err(PlanError::NothingToSign(signer.role));
             }
-            if signer.order == 0 {
-                return Err(PlanError::OutOfRange);
+            if !(1..=MAX_ORDER).contains(&signer.order) {
+                return Err(PlanError::OrderOutOfRange(signer.role));
             }
         }
-        for (kind, name) in [
-            (DocumentKind::Cerfa, "le contrat"),
-            (DocumentKind::Convention, "la convention"),
-        ] {
-            if !self.signers.iter().any(|s| s.documents.contains(&kind)) {
-                return Err(PlanError::Unsigned(name));
+        for (kind, roles) in REQUIRED_SIGNERS {
+            for role in roles {
+                let signs = |s: &PlannedSigner| s.role == *role && s.documents.contains(&kind);
+                if !self.signers.iter().any(signs) {
+                    return Err(PlanError::Missing(kind, *role));
+                }
             }
         }
-        if self.reminder_days.iter().any(|d| !(1..=60).contains(d)) {
-            return Err(PlanError::OutOfRange);
+        self.reminder_days.sort_unstable();
+        self.reminder_days.dedup();
+        if self.reminder_days.len() > MAX_REMINDERS
+            || self
+                .reminder_days
+                .iter()
+                .any(|d| !(1..=MAX_REMINDER_DAY).contains(d))
+        {
+            return Err(PlanError::RemindersOutOfRange);
         }
-        Ok(())
+        for signer in &mut self.signers {
+            signer.documents.sort_by_key(|d| *d as u8);
+            signer.documents.dedup();
+        }
+        self.signers.sort_by_key(|s| (s.order, s.role));
+        Ok(self)
     }
 
     /// The signers of a dossier: the plan's, minus the legal representative when the apprentice
@@ -520,7 +571,7 @@ mod tests {
     #[test]
     fn the_default_plan_is_valid_and_follows_the_issue_order() {
         let plan = SignaturePlan::default();
-        assert_eq!(plan.check(), Ok(()));
+        assert_eq!(plan.clone().normalized(), Ok(plan.clone()));
         let roles: Vec<_> = plan.signers.iter().map(|s| s.role).collect();
         assert_eq!(roles, SignerRole::ALL);
         assert_eq!(
@@ -545,12 +596,31 @@ mod tests {
     }
 
     #[test]
-    fn a_plan_where_nobody_signs_the_convention_is_refused() {
+    fn a_plan_without_the_cfa_on_the_convention_is_refused() {
         let mut plan = SignaturePlan::default();
-        for s in &mut plan.signers {
-            s.documents.retain(|d| *d == DocumentKind::Cerfa);
-        }
-        assert_eq!(plan.check(), Err(PlanError::Unsigned("la convention")));
+        plan.signers[3].documents = vec![DocumentKind::Cerfa];
+        assert_eq!(
+            plan.normalized(),
+            Err(PlanError::Missing(
+                DocumentKind::Convention,
+                SignerRole::Cfa
+            ))
+        );
+    }
+
+    #[test]
+    fn a_plan_without_the_legal_representative_is_refused_though_adults_need_none() {
+        let mut plan = SignaturePlan::default();
+        plan.signers.remove(2);
+        let error = plan.normalized().unwrap_err();
+        assert_eq!(
+            error,
+            PlanError::Missing(DocumentKind::Cerfa, SignerRole::RepresentantLegal)
+        );
+        assert_eq!(
+            error.to_string(),
+            "Le contrat (CERFA) doit être signé(e) par : Représentant(e) légal(e)."
+        );
     }
 
     #[test]
@@ -558,20 +628,63 @@ mod tests {
         let mut plan = SignaturePlan::default();
         plan.signers[1].role = SignerRole::Employeur;
         assert_eq!(
-            plan.check(),
+            plan.normalized(),
             Err(PlanError::DuplicateRole(SignerRole::Employeur))
         );
         let mut plan = SignaturePlan::default();
         plan.signers[0].documents = vec![DocumentKind::Calendrier];
         assert_eq!(
-            plan.check(),
+            plan.normalized(),
             Err(PlanError::NothingToSign(SignerRole::Employeur))
         );
-        let plan = SignaturePlan {
-            reminder_days: vec![0],
-            ..SignaturePlan::default()
-        };
-        assert_eq!(plan.check(), Err(PlanError::OutOfRange));
+    }
+
+    #[test]
+    fn turns_run_from_one_to_nine_and_reminders_from_one_to_twenty_eight_days_five_at_most() {
+        let mut plan = SignaturePlan::default();
+        plan.signers[2].order = 0;
+        assert_eq!(
+            plan.normalized(),
+            Err(PlanError::OrderOutOfRange(SignerRole::RepresentantLegal))
+        );
+        let mut plan = SignaturePlan::default();
+        plan.signers[0].order = 10;
+        assert!(plan.normalized().is_err());
+        for days in [vec![0], vec![29], vec![1, 2, 3, 4, 5, 6]] {
+            let plan = SignaturePlan {
+                reminder_days: days,
+                ..SignaturePlan::default()
+            };
+            assert_eq!(plan.normalized(), Err(PlanError::RemindersOutOfRange));
+        }
+    }
+
+    #[test]
+    fn a_plan_is_put_in_turn_order_with_its_reminders_sorted_once_each() {
+        let mut plan = SignaturePlan::default();
+        // The CFA signs first, the apprentice also signs the convention, in parallel with the
+        // employer.
+        plan.signers[3].order = 1;
+        plan.signers[0].order = 2;
+        plan.signers[1].order = 2;
+        plan.signers[1].documents = vec![DocumentKind::Convention, DocumentKind::Cerfa];
+        plan.reminder_days = vec![10, 2, 10];
+        let plan = plan.normalized().unwrap();
+        let turns: Vec<_> = plan.signers.iter().map(|s| (s.role, s.order)).collect();
+        assert_eq!(
+            turns,
+            [
+                (SignerRole::Cfa, 1),
+                (SignerRole::Employeur, 2),
+                (SignerRole::Alternant, 2),
+                (SignerRole::RepresentantLegal, 3),
+            ]
+        );
+        assert_eq!(
+            plan.signers[2].documents,
+            [DocumentKind::Cerfa, DocumentKind::Convention]
+        );
+        assert_eq!(plan.reminder_days, [2, 10]);
     }
 
     #[test]

@@ -175,6 +175,7 @@ async fn seed(
         contract_types: "apprentissage".into(),
         validation_mode: ValidationMode::Manual.into(),
         mission: MissionMode::Optional.into(),
+        signature_plan: None,
         contacts: cfa_contacts(contact(
             "Scolarité de l'école",
             "scolarite@ecole.demo.opuntia.test",
@@ -195,6 +196,7 @@ async fn seed(
         contract_types: "apprentissage,professionnalisation".into(),
         validation_mode: ValidationMode::Automatic.into(),
         mission: MissionMode::Required.into(),
+        signature_plan: None,
         contacts: cfa_contacts(contact(
             "Secrétariat du master",
             "master@institut.demo.opuntia.test",

@@ -9,7 +9,12 @@ use api_types::{
     },
 };
 use chrono::NaiveDate;
-use domain::{ContractType, MissionMode, Role, workflow::ValidationMode};
+use domain::{
+    ContractType, MissionMode, Role,
+    documents::DocumentKind,
+    signature::{MAX_ORDER, SignaturePlan, SignerRole},
+    workflow::ValidationMode,
+};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -243,6 +248,7 @@ fn NewFormation(props: &NewProps) -> Html {
                 end_date,
                 hours: hours.trim().parse().unwrap_or(0),
                 contract_types: vec![ContractType::Apprentissage],
+                signature_plan: None,
                 validation_mode: if *automatic {
                     ValidationMode::Automatic
                 } else {
@@ -343,6 +349,9 @@ fn PeopleForm(props: &PeopleProps) -> Html {
         contact(&settings.contacts.school),
     ];
     let contacts = use_state(|| initial);
+    let own_plan = use_state(|| settings.signature_plan.is_some());
+    let plan = use_state(|| settings.signature_plan.clone().unwrap_or_default());
+    let reminders = use_state(|| days_text(&plan.reminder_days));
     let notice = use_state(|| None::<Notice>);
     let id = props.formation.id.clone();
     let toggle = |user_id: String| {
@@ -372,6 +381,7 @@ fn PeopleForm(props: &PeopleProps) -> Html {
     let onsubmit = {
         let (chosen, contacts, notice) = (chosen.clone(), contacts.clone(), notice.clone());
         let (mission, automatic) = (mission.clone(), automatic.clone());
+        let (own_plan, plan, reminders) = (own_plan.clone(), plan.clone(), reminders.clone());
         let (settings, token, on_change, id) = (
             settings.clone(),
             props.token.clone(),
@@ -387,7 +397,23 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                     phone: (!phone.trim().is_empty()).then(|| phone.trim().to_owned()),
                 })
             };
+            let signature_plan = if *own_plan {
+                let Some(reminder_days) = days_of(&reminders) else {
+                    return notice.set(Some(Notice::Error(
+                        "Relances : indiquez des nombres de jours séparés par des virgules (« 3, 7 »)."
+                            .into(),
+                        Vec::new(),
+                    )));
+                };
+                Some(SignaturePlan {
+                    reminder_days,
+                    ..(*plan).clone()
+                })
+            } else {
+                None
+            };
             let request = FormationRequest {
+                signature_plan,
                 mission: *mission,
                 validation_mode: if *automatic {
                     ValidationMode::Automatic
@@ -464,10 +490,104 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                     </fieldset>
                 }
             }) }
+            { plan_fields(&id, &own_plan, &plan, &reminders) }
             <NoticeArea notice={(*notice).clone()} />
             <button type="submit" class="secondaire">{ "Enregistrer réglages, responsables et contacts" }</button>
         </form>
     }
+}
+
+/// « Circuit de signature »: the default, or the formation's own turns, the apprentice's and the
+/// legal representative's signature of the convention, and the reminders (issue 17). The
+/// signatures the law requires are shown, not offered: the server refuses a plan without them.
+fn plan_fields(
+    id: &str,
+    own_plan: &UseStateHandle<bool>,
+    plan: &UseStateHandle<SignaturePlan>,
+    reminders: &UseStateHandle<String>,
+) -> Html {
+    let summary = |p: &SignaturePlan| {
+        p.signers
+            .iter()
+            .map(|s| format!("{}. {}", s.order, s.role.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let default = SignaturePlan::default();
+    let edit = |role: SignerRole, change: fn(&mut domain::signature::PlannedSigner, &Event)| {
+        let plan = plan.clone();
+        Callback::from(move |event: Event| {
+            let mut next = (*plan).clone();
+            if let Some(signer) = next.signers.iter_mut().find(|s| s.role == role) {
+                change(signer, &event);
+            }
+            plan.set(next);
+        })
+    };
+    let rows = plan.signers.iter().map(|signer| {
+        let role = signer.role;
+        let order_id = format!("ordre-{id}-{}", role.key());
+        let optional_convention = matches!(role, SignerRole::Alternant | SignerRole::RepresentantLegal);
+        let signs_convention = signer.documents.contains(&DocumentKind::Convention);
+        let convention_id = format!("convention-{id}-{}", role.key());
+        html! {
+            <div class="champ" data-testid={format!("plan-{}", role.key())}>
+                <label for={order_id.clone()}>{ format!("{} — tour", role.label()) }</label>
+                <select id={order_id} onchange={edit(role, |s, e| s.order = value_of(e).parse().unwrap_or(s.order))}>
+                    { for (1..=MAX_ORDER).map(|n| html! { <option value={n.to_string()} selected={signer.order == n}>{ n }</option> }) }
+                </select>
+                if optional_convention {
+                    <span class="case">
+                        <input id={convention_id.clone()} type="checkbox" checked={signs_convention}
+                            onchange={edit(role, |s, e| {
+                                s.documents.retain(|d| *d == DocumentKind::Cerfa);
+                                if crate::components::checked_of(e) { s.documents.push(DocumentKind::Convention) }
+                            })} />
+                        <label for={convention_id}>{ "signe aussi la convention" }</label>
+                    </span>
+                } else {
+                    <p class="aide">{ "Signe le CERFA et la convention." }</p>
+                }
+            </div>
+        }
+    });
+    let on_reminders = {
+        let reminders = reminders.clone();
+        Callback::from(move |e: InputEvent| reminders.set(crate::components::value_of(&e)))
+    };
+    html! {
+        <fieldset data-testid="signature-plan">
+            <legend>{ "Circuit de signature" }</legend>
+            { tick(format!("plan-{id}"), "Circuit propre à cette formation", own_plan) }
+            if **own_plan {
+                <p class="aide">{ "Un même tour signe en parallèle ; le représentant légal ne signe que pour un mineur non émancipé. Les circuits déjà envoyés gardent leur ordre." }</p>
+                { for rows }
+                <div class="champ">
+                    <label for={format!("relances-{id}")}>{ "Relances (jours après le tour du signataire)" }</label>
+                    <input id={format!("relances-{id}")} inputmode="numeric" value={(**reminders).clone()} oninput={on_reminders} />
+                </div>
+            } else {
+                <p class="aide">{ format!("Circuit par défaut : {} ; relances après {} jours.", summary(&default), days_text(&default.reminder_days)) }</p>
+            }
+        </fieldset>
+    }
+}
+
+/// Reminder days as typed: « 3, 7 ».
+fn days_text(days: &[u32]) -> String {
+    days.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reminder days from what was typed; `None` if a part is not a number.
+fn days_of(typed: &str) -> Option<Vec<u32>> {
+    typed
+        .split([',', ';', ' '])
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| part.trim().parse().ok())
+        .collect()
 }
 
 /// A labelled checkbox bound to a state.

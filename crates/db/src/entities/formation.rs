@@ -23,6 +23,9 @@ pub struct Model {
     pub mission: Stored<MissionMode>,
     #[sea_orm(column_type = "JsonBinary")]
     pub contacts: Json,
+    /// The formation's signature plan; `None`: the default one.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub signature_plan: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

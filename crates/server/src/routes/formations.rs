@@ -43,6 +43,10 @@ pub fn settings_of(row: &formation::Model, responsable_ids: Vec<String>) -> Form
         mission: *row.mission,
         responsable_ids,
         contacts: serde_json::from_value(row.contacts.clone()).unwrap_or_default(),
+        signature_plan: row
+            .signature_plan
+            .is_some()
+            .then(|| formations::signature_plan(row)),
     }
 }
 
@@ -201,6 +205,14 @@ async fn checked(
         ),
         school: check_contact(&mut checks, "contacts.school", &request.contacts.school),
     };
+    let signature_plan = request.signature_plan.clone().and_then(|plan| {
+        plan.normalized()
+            .map_err(|error| {
+                let code = api_types::codes::INVALID_SIGNATURE_PLAN;
+                checks.push("signature_plan", code, error.to_string());
+            })
+            .ok()
+    });
     checks.finish()?;
     let mut contract_types = request.contract_types.clone();
     contract_types.dedup();
@@ -212,6 +224,7 @@ async fn checked(
         contract_types,
         responsable_ids,
         contacts,
+        signature_plan,
         ..request.clone()
     })
 }

@@ -11,6 +11,7 @@ use domain::{
     annexes::{Calendrier, Programme},
     documents::DocumentKind,
     print,
+    signature::SignaturePlan,
 };
 use serde_json::Value as Json;
 
@@ -39,6 +40,26 @@ pub fn apply(row: &mut formation::Model, settings: &FormationRequest) {
     row.validation_mode = settings.validation_mode.into();
     row.mission = settings.mission.into();
     row.contacts = serde_json::to_value(&settings.contacts).unwrap_or_default();
+    row.signature_plan = settings
+        .signature_plan
+        .as_ref()
+        .and_then(|plan| serde_json::to_value(plan).ok());
+}
+
+/// The plan the formation's circuits follow: its own, or the default one. A stored plan that no
+/// longer reads (written by a later version, say) is logged and the default followed, rather
+/// than no circuit leaving at all.
+pub fn signature_plan(row: &formation::Model) -> SignaturePlan {
+    let Some(stored) = &row.signature_plan else {
+        return SignaturePlan::default();
+    };
+    serde_json::from_value::<SignaturePlan>(stored.clone())
+        .map_err(|error| error.to_string())
+        .and_then(|plan| plan.normalized().map_err(|error| error.to_string()))
+        .unwrap_or_else(|error| {
+            tracing::error!(formation = %row.id, %error, "unreadable signature plan, default used");
+            SignaturePlan::default()
+        })
 }
 
 pub fn code_taken(code: &str) -> ApiError {
@@ -67,6 +88,7 @@ pub async fn create(
         validation_mode: settings.validation_mode.into(),
         mission: settings.mission.into(),
         contacts: serde_json::Value::Null,
+        signature_plan: None,
         created_at: now,
         updated_at: now,
     };

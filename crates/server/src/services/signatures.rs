@@ -20,8 +20,8 @@ use domain::{
     Action, Actor, Status,
     documents::DocumentKind,
     signature::{
-        self as rules, CircuitStatus, Confirmation, IssuedCode, SignaturePlan, SignerChannel,
-        SignerRole, SignerStatus,
+        self as rules, CircuitStatus, Confirmation, IssuedCode, SignerChannel, SignerRole,
+        SignerStatus,
     },
 };
 use serde_json::{Value as Json, json};
@@ -35,7 +35,7 @@ use crate::{
         access::Subject,
         documents::{self, DocumentFile, content_text},
         dossiers::{DossierContext, IfMatch, Moved, load, load_visible},
-        workflow,
+        formations, workflow,
     },
     startup::AppState,
     storage::new_id,
@@ -194,7 +194,7 @@ async fn signers_of(
             "{who} n'a pas d'adresse électronique : le circuit de signature ne peut pas partir."
         ),
     };
-    let planned = SignaturePlan::default().for_dossier(minor);
+    let planned = formations::signature_plan(&context.formation).for_dossier(minor);
     let on_paper = rules::paper_signers(paper, &planned).map_err(|error| {
         ApiError::field(
             "paper_signers",
@@ -367,7 +367,9 @@ pub async fn start(
                     status: CircuitStatus::InProgress.key().to_owned(),
                     cerfa_sha256,
                     convention_sha256,
-                    reminder_days: json!(SignaturePlan::default().reminder_days),
+                    reminder_days: json!(
+                        formations::signature_plan(&context.formation).reminder_days
+                    ),
                     started_at: now,
                     started_by: Some(caller.user_id.clone()),
                     ended_at: None,

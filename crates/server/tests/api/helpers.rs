@@ -345,22 +345,44 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A formation's settings as `PUT /api/v1/formations/{id}` takes them back.
+    pub async fn formation_settings(&self, token: &str, formation_id: &str) -> Value {
+        let path = format!("/api/v1/formations/{formation_id}");
+        let mut settings: Value = self.get_as(token, &path).await.json().await.unwrap();
+        for member in [
+            "id",
+            "responsables",
+            "variants",
+            "annexes",
+            "created_at",
+            "updated_at",
+        ] {
+            settings.as_object_mut().unwrap().remove(member);
+        }
+        settings
+    }
+
+    /// Writes a formation's settings as `token`.
+    pub async fn put_formation(
+        &self,
+        token: &str,
+        formation_id: &str,
+        settings: &Value,
+    ) -> Response {
+        self.request(Method::PUT, &format!("/api/v1/formations/{formation_id}"))
+            .bearer_auth(token)
+            .json(settings)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Sets a formation's mission mode as CFA staff (`token`), sending its other settings back
     /// unchanged.
     pub async fn set_mission(&self, token: &str, formation_id: &str, mission: &str) {
-        let path = format!("/api/v1/formations/{formation_id}");
-        let mut settings: Value = self.get_as(token, &path).await.json().await.unwrap();
-        for member in ["id", "responsables", "variants", "created_at", "updated_at"] {
-            settings.as_object_mut().unwrap().remove(member);
-        }
+        let mut settings = self.formation_settings(token, formation_id).await;
         settings["mission"] = json!(mission);
-        let updated = self
-            .request(Method::PUT, &path)
-            .bearer_auth(token)
-            .json(&settings)
-            .send()
-            .await
-            .unwrap();
+        let updated = self.put_formation(token, formation_id, &settings).await;
         assert_eq!(updated.status(), StatusCode::OK);
     }
 

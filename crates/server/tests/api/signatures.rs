@@ -23,6 +23,7 @@ both!(
     the_employer_signs_on_paper_and_the_others_online,
     a_stalled_circuit_is_finished_on_paper_in_one_upload,
     a_refused_circuit_falls_back_to_a_circuit_on_paper,
+    a_formation_s_own_plan_orders_its_circuits_and_their_reminders,
 );
 
 const EMPLOYER: &str = "employeur@demo.opuntia.test";
@@ -712,5 +713,90 @@ async fn a_refused_circuit_falls_back_to_a_circuit_on_paper(backend: Backend) {
     assert!(
         text.contains("Signature manuscrite sur papier, copie numérisée déposée par le CFA"),
         "{text}"
+    );
+}
+
+async fn a_formation_s_own_plan_orders_its_circuits_and_their_reminders(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = ready(&app).await;
+    let formation = app.dossier(&cfa, DEMO_DOSSIER).await["formation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut settings = app.formation_settings(&cfa, &formation).await;
+    assert_eq!(settings["signature_plan"], Value::Null, "the default plan");
+
+    // The CFA signs first; then the employer and the apprentice, in parallel, the apprentice
+    // also signing the convention; reminders after 2 days only.
+    let signer = |role: &str, documents: &[&str], order: u32| json!({"role": role, "documents": documents, "order": order});
+    let plan = |cfa_documents: &[&str]| {
+        json!({
+            "signers": [
+                signer("cfa", cfa_documents, 1),
+                signer("employeur", &["cerfa", "convention"], 2),
+                signer("alternant", &["convention", "cerfa"], 2),
+                signer("representant_legal", &["cerfa"], 3),
+            ],
+            "reminder_days": [2, 2],
+        })
+    };
+    settings["signature_plan"] = plan(&["cerfa"]);
+    let problem = assert_problem(
+        app.put_formation(&cfa, &formation, &settings).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem.errors[0].field, "signature_plan");
+    assert_eq!(problem.errors[0].code, "invalid_signature_plan");
+    assert_eq!(
+        problem.errors[0].message,
+        "La convention de formation doit être signé(e) par : CFA."
+    );
+    assert_eq!(
+        app.formation_settings(&cfa, &formation).await["signature_plan"],
+        Value::Null,
+        "a refused plan changes nothing"
+    );
+
+    settings["signature_plan"] = plan(&["cerfa", "convention"]);
+    let saved = ok(app.put_formation(&cfa, &formation, &settings).await).await;
+    assert_eq!(
+        saved["signature_plan"]["reminder_days"],
+        json!([2]),
+        "put in order, once each"
+    );
+    assert_eq!(
+        saved["signature_plan"]["signers"][2]["documents"],
+        json!(["cerfa", "convention"])
+    );
+
+    let circuit = send(&app, &cfa).await;
+    assert_eq!(
+        statuses(&circuit),
+        [
+            pair("cfa", "pending"),
+            pair("employeur", "waiting"),
+            pair("alternant", "waiting"),
+        ],
+        "an adult apprentice: no legal representative"
+    );
+    assert_eq!(
+        circuit["signers"][2]["documents"],
+        json!(["cerfa", "convention"])
+    );
+    link_of(&app, CFA).await;
+
+    // Back to the default: the circuit sent keeps the plan it left with.
+    settings["signature_plan"] = Value::Null;
+    ok(app.put_formation(&cfa, &formation, &settings).await).await;
+    let remind = || server::services::signatures::remind_due(&app.state);
+    app.state.clock.advance(chrono::Duration::days(2));
+    assert_eq!(remind().await.unwrap(), 1, "the CFA, after two days");
+    app.state.clock.advance(chrono::Duration::days(5));
+    assert_eq!(
+        remind().await.unwrap(),
+        0,
+        "no third or seventh day in this plan"
     );
 }
