@@ -158,17 +158,28 @@ fn small_std(trunk: &mut Command) -> Result<(), String> {
             Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]),
         )?;
     }
-    trunk
-        .env_remove("CARGO")
-        .env_remove("RUSTC")
-        .env_remove("RUSTDOC")
-        .env("RUSTUP_TOOLCHAIN", "nightly")
-        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-            "-Zunstable-options -Cpanic=immediate-abort",
-        );
+    let with_small_std = |command: &mut Command| {
+        command
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .env_remove("RUSTDOC")
+            .env("RUSTUP_TOOLCHAIN", "nightly")
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "-Zunstable-options -Cpanic=immediate-abort",
+            );
+    };
+    // std's own dependencies (dlmalloc, wasip1…) are not the workspace's: the build below is
+    // offline, so they are fetched first, as build-std resolves them.
+    let mut fetch = Command::new("cargo");
+    fetch
+        .args(["fetch", "--target", "wasm32-unknown-unknown"])
+        .current_dir(root().join("frontend"));
+    with_small_std(&mut fetch);
+    run("cargo fetch (the app's std)", &mut fetch)?;
+    with_small_std(trunk);
     Ok(())
 }
 
