@@ -171,7 +171,7 @@ impl From<&domain::economics::EconomicSummary> for EconomicSummaryBody {
             plafond_hebergement: euros(summary.plafond_hebergement),
             frais_annexes: euros(summary.frais_annexes),
             participation_employeur: summary.participation_employeur.map(euros),
-            participation_motif: summary.participation_motif.to_owned(),
+            participation_motif: summary.participation_motif.to_string(),
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod dev;
 pub mod dossiers;
 pub mod formations;
 pub mod invitations;
+pub mod regulatory;
 #[cfg(feature = "openapi")]
 pub mod schema;
 pub mod signatures;

@@ -187,6 +187,7 @@ pub fn actions(role: Role, status: Status) -> Vec<Action> {
         validation_mode: ValidationMode::Manual,
         has_reason: true,
         economics_ready: true,
+        contract_ended: false,
     };
     Action::ALL
         .into_iter()

@@ -17,6 +17,7 @@ use serde_json::{Map, Value as Json};
 use crate::{
     ContractType, EvaluationSettings, FieldError, FieldId,
     evaluation::{Issue, lookup},
+    regulatory::{Ceilings, RegulatoryData},
     values::{Cents, Read, Value, parse_amount, parse_integer, read},
 };
 
@@ -52,21 +53,6 @@ const fn euros(whole: i64) -> Cents {
     whole * 100
 }
 
-/// Ceiling the OPCOs fund per meal (3 €).
-pub const MEAL_CEILING: Cents = 300;
-/// Ceiling the OPCOs fund per night (6 €).
-pub const NIGHT_CEILING: Cents = 600;
-/// Ceiling of « Premier équipement pédagogique » (500 €).
-pub const FIRST_EQUIPMENT_CEILING: Cents = euros(500);
-/// Ceiling of the yearly handicap (RQTH) majoration of the NPEC (4 000 €).
-pub const RQTH_MAJORATION_CEILING: Cents = euros(4_000);
-/// The employer's participation for a level 6+ certification (750 €).
-pub const EMPLOYER_PARTICIPATION: Cents = euros(750);
-/// First conclusion date the employer's participation applies to (décret 2025-585).
-pub const PARTICIPATION_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2025, 7, 1) {
-    Some(date) => date,
-    None => panic!("1 July 2025 is a date"),
-};
 /// Largest NPEC or reste à charge accepted: far above any real one, it catches typing errors.
 const AMOUNT_CEILING: Cents = euros(100_000);
 
@@ -85,7 +71,7 @@ pub const KEYS: [&str; 10] = [
 ];
 
 /// What the economic elements depend on in the dossier itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EconomicFacts {
     /// A contrat d'apprentissage (the NPEC, RQTH majoration and participation are its own).
     pub apprenticeship: bool,
@@ -101,6 +87,23 @@ pub struct EconomicFacts {
     pub hours: Option<i64>,
     /// Hours of training at distance.
     pub distance_hours: Option<i64>,
+    /// The ceilings and amounts in force (regulatory data).
+    pub ceilings: &'static Ceilings,
+}
+
+impl Default for EconomicFacts {
+    fn default() -> Self {
+        Self {
+            apprenticeship: false,
+            public_employer: false,
+            rqth: false,
+            diploma_level: None,
+            conclusion: None,
+            hours: None,
+            distance_hours: None,
+            ceilings: &RegulatoryData::embedded().ceilings,
+        }
+    }
 }
 
 impl EconomicFacts {
@@ -122,6 +125,7 @@ impl EconomicFacts {
             _ => None,
         };
         Self {
+            ceilings: &settings.data.ceilings,
             apprenticeship: settings.contract_type == ContractType::Apprentissage,
             public_employer: crate::codes::is_public_employer(
                 code(FieldId::EmployeurPrivePublic),
@@ -295,8 +299,8 @@ pub fn review(input: &Json, facts: &EconomicFacts) -> Result<Economics, Vec<Issu
         }
     };
     let npec_annuel = amount("npecAnnuel", AMOUNT_CEILING, true);
-    let majoration_rqth = amount("majorationRqth", RQTH_MAJORATION_CEILING, false);
-    let premier_equipement = amount("premierEquipement", FIRST_EQUIPMENT_CEILING, false);
+    let majoration_rqth = amount("majorationRqth", facts.ceilings.rqth_majoration, false);
+    let premier_equipement = amount("premierEquipement", facts.ceilings.first_equipment, false);
     let reste_a_charge = amount("resteACharge", AMOUNT_CEILING, false);
 
     let mut count = |key: &'static str, max: i64| -> i64 {
@@ -411,7 +415,7 @@ pub struct EconomicSummary {
     /// What the employer pays the CFA by law (750 € for level 6+ from 1 July 2025), when known.
     pub participation_employeur: Option<Cents>,
     /// Why the participation is what it is, in French.
-    pub participation_motif: &'static str,
+    pub participation_motif: Cow<'static, str>,
 }
 
 /// Derives what the convention states.
@@ -425,8 +429,8 @@ pub fn summarise(economics: &Economics, facts: &EconomicFacts) -> EconomicSummar
     } else {
         economics.npec_annuel
     };
-    let plafond_repas = economics.repas * MEAL_CEILING;
-    let plafond_hebergement = economics.nuitees * NIGHT_CEILING;
+    let plafond_repas = economics.repas * facts.ceilings.meal;
+    let plafond_hebergement = economics.nuitees * facts.ceilings.night;
     let (participation_employeur, participation_motif) = participation(facts);
     EconomicSummary {
         opco_label: economics.opco.map(|o| o.label),
@@ -440,39 +444,51 @@ pub fn summarise(economics: &Economics, facts: &EconomicFacts) -> EconomicSummar
     }
 }
 
-fn participation(facts: &EconomicFacts) -> (Option<Cents>, &'static str) {
+fn participation(facts: &EconomicFacts) -> (Option<Cents>, Cow<'static, str>) {
+    let since = facts.ceilings.participation_from;
+    let since_text = || {
+        use chrono::Datelike;
+        format!("{:02}/{:02}/{}", since.day(), since.month(), since.year())
+    };
     if !facts.apprenticeship {
         return (
             Some(0),
-            "Pas de participation : elle ne concerne que le contrat d'apprentissage.",
+            "Pas de participation : elle ne concerne que le contrat d'apprentissage.".into(),
         );
     }
     if facts.public_employer {
         return (
             Some(0),
-            "Pas de participation : un employeur public finance lui-même le contrat.",
+            "Pas de participation : un employeur public finance lui-même le contrat.".into(),
         );
     }
     match (facts.diploma_level, facts.conclusion) {
         (None, _) => (
             None,
-            "À déterminer : le diplôme visé n'est pas encore renseigné.",
+            "À déterminer : le diplôme visé n'est pas encore renseigné.".into(),
         ),
         (Some(level), _) if level < 6 => (
             Some(0),
-            "Pas de participation : elle ne concerne que les certifications de niveau 6 et plus.",
+            "Pas de participation : elle ne concerne que les certifications de niveau 6 et plus."
+                .into(),
         ),
         (Some(_), None) => (
             None,
-            "À déterminer : la date de conclusion du contrat n'est pas encore renseignée.",
+            "À déterminer : la date de conclusion du contrat n'est pas encore renseignée.".into(),
         ),
-        (Some(_), Some(date)) if date < PARTICIPATION_FROM => (
+        (Some(_), Some(date)) if date < since => (
             Some(0),
-            "Pas de participation : le contrat est conclu avant le 1er juillet 2025.",
+            format!("Pas de participation : le contrat est conclu avant le {}.", since_text())
+                .into(),
         ),
         (Some(_), Some(_)) => (
-            Some(EMPLOYER_PARTICIPATION),
-            "750 € facturés à l'employeur après la période probatoire de 45 jours (certification de niveau 6 et plus, contrat conclu depuis le 1er juillet 2025).",
+            Some(facts.ceilings.employer_participation),
+            format!(
+                "{} facturés à l'employeur après la période probatoire de 45 jours (certification de niveau 6 et plus, contrat conclu depuis le {}).",
+                euros_text(facts.ceilings.employer_participation),
+                since_text()
+            )
+            .into(),
         ),
     }
 }

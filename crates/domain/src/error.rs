@@ -89,6 +89,11 @@ pub enum FieldError {
     /// NIR whose département digits are impossible.
     #[error("Le département de naissance du numéro de sécurité sociale est invalide.")]
     NirDepartement,
+    /// NIR with the département `20`, which only people born in Corsica before 1976 carry.
+    #[error(
+        "Le département 20 ne figure que dans les numéros des personnes nées en Corse avant 1976 ; depuis, 2A ou 2B."
+    )]
+    NirCorsica,
     /// NIR whose key does not match its body.
     #[error("La clé du numéro de sécurité sociale est incorrecte.")]
     NirKey,
@@ -181,6 +186,7 @@ impl FieldError {
             Self::NirSex => "nir_sex",
             Self::NirMonth => "nir_month",
             Self::NirDepartement => "nir_departement",
+            Self::NirCorsica => "nir_corsica",
             Self::NirKey => "nir_key",
             Self::NirMasked => "nir_masked",
             Self::IneFormat => "ine_format",

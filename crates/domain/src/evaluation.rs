@@ -367,6 +367,7 @@ fn remuneration_lines(s: &Snapshot<'_>) -> Vec<RemunerationLine> {
         .and_then(crate::codes::diploma_level)
         .is_some_and(|level| level >= 4);
     minimum_lines(&RemunerationInput {
+        smic: &s.settings.data.smic,
         contract_type: s.settings.contract_type,
         birth,
         start,

@@ -144,6 +144,12 @@ impl Nir {
         if &nir[5..7] == "00" {
             return Err(FieldError::NirDepartement);
         }
+        // `20` went with the split into 2A and 2B in 1976 (cerfa.md §4.4): born in 1976–1999
+        // is refused here; born from 2000, whose two digits say 00–75 too, by the rules, which
+        // know the birth date.
+        if &nir[5..7] == "20" && digits_mod(&nir[1..3], 100) >= 76 {
+            return Err(FieldError::NirCorsica);
+        }
         let body: String = match &nir[5..7] {
             "2A" => format!("{}19{}", &nir[..5], &nir[7..13]),
             "2B" => format!("{}18{}", &nir[..5], &nir[7..13]),

@@ -28,6 +28,7 @@ pub mod evaluation;
 mod identifiers;
 pub mod patch;
 pub mod print;
+pub mod regulatory;
 pub mod remuneration;
 mod rules;
 pub mod settings;
@@ -45,6 +46,7 @@ pub use evaluation::{Evaluation, FieldStatus, Issue, evaluate};
 pub use identifiers::{
     CodeDiplome, Idcc, Ine, IneKind, Naf, Nir, NirSex, Rncp, Siren, Siret, Uai, is_masked_nir,
 };
+pub use rules::CONTRACT_ENDED;
 pub use settings::{
     ContractType, EvaluationSettings, FormationDates, MissionMode, NiveauSaisie, Role, Tab,
 };

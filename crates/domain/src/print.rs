@@ -14,7 +14,6 @@ use crate::{
     catalogue::FieldId,
     economics::euros_text,
     evaluation::lookup,
-    remuneration::smic_on,
     values::{Cents, Read, Value, read},
 };
 
@@ -196,7 +195,7 @@ pub fn cerfa(
             };
             let basis_amount: Option<Cents> = match basis {
                 "SMC" => smc,
-                _ => smic_on(line.start).map(|smic| smic.monthly),
+                _ => settings.data.smic.on(line.start).map(|smic| smic.monthly),
             };
             PrintedLine {
                 line: line.line.clone(),
@@ -580,13 +579,18 @@ pub fn convention(
     };
     let frais = vec![
         amount(
-            format!("Restauration : {} repas à 3 € au plus", economics.repas()),
+            format!(
+                "Restauration : {} repas à {} au plus",
+                economics.repas(),
+                euros_text(facts.ceilings.meal)
+            ),
             euros_text(summary.plafond_repas),
         ),
         amount(
             format!(
-                "Hébergement : {} nuitées à 6 € au plus",
-                economics.nuitees()
+                "Hébergement : {} nuitées à {} au plus",
+                economics.nuitees(),
+                euros_text(facts.ceilings.night)
             ),
             euros_text(summary.plafond_hebergement),
         ),
@@ -605,14 +609,14 @@ pub fn convention(
         amount("Total des frais annexes", euros_text(summary.frais_annexes)),
     ];
     let participation = amount(
-        summary.participation_motif,
+        summary.participation_motif.clone(),
         summary
             .participation_employeur
             .map(euros_text)
             .unwrap_or_else(|| "à déterminer".into()),
     );
     let conclusion = date_at(content, "contrat.dateConclusion");
-    let since_july_2025 = conclusion.is_none_or(|d| d >= crate::economics::PARTICIPATION_FROM);
+    let since_july_2025 = conclusion.is_none_or(|d| d >= settings.data.ceilings.participation_from);
     let shares: &[(&str, i64)] = if since_july_2025 {
         &[
             ("Avance, dans les 30 jours suivant la facture du CFA", 40),

@@ -1,64 +1,15 @@
 //! Minimum remuneration: the SMIC as dated data, the legal grids, and the CERFA's remuneration
 //! lines (`reference/cerfa.md` §3.4 and §3.10).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::{
     dates::{age_on, anniversary, first_of_next_month},
+    regulatory::SmicTable,
     settings::ContractType,
     values::Cents,
 };
-
-/// The SMIC in force from a date: monthly gross for 35 hours a week (151,67 h), in cents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Smic {
-    /// First day it applies, as (year, month, day).
-    pub from: (i32, u32, u32),
-    /// Hourly gross, in cents.
-    pub hourly: Cents,
-    /// Monthly gross for 151,67 hours, in cents.
-    pub monthly: Cents,
-    /// Monthly gross in Mayotte, in cents.
-    pub monthly_mayotte: Cents,
-}
-
-/// Every SMIC since 2021, oldest first (`reference/cerfa.md` §3.4). A revaluation reported for
-/// 1 June 2026 by a single source is left out until confirmed.
-// Amounts are written euros_cents (1801_80 = 1 801,80 €) so they read like the official table.
-#[allow(clippy::inconsistent_digit_grouping)]
-pub const SMIC: &[Smic] = &[
-    smic((2021, 1, 1), 10_25, 1554_58, 1173_27),
-    smic((2021, 10, 1), 10_48, 1589_47, 1199_08),
-    smic((2022, 1, 1), 10_57, 1603_12, 1210_30),
-    smic((2022, 5, 1), 10_85, 1645_58, 1242_15),
-    smic((2022, 8, 1), 11_07, 1678_95, 1266_42),
-    smic((2023, 1, 1), 11_27, 1709_28, 1290_68),
-    smic((2023, 5, 1), 11_52, 1747_20, 1319_50),
-    smic((2024, 1, 1), 11_65, 1766_92, 1334_67),
-    smic((2024, 11, 1), 11_88, 1801_80, 1361_97),
-    smic((2026, 1, 1), 12_02, 1823_03, 1415_05),
-];
-
-const fn smic(
-    from: (i32, u32, u32),
-    hourly: Cents,
-    monthly: Cents,
-    monthly_mayotte: Cents,
-) -> Smic {
-    Smic {
-        from,
-        hourly,
-        monthly,
-        monthly_mayotte,
-    }
-}
-
-/// The SMIC in force on `date`, if the table goes back that far.
-pub fn smic_on(date: NaiveDate) -> Option<&'static Smic> {
-    let key = (date.year(), date.month(), date.day());
-    SMIC.iter().rev().find(|smic| smic.from <= key)
-}
 
 /// Minimum rates of the apprenticeship grid (D6222-26), by year of execution then age bracket
 /// (under 18, 18–20, 21–25, 26 and over). The 4th year pays the 3rd year's rates.
@@ -91,6 +42,8 @@ pub struct RemunerationInput {
     pub mayotte: bool,
     /// Professionalisation only: the student holds at least a bac professionnel (higher rates).
     pub qualified: bool,
+    /// The SMIC table in force.
+    pub smic: &'static SmicTable,
 }
 
 /// The basis a rate applies to.
@@ -235,7 +188,7 @@ fn minimum_for(
     bracket: usize,
     on: NaiveDate,
 ) -> (i64, Basis, Option<Cents>) {
-    let smic = smic_on(on).map(|s| {
+    let smic = input.smic.on(on).map(|s| {
         if input.mayotte {
             s.monthly_mayotte
         } else {

@@ -10,7 +10,8 @@ use crate::{
     catalogue::FieldId,
     dates::{add_months, age_on, inclusive_months, sub_months},
     identifiers::{Nir, NirSex},
-    remuneration::{Basis, RemunerationLine, percent_of, smic_on},
+    regulatory::IdccState,
+    remuneration::{Basis, RemunerationLine, percent_of},
     snapshot::{Issue, Snapshot},
     values::Value,
 };
@@ -116,24 +117,12 @@ fn apprentice_age(s: &Snapshot<'_>, out: &mut Findings) {
                 format!("L'apprenti(e) aura {age} ans au début du contrat : au-delà de 29 ans révolus, vérifiez qu'il ou elle relève d'un cas d'exception (RQTH, sportif de haut niveau, projet de création d'entreprise, contrat successif jusqu'à 35 ans) et indiquez la dérogation 12."),
             );
         }
-        match derogation {
-            Some("11") if age >= 16 => out.refuse(
-                FieldId::ContratTypeDerogation,
-                "derogation_age_inconsistent",
-                format!("La dérogation 11 concerne les apprentis de moins de 16 ans ; l'apprenti(e) aura {age} ans au début du contrat."),
-            ),
-            Some("12") if age < 29 => out.refuse(
-                FieldId::ContratTypeDerogation,
-                "derogation_age_inconsistent",
-                format!("La dérogation 12 concerne les apprentis de plus de 29 ans ; l'apprenti(e) aura {age} ans au début du contrat."),
-            ),
-            _ => {}
-        }
+        derogation_by_age(age, derogation, out);
         if age >= 30 && s.code(FieldId::ContratType) == Some("11") && !has_age_exemption(s) {
-            out.warn(
+            out.refuse(
                 FieldId::ContratType,
                 "first_contract_above_age",
-                "Un premier contrat d'apprentissage après 29 ans n'est possible que dans les cas d'exception sans limite d'âge (RQTH, sportif de haut niveau, projet de création ou de reprise d'entreprise).",
+                format!("L'apprenti(e) aura {age} ans au début du contrat : un premier contrat d'apprentissage (type 11) n'est possible à partir de 30 ans qu'avec une RQTH, le statut de sportif de haut niveau ou un projet de création ou de reprise d'entreprise."),
             );
         }
     } else {
@@ -171,7 +160,68 @@ fn apprentice_age(s: &Snapshot<'_>, out: &mut Findings) {
     }
 }
 
-/// DAT-01 to DAT-05 and DAT-12.
+/// AGE-04 (cerfa.md §3.1, option rule as the check): dérogation 11 only under 16, 12 only from
+/// 30, and under 16 or from 30 nothing but 11, 12 or 50 (cumul).
+fn derogation_by_age(age: i32, derogation: Option<&str>, out: &mut Findings) {
+    let Some(code) = derogation else {
+        return;
+    };
+    let refuse = |out: &mut Findings, message: String| {
+        out.refuse(
+            FieldId::ContratTypeDerogation,
+            "derogation_age_inconsistent",
+            message,
+        );
+    };
+    match code {
+        "11" if age >= 16 => refuse(
+            out,
+            format!(
+                "La dérogation 11 concerne les apprentis de moins de 16 ans ; l'apprenti(e) aura {age} ans au début du contrat."
+            ),
+        ),
+        "12" if age < 30 => refuse(
+            out,
+            format!(
+                "La dérogation 12 concerne les apprentis de 30 ans et plus ; l'apprenti(e) aura {age} ans au début du contrat."
+            ),
+        ),
+        "11" | "12" | "50" => {}
+        other if age < 16 => refuse(
+            out,
+            format!(
+                "L'apprenti(e) aura {age} ans au début du contrat : seules les dérogations 11 (âge inférieur à 16 ans) ou 50 (cumul) sont possibles, pas la {other}."
+            ),
+        ),
+        other if age >= 30 => refuse(
+            out,
+            format!(
+                "L'apprenti(e) aura {age} ans au début du contrat : seules les dérogations 12 (âge supérieur à 29 ans) ou 50 (cumul) sont possibles, pas la {other}."
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// DAT-03: whether `start` → `end` lasts more than `months`, counted inclusively like DAT-02:
+/// the day after the end may be at most `months` after the start (1 Sept 2027 → 31 Aug 2030 is
+/// 36 months; → 25 Sept 2030 is longer).
+fn longer_than(start: NaiveDate, end: NaiveDate, months: u32) -> bool {
+    end.succ_opt()
+        .zip(add_months(start, months))
+        .is_none_or(|(after_end, limit)| after_end > limit)
+}
+
+/// Whether the contract type is an avenant (31 to 38), which DAT-04 exempts.
+fn is_avenant(contract_type: Option<&str>) -> bool {
+    contract_type.is_some_and(|code| code.len() == 2 && code.starts_with('3'))
+}
+
+/// DAT-13's warning: the contract's end date is past. It blocks « Demande de validation » and the
+/// CERFA's generation (`workflow`, `documents`), though the evaluation only warns.
+pub const CONTRACT_ENDED: &str = "contract_ended";
+
+/// DAT-01 to DAT-05, DAT-12 and DAT-13.
 fn contract_dates(s: &Snapshot<'_>, out: &mut Findings) {
     let (Some(start), Some(end)) = (
         s.date(FieldId::ContratDateDebut),
@@ -204,7 +254,7 @@ fn contract_dates(s: &Snapshot<'_>, out: &mut Findings) {
             || s.boolean(FieldId::ApprentiSportif) == Some(true)
             || matches!(s.code(FieldId::ContratTypeDerogation), Some("22" | "50"));
         let max = if extended { 48 } else { 36 };
-        if months > max {
+        if longer_than(start, end, max) {
             out.refuse(
                 FieldId::ContratDateFin,
                 "contract_too_long",
@@ -213,7 +263,7 @@ fn contract_dates(s: &Snapshot<'_>, out: &mut Findings) {
                     fr(start), fr(end)),
             );
         }
-    } else if months > 36 {
+    } else if longer_than(start, end, 36) {
         out.refuse(
             FieldId::ContratDateFin,
             "contract_too_long",
@@ -227,8 +277,8 @@ fn contract_dates(s: &Snapshot<'_>, out: &mut Findings) {
         );
     }
     let contract_type = s.code(FieldId::ContratType);
-    let initial =
-        !s.facts.apprentissage || matches!(contract_type, Some("11" | "21" | "22" | "23"));
+    // DAT-04: a contract whose type is not chosen yet counts as initial; only avenants are exempt.
+    let initial = !s.facts.apprentissage || !is_avenant(contract_type);
     let conclusion = s.date(FieldId::ContratDateConclusion);
     if let Some(conclusion) = conclusion
         && initial
@@ -279,6 +329,13 @@ fn contract_dates(s: &Snapshot<'_>, out: &mut Findings) {
             ),
         );
     }
+    if end < s.settings.today {
+        out.warn(
+            FieldId::ContratDateFin,
+            CONTRACT_ENDED,
+            format!("Le contrat s'est terminé le {} : un contrat échu ne peut être ni envoyé en validation ni édité.", fr(end)),
+        );
+    }
     if contract_type == Some("11") && s.code(FieldId::ApprentiSituation) == Some("4") {
         out.warn(
             FieldId::ContratType,
@@ -299,13 +356,31 @@ fn formation_dates(s: &Snapshot<'_>, out: &mut Findings) {
     let start = s.date(FieldId::ContratDateDebut);
     let end = s.date(FieldId::ContratDateFin);
     if let (Some(fs), Some(start)) = (formation_start, start) {
-        let earliest = sub_months(fs, 3).unwrap_or(fs);
-        let latest = add_months(fs, 3).unwrap_or(fs);
-        if start < earliest || start > latest {
+        // DAT-06, from the contract's start: month ends clamp from there (30 April + 3 months
+        // is 30 July, so a CFA start on 31 July is too late).
+        let earliest = sub_months(start, 3).unwrap_or(start);
+        let latest = add_months(start, 3).unwrap_or(start);
+        // The formation's own dates stand in while the content has none: then the contract's
+        // start is the field to change.
+        let field = if s.date(FieldId::FormationDateDebut).is_some() {
+            FieldId::FormationDateDebut
+        } else {
+            FieldId::ContratDateDebut
+        };
+        if fs < earliest || fs > latest {
             out.refuse(
-                FieldId::ContratDateDebut,
-                "contract_start_far_from_formation",
-                format!("La formation au CFA commence le {} : le contrat doit débuter entre le {} et le {} (trois mois avant ou après).", fr(fs), fr(earliest), fr(latest)),
+                field,
+                "formation_start_window",
+                format!("Le contrat débute le {} : la formation au CFA doit commencer entre le {} et le {} (trois mois avant ou après) ; elle commence le {}.", fr(start), fr(earliest), fr(latest), fr(fs)),
+            );
+        } else if let Some(practical) = s.date(FieldId::ContratDateDebutPratique)
+            && let Some(floor) = sub_months(practical, 3)
+            && fs < floor
+        {
+            out.refuse(
+                field,
+                "formation_start_before_practical",
+                format!("La formation pratique commence le {} : la formation au CFA ne peut pas commencer plus de trois mois avant (au plus tôt le {}).", fr(practical), fr(floor)),
             );
         }
         if let Some(conclusion) = s.date(FieldId::ContratDateConclusion)
@@ -345,6 +420,17 @@ fn formation_dates(s: &Snapshot<'_>, out: &mut Findings) {
                 "contract_starts_after_exams",
                 format!(
                     "Les examens se terminent le {}, avant le début du contrat.",
+                    fr(fe)
+                ),
+            );
+        } else if let Some(conclusion) = s.date(FieldId::ContratDateConclusion)
+            && fe < conclusion
+        {
+            out.refuse(
+                FieldId::ContratDateConclusion,
+                "exams_end_before_conclusion",
+                format!(
+                    "Les examens se terminent le {}, avant la conclusion du contrat.",
                     fr(fe)
                 ),
             );
@@ -464,7 +550,7 @@ fn remuneration(s: &Snapshot<'_>, lines: &[RemunerationLine], out: &mut Findings
             };
             let basis_amount = |basis: Basis| match basis {
                 Basis::Smc => s.money(FieldId::ContratSmc),
-                Basis::Smic => smic_on(line.start).map(|smic| smic.monthly),
+                Basis::Smic => s.settings.data.smic.on(line.start).map(|smic| smic.monthly),
             };
             let chosen_basis = match rate.basis {
                 Some("SMC") => Basis::Smc,
@@ -542,6 +628,13 @@ fn identity(s: &Snapshot<'_>, out: &mut Findings) {
     }
     if let Some(birth) = s.date(FieldId::ApprentiDateNaissance) {
         use chrono::Datelike;
+        if nir.departement() == "20" && birth.year() >= 1976 {
+            out.refuse(
+                FieldId::ApprentiNir,
+                "nir_corsica",
+                crate::error::FieldError::NirCorsica.to_string(),
+            );
+        }
         let year_ok = nir.birth_year_2() == (birth.year() % 100) as u32;
         let month_ok = nir.birth_month().is_none_or(|m| m == birth.month());
         if !year_ok || !month_ok {
@@ -566,7 +659,47 @@ fn identity(s: &Snapshot<'_>, out: &mut Findings) {
 }
 
 /// Employer sector coherence and the public-sector path.
+/// §4.7: the IDCC against the official list in force, when the list is known.
+fn collective_agreement(s: &Snapshot<'_>, out: &mut Findings) {
+    let (Some(list), Some(code)) = (
+        &s.settings.data.idcc,
+        s.text(FieldId::EmployeurIdcc)
+            .and_then(|code| crate::Idcc::parse(code).ok()),
+    ) else {
+        return;
+    };
+    let code = &code;
+    match list.get(code) {
+        None => out.refuse(
+            FieldId::EmployeurIdcc,
+            "idcc_unknown",
+            format!(
+                "Le code IDCC {} ne figure pas dans la liste officielle des conventions collectives (liste du {}) : vérifiez-le sur l'avis de situation de l'employeur ou son bulletin de paie.",
+                code.as_ref(),
+                list.header()
+            ),
+        ),
+        Some(entry) if entry.state != IdccState::EnVigueur => out.refuse(
+            FieldId::EmployeurIdcc,
+            "idcc_not_in_force",
+            format!(
+                "La convention collective {} ({}) n'est plus applicable : elle est {}{}.",
+                code.as_ref(),
+                entry.label,
+                entry.state.label(),
+                entry
+                    .replaced_by
+                    .as_ref()
+                    .map(|other| format!(" ; indiquez celle qui l'a remplacée, {other}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        Some(_) => {}
+    }
+}
+
 fn employer(s: &Snapshot<'_>, out: &mut Findings) {
+    collective_agreement(s, out);
     let declared = s.code(FieldId::EmployeurPrivePublic);
     let public_type = s
         .code(FieldId::EmployeurType)

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::codes::CerfaVersion;
+use crate::{codes::CerfaVersion, regulatory::RegulatoryData};
 
 /// « Niveau de saisie » chosen on Données de base (user guide B.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -66,6 +66,9 @@ pub struct EvaluationSettings {
     pub cerfa_version: CerfaVersion,
     /// Today's date, for the rules that look at it (a birth date in the future).
     pub today: NaiveDate,
+    /// The regulatory tables in force: the SMIC, the IDCC list, the ceilings.
+    #[serde(skip, default = "RegulatoryData::embedded")]
+    pub data: &'static RegulatoryData,
 }
 
 impl EvaluationSettings {
@@ -78,6 +81,7 @@ impl EvaluationSettings {
             formation: FormationDates::default(),
             cerfa_version: CerfaVersion::default(),
             today,
+            data: RegulatoryData::embedded(),
         }
     }
 }

@@ -239,6 +239,9 @@ pub struct TransitionContext {
     pub has_reason: bool,
     /// Whether the CFA entered valid economic elements for the dossier as it is now.
     pub economics_ready: bool,
+    /// Whether the contract's end date is past (DAT-13): such a contract is neither sent for
+    /// validation nor validated, which would make its CERFA.
+    pub contract_ended: bool,
 }
 
 /// Why an action is refused.
@@ -266,6 +269,11 @@ pub enum WorkflowError {
         "Saisissez d'abord les éléments économiques du dossier (OPCO, NPEC, frais annexes) : ils sont absents ou ne sont plus valides."
     )]
     EconomicsMissing,
+    /// « Demande de validation » or « Valider » on a contract whose end date is past (DAT-13).
+    #[error(
+        "La date de fin du contrat est passée : corrigez les dates du contrat avant de demander la validation ou de valider."
+    )]
+    ContractEnded,
 }
 
 impl WorkflowError {
@@ -278,6 +286,7 @@ impl WorkflowError {
             Self::BaseIncomplete => "base_incomplete",
             Self::ReasonRequired => "reason_required",
             Self::EconomicsMissing => "economics_missing",
+            Self::ContractEnded => crate::rules::CONTRACT_ENDED,
         }
     }
 }
@@ -327,6 +336,9 @@ pub fn transition(
     }
     if action == Action::RequestValidation && !ctx.complete {
         return Err(WorkflowError::Incomplete);
+    }
+    if matches!(action, Action::RequestValidation | Action::Validate) && ctx.contract_ended {
+        return Err(WorkflowError::ContractEnded);
     }
     if action == Action::ValidateEconomics && !ctx.economics_ready {
         return Err(WorkflowError::EconomicsMissing);

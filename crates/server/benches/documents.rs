@@ -97,6 +97,7 @@ fn renders() {
         },
         cerfa_version: domain::codes::CerfaVersion::default(),
         today: chrono::NaiveDate::from_ymd_opt(2026, 8, 20).unwrap(),
+        data: domain::regulatory::RegulatoryData::embedded(),
     };
     let evaluation = domain::evaluate(&content, &settings);
     let mut cerfa =

@@ -69,6 +69,19 @@ pub struct Settings {
     pub documents: DocumentSettings,
     /// Signature circuits.
     pub signature: SignatureSettings,
+    /// Regulatory data files replacing the embedded ones.
+    pub regulatory: RegulatorySettings,
+}
+
+/// Files replacing the embedded regulatory data (`domain::regulatory`); empty: embedded.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RegulatorySettings {
+    /// The SMIC table (`from;hourly;monthly;monthly_mayotte`).
+    pub smic: PathBuf,
+    /// The IDCC list (`code;state;label;replaced_by`).
+    pub idcc: PathBuf,
+    /// The economic elements' ceilings (`key;value`).
+    pub ceilings: PathBuf,
 }
 
 /// What seals the documents signed on the platform.

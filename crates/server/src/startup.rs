@@ -46,6 +46,8 @@ pub struct AppState {
     pub seal: crate::sealing::NirSeal,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The regulatory data in force (checked at start-up).
+    pub regulatory: &'static domain::regulatory::RegulatoryData,
     /// The documents' templates: built in, or the CFA's own (checked at start-up).
     pub templates: Arc<pdf::Templates>,
     /// Seals the documents signed on the platform (PAdES).
@@ -159,6 +161,9 @@ pub enum StartupError {
     /// The NIR keys are missing or malformed.
     #[error("{0}")]
     Sealing(String),
+    /// A regulatory data file cannot be read, or a line of it is malformed.
+    #[error("regulatory.{0}")]
+    Regulatory(String),
     /// A template of `documents.templates_dir` cannot be read or does not render.
     #[error("documents.templates_dir: {0}")]
     Templates(String),
@@ -224,6 +229,43 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), StartupErro
         .map_err(|e| StartupError::SealKey(format!("{}: {e}", path.display())))
 }
 
+/// The regulatory data in force: the embedded tables, each replaced by the file its setting
+/// names. A file that cannot be read or has a malformed line stops the start with the line.
+/// Leaked once per server: every evaluation borrows it for as long as the process lives.
+pub fn load_regulatory_data(
+    settings: &crate::config::RegulatorySettings,
+) -> Result<&'static domain::regulatory::RegulatoryData, StartupError> {
+    use domain::regulatory::{Ceilings, IdccList, RegulatoryData, SmicTable};
+    let read = |name: &str, path: &std::path::Path| -> Result<Option<String>, StartupError> {
+        if path.as_os_str().is_empty() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| StartupError::Regulatory(format!("{name}: {}: {e}", path.display())))?;
+        tracing::info!(data = name, file = %path.display(), "regulatory data overridden");
+        Ok(Some(text))
+    };
+    let failed = |name: &str, path: &std::path::Path, error: domain::regulatory::DataError| {
+        StartupError::Regulatory(format!("{name}: {}: {error}", path.display()))
+    };
+    let embedded = RegulatoryData::embedded();
+    let mut data = embedded.clone();
+    if let Some(text) = read("smic", &settings.smic)? {
+        data.smic = SmicTable::parse(&text).map_err(|e| failed("smic", &settings.smic, e))?;
+    }
+    if let Some(text) = read("idcc", &settings.idcc)? {
+        data.idcc = Some(IdccList::parse(&text).map_err(|e| failed("idcc", &settings.idcc, e))?);
+    }
+    if let Some(text) = read("ceilings", &settings.ceilings)? {
+        data.ceilings =
+            Ceilings::parse(&text).map_err(|e| failed("ceilings", &settings.ceilings, e))?;
+    }
+    if data == *embedded {
+        return Ok(embedded);
+    }
+    Ok(Box::leak(Box::new(data)))
+}
+
 /// The built-in templates, each replaced by the CFA's own when `dir` holds one (`cerfa.typ`…):
 /// a template that cannot be read or does not render its sample stops the start-up with typst's
 /// message, so that no download ever meets it.
@@ -282,6 +324,7 @@ impl Application {
             settings.is_development(),
         )
         .map_err(StartupError::Sealing)?;
+        let regulatory = load_regulatory_data(&settings.regulatory)?;
         let templates = Arc::new(load_templates(&settings.documents.templates_dir)?);
         let seal_key = Arc::new(load_seal_key(&settings)?);
         let providers = Arc::new(
@@ -295,9 +338,13 @@ impl Application {
         } else {
             Vec::new()
         };
-        let backfilled =
-            crate::services::dossiers::backfill_listings(&db, &seal, clock.now().date_naive())
-                .await?;
+        let backfilled = crate::services::dossiers::backfill_listings(
+            &db,
+            &seal,
+            regulatory,
+            clock.now().date_naive(),
+        )
+        .await?;
         if backfilled > 0 {
             tracing::info!(dossiers = backfilled, "listing columns computed");
         }
@@ -346,6 +393,7 @@ impl Application {
             outbox,
             seal,
             metrics,
+            regulatory,
             templates,
             seal_key,
             providers,

@@ -258,6 +258,16 @@ pub async fn counts(formation_id: &str, token: &str) -> Result<DossierCountsBody
     }
 }
 
+/// `GET /regulatory-data/{name}`: a regulatory table, as its file (public).
+pub async fn regulatory_file(name: &str) -> Result<String, Problem> {
+    client::text(Call::new(
+        Method::GET,
+        path(format!("/regulatory-data/{name}")),
+        None,
+    ))
+    .await
+}
+
 /// `GET /dossiers/export?{query}`: the CSV text.
 pub async fn export(query: &str, token: &str) -> Result<String, Problem> {
     client::text(Call::new(

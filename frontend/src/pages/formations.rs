@@ -8,7 +8,6 @@ use api_types::{
         VariantRequest,
     },
 };
-use chrono::NaiveDate;
 use domain::{
     ContractType, MissionMode, Role,
     documents::DocumentKind,
@@ -232,7 +231,7 @@ fn NewFormation(props: &NewProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let (title, school, diploma, rncp, start, end, hours, code) = states.clone();
-            let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            let date = |s: &str| domain::values::parse_date(s).ok();
             let (Some(start_date), Some(end_date)) = (date(&start), date(&end)) else {
                 return notice.set(Some(Notice::Error(
                     "Saisissez les dates de début et de fin de la formation.".into(),

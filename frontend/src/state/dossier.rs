@@ -228,6 +228,7 @@ fn settings_of(body: &DossierBody, niveau: NiveauSaisie, today: NaiveDate) -> Ev
         },
         cerfa_version: CerfaVersion::default(),
         today,
+        data: crate::state::regulatory::in_force(),
     }
 }
 

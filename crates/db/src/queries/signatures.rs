@@ -39,12 +39,20 @@ pub async fn signers(
     conn: &impl ConnectionTrait,
     circuit_id: &str,
 ) -> DbResult<Vec<signature_signer::Model>> {
-    Ok(signature_signer::Entity::find()
+    let mut signers = signature_signer::Entity::find()
         .filter(signature_signer::Column::CircuitId.eq(circuit_id))
-        .order_by(signature_signer::Column::TurnOrder, Order::Asc)
-        .order_by(signature_signer::Column::Id, Order::Asc)
         .all(conn)
-        .await?)
+        .await?;
+    // By turn, then as the plan lists roles within a turn (employer, apprentice, legal
+    // representative, CFA): the same order on every read, whatever the ids.
+    signers.sort_by_key(|s| {
+        (
+            s.turn_order,
+            domain::signature::SignerRole::from_key(&s.role),
+            s.id.clone(),
+        )
+    });
+    Ok(signers)
 }
 
 /// The signer whose link's digest is `token_hash`.

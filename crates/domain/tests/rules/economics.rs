@@ -16,6 +16,7 @@ fn private_licence() -> EconomicFacts {
         conclusion: NaiveDate::from_ymd_opt(2026, 9, 1),
         hours: Some(600),
         distance_hours: Some(60),
+        ..EconomicFacts::default()
     }
 }
 
@@ -210,6 +211,7 @@ fn the_facts_come_from_the_dossier_content() {
             conclusion: NaiveDate::from_ymd_opt(2026, 8, 25),
             hours: Some(500),
             distance_hours: Some(400),
+            ..EconomicFacts::default()
         }
     );
 }

@@ -743,6 +743,8 @@ fn an_apprentice_under_15_at_the_start_is_refused_and_one_of_15_needs_a_derogati
 #[test]
 fn an_apprentice_over_29_is_a_warning_unless_an_exemption_applies() {
     let mut content = born("1994-01-01");
+    // A new contract (up to 35 after an earlier one): a first one would be refused (AGE-05).
+    set(&mut content, "contrat.typeContratApp", json!("21"));
     // At 31 the minimum is 100 % of the SMC: the fixture's salary and rates must follow.
     set(&mut content, "contrat.salaireEmbauche", json!(1900));
     remove(&mut content, "contrat.remunerationsAnnuelles");
@@ -863,8 +865,8 @@ fn the_contract_starts_within_three_months_of_the_formation_and_covers_its_exams
     ]);
     assert!(refuses(
         &late_start,
-        "contrat.dateDebutContrat",
-        "contract_start_far_from_formation"
+        "formation.dateDebutFormation",
+        "formation_start_window"
     ));
     let exams_after_end = changed(&[("formation.dateFinFormation", json!("2027-09-15"))]);
     assert!(refuses(
@@ -891,7 +893,7 @@ fn the_formation_dates_of_the_settings_apply_while_the_content_has_none() {
     assert!(has_invalid(
         &evaluation,
         "contrat.dateDebutContrat",
-        "contract_start_far_from_formation"
+        "formation_start_window"
     ));
     assert!(!evaluation.tabs.get(Tab::Base).complete);
 }

@@ -9,6 +9,7 @@ mod documents;
 mod economics;
 mod evaluation;
 mod helpers;
+mod legal_checks;
 mod patch;
 mod remuneration;
 mod validators;

@@ -1,9 +1,9 @@
 use domain::{
     ContractType,
-    remuneration::{
-        Basis, RemunerationInput, RemunerationLine, minimum_lines, percent_of, smic_on,
-    },
+    remuneration::{Basis, RemunerationInput, RemunerationLine, minimum_lines, percent_of},
 };
+
+use domain::regulatory::RegulatoryData;
 
 use crate::helpers::date;
 
@@ -16,7 +16,12 @@ fn apprentissage(birth: &str, start: &str, end: &str) -> RemunerationInput {
         smc: None,
         mayotte: false,
         qualified: false,
+        smic: &RegulatoryData::embedded().smic,
     }
+}
+
+fn smic_on(on: chrono::NaiveDate) -> Option<&'static domain::regulatory::Smic> {
+    RegulatoryData::embedded().smic.on(on)
 }
 
 /// `(line, start, end, rate)` of each line, for compact comparisons.
@@ -247,6 +252,7 @@ fn professionalisation_pays_by_age_and_qualification() {
             start: date("2026-01-05"),
             end: date("2026-12-31"),
             smc,
+            smic: &RegulatoryData::embedded().smic,
             mayotte: false,
             qualified,
         })

@@ -423,6 +423,8 @@ proptest! {
 
     #[test]
     fn nirs_with_a_computed_key_round_trip(sex in "[12]", year in "[0-9]{2}", month in 1u32..13, dept in 1u32..96, rest in "[0-9]{6}") {
+        // `20` is Corsica before 1976 only (a separate test).
+        prop_assume!(dept != 20 || year.as_str() < "76");
         let body = format!("{sex}{year}{month:02}{dept:02}{rest}");
         let key = 97 - body.parse::<u64>().unwrap() % 97;
         let nir = Nir::parse(&format!("{body}{key:02}")).unwrap();

@@ -10,6 +10,7 @@ fn ready() -> TransitionContext {
         validation_mode: ValidationMode::Manual,
         has_reason: true,
         economics_ready: true,
+        contract_ended: false,
     }
 }
 

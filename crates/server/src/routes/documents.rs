@@ -53,14 +53,19 @@ pub fn content_disposition(utf8: &str, ascii: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-/// The PDF as an attachment, its ETag its SHA-256; 304 when the client holds these bytes.
-pub fn pdf_answer(request: &HttpRequest, file: DocumentFile) -> HttpResponse {
-    let etag = format!("\"{}\"", file.sha256);
-    let held = request
+/// Whether the client's `If-None-Match` names `etag` (quoted) or `*`.
+pub fn holds(request: &HttpRequest, etag: &str) -> bool {
+    request
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// The PDF as an attachment, its ETag its SHA-256; 304 when the client holds these bytes.
+pub fn pdf_answer(request: &HttpRequest, file: DocumentFile) -> HttpResponse {
+    let etag = format!("\"{}\"", file.sha256);
+    let held = holds(request, &etag);
     let mut answer = if held {
         HttpResponse::NotModified().finish()
     } else {

@@ -16,6 +16,7 @@ pub mod json;
 pub mod me;
 pub mod operations;
 pub mod registrations;
+pub mod regulatory;
 pub mod rules;
 pub mod signatures;
 pub mod suivi;
@@ -119,6 +120,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(signatures::provider_event)
         .service(rules::evaluate)
         .service(catalogue::catalogue)
+        .service(regulatory::regulatory_data)
+        .service(regulatory::regulatory_file)
         .service(dev::mailbox);
 }
 

@@ -40,6 +40,7 @@ pub async fn evaluate(
         },
         cerfa_version: CerfaVersion::default(),
         today: state.clock.now().date_naive(),
+        data: state.regulatory,
     };
     let evaluation = domain::evaluate(&Value::Object(request.content), &settings);
     Ok(HttpResponse::Ok().json(EvaluationBody::from(&evaluation)))

@@ -86,6 +86,7 @@ impl Batch {
                     dossier,
                     formation,
                     variant,
+                    data: self.state.regulatory,
                 },
                 Ok(None) => continue,
                 Err(error) => return Some(Err(error.into())),

@@ -20,6 +20,8 @@ use domain::{
 };
 use serde_json::Value as Json;
 
+use domain::regulatory::RegulatoryData;
+
 use crate::{error::ApiError, services::access::Subject, startup::AppState, storage::stored_key};
 
 /// A dossier with the formation and variant it belongs to.
@@ -30,6 +32,8 @@ pub struct DossierContext {
     pub formation: formation::Model,
     /// Its variant.
     pub variant: variant::Model,
+    /// The regulatory data its evaluation reads.
+    pub data: &'static RegulatoryData,
 }
 
 /// What lists show and search of a dossier, from its content.
@@ -74,10 +78,11 @@ pub fn listing_of(content: &serde_json::Value, complete: bool) -> Listing {
 pub async fn backfill_listings(
     db: &db::DatabaseConnection,
     seal: &dyn db::sealing::Seal,
+    data: &'static RegulatoryData,
     today: chrono::NaiveDate,
 ) -> Result<usize, db::DbError> {
     let rows = db::queries::dossiers::without_listing(db, seal).await?;
-    refresh_listings(db, rows, today, false).await
+    refresh_listings(db, rows, data, today, false).await
 }
 
 /// Recomputes the listing of `rows` (after their formation's settings changed, completeness
@@ -86,6 +91,7 @@ pub async fn backfill_listings(
 pub async fn refresh_listings(
     db: &impl db::ConnectionTrait,
     rows: Vec<dossier::Model>,
+    data: &'static RegulatoryData,
     today: chrono::NaiveDate,
     only_changed: bool,
 ) -> Result<usize, db::DbError> {
@@ -106,6 +112,7 @@ pub async fn refresh_listings(
             dossier,
             formation: formation.clone(),
             variant: variant.clone(),
+            data,
         };
         let settings = context.evaluation_settings(today);
         let complete = domain::evaluate(&context.dossier.content, &settings).complete;
@@ -139,6 +146,7 @@ pub async fn load(state: &AppState, id: &str) -> Result<DossierContext, ApiError
         dossier,
         formation,
         variant,
+        data: state.regulatory,
     })
 }
 
@@ -175,6 +183,7 @@ impl DossierContext {
             },
             cerfa_version: CerfaVersion::default(),
             today,
+            data: self.data,
         }
     }
 

@@ -113,8 +113,14 @@ pub async fn update(
     db::queries::formations::save(&txn, row.clone()).await?;
     db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
     let dossiers = db::queries::dossiers::of_formation(&txn, &state.seal, &row.id).await?;
-    crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
-        .await?;
+    crate::services::dossiers::refresh_listings(
+        &txn,
+        dossiers,
+        state.regulatory,
+        row.updated_at.date_naive(),
+        true,
+    )
+    .await?;
     txn.commit().await.map_err(db::DbError::from)?;
     Ok(row)
 }
@@ -184,8 +190,14 @@ pub async fn save_variant(
     db::queries::formations::save_variant(&txn, row.clone()).await?;
     let dossiers =
         db::queries::dossiers::of_formation(&txn, &state.seal, &row.formation_id).await?;
-    crate::services::dossiers::refresh_listings(&txn, dossiers, row.updated_at.date_naive(), true)
-        .await?;
+    crate::services::dossiers::refresh_listings(
+        &txn,
+        dossiers,
+        state.regulatory,
+        row.updated_at.date_naive(),
+        true,
+    )
+    .await?;
     txn.commit().await.map_err(db::DbError::from)?;
     Ok(row)
 }

@@ -66,6 +66,10 @@ pub fn refusal(error: WorkflowError, evaluation: &Evaluation) -> ApiError {
             code: api_types::codes::ECONOMICS_MISSING,
             detail: error.to_string(),
         },
+        WorkflowError::ContractEnded => ApiError::Conflict {
+            code: domain::CONTRACT_ENDED,
+            detail: error.to_string(),
+        },
         WorkflowError::ReasonRequired => ApiError::field(
             "comment",
             api_types::codes::REQUIRED,
@@ -139,6 +143,10 @@ where
         validation_mode: *context.formation.validation_mode,
         has_reason: comment.is_some(),
         economics_ready: matches!(context.economics(&settings), Some(Ok(_))),
+        contract_ended: evaluation
+            .warnings
+            .iter()
+            .any(|w| w.code == domain::CONTRACT_ENDED),
     };
     let to = transition(from, action, actor, &ctx).map_err(|error| refusal(error, &evaluation))?;
     let change = Change {

@@ -46,6 +46,8 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/v1/auth/password/reset", "PPPPPPPPPP"),
     ("POST /api/v1/auth/refresh", "UUUUUUUUUU"),
     ("GET /api/v1/catalogue", "PPPPPPPPPP"),
+    ("GET /api/v1/regulatory-data", "PPPPPPPPPP"),
+    ("GET /api/v1/regulatory-data/{name}", "PPPPPPPPPP"),
     ("GET /api/v1/dev/mailbox", "PPPPPPPPPP"),
     ("GET /api/v1/dossiers", "UPPPPPPPPP"),
     ("GET /api/v1/dossiers/counts", "UPPPPPPPPP"),
@@ -256,6 +258,7 @@ fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option
         .replace("{token}", "inconnu")
         .replace("{signer_id}", "inconnu")
         .replace("{provider}", "docusign")
+        .replace("{name}", "smic")
         .replace("{kind}", kind)
         .replace("{variant_id}", &resources.variant_id)
         .replace(

@@ -23,6 +23,7 @@ mod mail;
 mod operations;
 mod personal_data;
 mod registrations;
+mod regulatory;
 mod signatures;
 mod users;
 mod workflow;

@@ -81,6 +81,7 @@ pub fn today() -> chrono::NaiveDate {
 
 /// Loads the dossier `id` as `token`.
 pub async fn load(id: &str, token: &str) -> Result<DossierBody, Problem> {
+    crate::state::regulatory::load().await;
     api::dossier(id, token).await
 }
 

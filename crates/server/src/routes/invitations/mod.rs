@@ -546,6 +546,7 @@ pub async fn correct_invitation_email(
         dossier: managed.dossier.clone(),
         formation: managed.opening.formation.clone(),
         variant: managed.opening.variant.clone(),
+        data: state.regulatory,
     };
     let status = context.status();
     if status.is_frozen() {
