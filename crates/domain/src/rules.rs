@@ -217,8 +217,9 @@ fn is_avenant(contract_type: Option<&str>) -> bool {
     contract_type.is_some_and(|code| code.len() == 2 && code.starts_with('3'))
 }
 
-/// DAT-13's warning: the contract's end date is past. It blocks « Demande de validation » and the
-/// CERFA's generation (`workflow`, `documents`), though the evaluation only warns.
+/// DAT-13's warning: the contract's end date is past. Though the evaluation only warns,
+/// `workflow::transition` refuses « Demande de validation » and « Valider » on it, and so the
+/// CERFA, which validation makes, is never made for an ended contract.
 pub const CONTRACT_ENDED: &str = "contract_ended";
 
 /// DAT-01 to DAT-05, DAT-12 and DAT-13.
