@@ -368,3 +368,38 @@ fn only_the_cfa_interrupts_a_circuit_in_progress_and_only_with_a_reason() {
         Err(WorkflowError::ReasonRequired)
     );
 }
+
+#[test]
+fn dat_13_an_ended_contract_is_neither_sent_for_validation_nor_validated_but_may_be_reopened() {
+    let ended = TransitionContext {
+        contract_ended: true,
+        ..ready()
+    };
+    let refused = transition(
+        Status::InProgress,
+        Action::RequestValidation,
+        user(Role::Alternant),
+        &ended,
+    );
+    assert_eq!(refused, Err(WorkflowError::ContractEnded));
+    assert_eq!(refused.unwrap_err().code(), "contract_ended");
+    assert_eq!(
+        transition(
+            Status::ValidationRequested,
+            Action::Validate,
+            user(Role::Formation),
+            &ended
+        ),
+        Err(WorkflowError::ContractEnded)
+    );
+    assert_eq!(
+        transition(
+            Status::ValidationRequested,
+            Action::Return,
+            user(Role::Formation),
+            &ended
+        ),
+        Ok(Status::Returned),
+        "the responsable can still send it back to have the dates corrected"
+    );
+}
