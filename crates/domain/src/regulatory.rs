@@ -125,7 +125,7 @@ fn header_lines(header: &Header, columns: &str) -> String {
 }
 
 /// Cents as the files write them: `1823,03`.
-fn euros_cell(cents: Cents) -> String {
+pub fn euros_cell(cents: Cents) -> String {
     format!("{},{:02}", cents / 100, cents % 100)
 }
 

@@ -6,15 +6,11 @@ use api_types::{
     Problem,
     regulatory::{DatasetBody, RegulatoryDataBody, SmicBody},
 };
-use domain::regulatory::{Header, RegulatoryData};
+use domain::regulatory::{Header, RegulatoryData, euros_cell as euros};
 
 use crate::{
     error::ApiError, routes::documents::holds, services::documents::sha256_hex, startup::AppState,
 };
-
-fn euros(cents: i64) -> String {
-    format!("{},{:02}", cents / 100, cents % 100)
-}
 
 fn dataset(name: &str, header: &Header, same_as_embedded: bool, entries: usize) -> DatasetBody {
     DatasetBody {

@@ -112,15 +112,7 @@ pub async fn update(
     let (_queued, txn) = state.begin_write().await?;
     db::queries::formations::save(&txn, row.clone()).await?;
     db::queries::formations::replace_responsables(&txn, &row.id, &settings.responsable_ids).await?;
-    let dossiers = db::queries::dossiers::of_formation(&txn, &state.seal, &row.id).await?;
-    crate::services::dossiers::refresh_listings(
-        &txn,
-        dossiers,
-        state.regulatory,
-        row.updated_at.date_naive(),
-        true,
-    )
-    .await?;
+    refresh_dossiers_of(state, &txn, &row.id, row.updated_at).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     Ok(row)
 }
@@ -179,6 +171,26 @@ pub async fn add_variant(
     Ok(row)
 }
 
+/// Recomputes, inside `txn`, the listing of the formation's dossiers whose completeness its new
+/// settings or dates changed.
+async fn refresh_dossiers_of(
+    state: &AppState,
+    txn: &db::DatabaseTransaction,
+    formation_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    let dossiers = db::queries::dossiers::of_formation(txn, &state.seal, formation_id).await?;
+    crate::services::dossiers::refresh_listings(
+        txn,
+        dossiers,
+        state.regulatory,
+        now.date_naive(),
+        true,
+    )
+    .await?;
+    Ok(())
+}
+
 /// A changed variant (checked), with the listing of its formation's dossiers (the variant's
 /// dates decide whether they are complete).
 pub async fn save_variant(
@@ -188,16 +200,7 @@ pub async fn save_variant(
     row.updated_at = state.clock.now();
     let (_queued, txn) = state.begin_write().await?;
     db::queries::formations::save_variant(&txn, row.clone()).await?;
-    let dossiers =
-        db::queries::dossiers::of_formation(&txn, &state.seal, &row.formation_id).await?;
-    crate::services::dossiers::refresh_listings(
-        &txn,
-        dossiers,
-        state.regulatory,
-        row.updated_at.date_naive(),
-        true,
-    )
-    .await?;
+    refresh_dossiers_of(state, &txn, &row.formation_id, row.updated_at).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     Ok(row)
 }

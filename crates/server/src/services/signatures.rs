@@ -20,8 +20,8 @@ use domain::{
     Action, Actor, Status,
     documents::DocumentKind,
     signature::{
-        self as rules, CircuitStatus, Confirmation, IssuedCode, SignerChannel, SignerRole,
-        SignerStatus,
+        self as rules, CircuitStatus, Confirmation, IssuedCode, SignaturePlan, SignerChannel,
+        SignerRole, SignerStatus,
     },
 };
 use serde_json::{Value as Json, json};
@@ -172,6 +172,7 @@ async fn signers_of(
     context: &DossierContext,
     caller: &Caller,
     circuit_id: &str,
+    plan: &SignaturePlan,
     paper: &[String],
 ) -> Result<Vec<signature_signer::Model>, ApiError> {
     let settings = context.evaluation_settings(state.clock.now().date_naive());
@@ -194,7 +195,7 @@ async fn signers_of(
             "{who} n'a pas d'adresse électronique : le circuit de signature ne peut pas partir."
         ),
     };
-    let planned = formations::signature_plan(&context.formation).for_dossier(minor);
+    let planned = plan.for_dossier(minor);
     let on_paper = rules::paper_signers(paper, &planned).map_err(|error| {
         ApiError::field(
             "paper_signers",
@@ -342,8 +343,16 @@ pub async fn start(
         None,
         async |txn, context, _| {
             let (cerfa_sha256, convention_sha256) = (documents.0?, documents.1?);
-            let mut signers =
-                signers_of(state, context, caller, &circuit_id, &request.paper_signers).await?;
+            let plan = formations::signature_plan(&context.formation);
+            let mut signers = signers_of(
+                state,
+                context,
+                caller,
+                &circuit_id,
+                &plan,
+                &request.paper_signers,
+            )
+            .await?;
             let on_paper = |s: &signature_signer::Model| s.channel == SignerChannel::Paper.key();
             // Paper signatures are recorded and sealed by the platform: a circuit with any
             // stays the platform's own.
@@ -367,9 +376,7 @@ pub async fn start(
                     status: CircuitStatus::InProgress.key().to_owned(),
                     cerfa_sha256,
                     convention_sha256,
-                    reminder_days: json!(
-                        formations::signature_plan(&context.formation).reminder_days
-                    ),
+                    reminder_days: json!(plan.reminder_days),
                     started_at: now,
                     started_by: Some(caller.user_id.clone()),
                     ended_at: None,
