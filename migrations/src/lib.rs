@@ -14,6 +14,7 @@ mod m20261201_000007_documents;
 mod m20261201_000008_signatures;
 mod m20261202_000009_signature_references;
 mod m20261202_000010_formation_signature_plan;
+mod m20261202_000011_platform_state;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_signatures::Migration),
             Box::new(m20261202_000009_signature_references::Migration),
             Box::new(m20261202_000010_formation_signature_plan::Migration),
+            Box::new(m20261202_000011_platform_state::Migration),
         ]
     }
 }

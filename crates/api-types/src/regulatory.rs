@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatasetBody {
-    /// `smic`, `idcc` or `ceilings`: `GET /api/v1/regulatory-data/{name}` is the file.
+    /// `smic`, `idcc`, `ceilings` or `codes`: `GET /api/v1/regulatory-data/{name}` is the file.
     pub name: String,
     /// The date the data is up to: the last SMIC revaluation, the list's extraction.
     pub version: NaiveDate,

@@ -2,7 +2,8 @@
 //! the IDCC list with each convention's legal state, and the ceilings of the economic elements.
 //! Each is a small `;`-separated text file, embedded in the binary (`crates/domain/data/`) and
 //! replaceable by a file named in the server's settings; every file is read whole and refused
-//! with the line at fault, so a malformed table stops the start rather than a rule.
+//! with the line at fault, so a malformed table stops the start rather than a rule. The CERFA
+//! code lists are the fourth such table, in [`crate::codes`].
 //!
 //! The IDCC list (64 KB) is embedded only with the `idcc-list` feature, which the server turns
 //! on: the browser reads the list in force from `GET /api/v1/regulatory-data/idcc` and parses it
@@ -37,11 +38,11 @@ pub struct Header {
 }
 
 /// A data line's number (from 1) and its cells.
-type Row<'a> = (usize, Vec<&'a str>);
+pub(crate) type Row<'a> = (usize, Vec<&'a str>);
 
 /// The data lines of `text` with their line numbers, after its header: comments (`#`) carry
 /// the version and source, then one line names the columns, which must be `columns`.
-fn rows<'a>(
+pub(crate) fn rows<'a>(
     file: &'static str,
     text: &'a str,
     columns: &str,
@@ -498,14 +499,32 @@ static EMBEDDED: LazyLock<RegulatoryData> = LazyLock::new(|| RegulatoryData {
 
 /// The embedded files are checked by the tests: reading them cannot fail in a build.
 #[allow(clippy::panic)]
-fn unreachable_data(error: &DataError) -> ! {
+pub(crate) fn unreachable_data(error: &DataError) -> ! {
     panic!("embedded regulatory data: {error}")
 }
+
+/// The revision of the rules: raised by every release that changes what a rule decides, so
+/// that what was stored of past evaluations (a dossier's « complet » in the lists) is computed
+/// again at the next start, as it is when the regulatory data change.
+pub const RULES_REVISION: u32 = 18;
 
 impl RegulatoryData {
     /// The data embedded in the binary.
     pub fn embedded() -> &'static Self {
         &EMBEDDED
+    }
+
+    /// Everything an evaluation's outcome reads besides the dossier and the day: the rules'
+    /// revision, these tables and the code lists in force, as one text (the server keeps its
+    /// hash to know when stored outcomes are stale).
+    pub fn evaluation_inputs(&self) -> String {
+        let idcc = self.idcc.as_ref().map(IdccList::to_csv).unwrap_or_default();
+        format!(
+            "rules {RULES_REVISION}\n{}{idcc}{}{}",
+            self.smic.to_csv(),
+            self.ceilings.to_csv(),
+            crate::codes::in_force().to_csv()
+        )
     }
 }
 

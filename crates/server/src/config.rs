@@ -82,6 +82,8 @@ pub struct RegulatorySettings {
     pub idcc: PathBuf,
     /// The economic elements' ceilings (`key;value`).
     pub ceilings: PathBuf,
+    /// The CERFA code lists and their labels (`list;versions;code;label`).
+    pub codes: PathBuf,
 }
 
 /// What seals the documents signed on the platform.

@@ -231,7 +231,9 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), StartupErro
 
 /// The regulatory data in force: the embedded tables, each replaced by the file its setting
 /// names. A file that cannot be read or has a malformed line stops the start with the line.
-/// Leaked once per server: every evaluation borrows it for as long as the process lives.
+/// Leaked once per server: every evaluation borrows it for as long as the process lives. The
+/// code lists are the process's own (`domain::codes::install`): a CFA's file replaces them
+/// for every server the process starts.
 pub fn load_regulatory_data(
     settings: &crate::config::RegulatorySettings,
 ) -> Result<&'static domain::regulatory::RegulatoryData, StartupError> {
@@ -259,6 +261,12 @@ pub fn load_regulatory_data(
     if let Some(text) = read("ceilings", &settings.ceilings)? {
         data.ceilings =
             Ceilings::parse(&text).map_err(|e| failed("ceilings", &settings.ceilings, e))?;
+    }
+    if let Some(text) = read("codes", &settings.codes)? {
+        // The codes a dossier holds are slices of the file: it lives as long as the process.
+        let lists = domain::codes::CodeLists::parse(text.leak())
+            .map_err(|e| failed("codes", &settings.codes, e))?;
+        domain::codes::install(lists);
     }
     if data == *embedded {
         return Ok(embedded);
@@ -347,6 +355,19 @@ impl Application {
         .await?;
         if backfilled > 0 {
             tracing::info!(dossiers = backfilled, "listing columns computed");
+        }
+        if let Some(changed) = crate::services::dossiers::refresh_listings_if_rules_changed(
+            &db,
+            &seal,
+            regulatory,
+            clock.now().date_naive(),
+        )
+        .await?
+        {
+            tracing::info!(
+                changed,
+                "rules or regulatory data changed: every dossier's completeness computed again"
+            );
         }
 
         let address = format!("{}:{}", settings.server.host, settings.server.port);

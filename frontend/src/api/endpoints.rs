@@ -258,7 +258,12 @@ pub async fn counts(formation_id: &str, token: &str) -> Result<DossierCountsBody
     }
 }
 
-/// `GET /regulatory-data/{name}`: a regulatory table, as its file (public).
+/// `GET /regulatory-data`: which tables are in force, and whether a CFA replaced them.
+pub async fn regulatory_data() -> Result<api_types::regulatory::RegulatoryDataBody, Problem> {
+    fetch(Call::new(Method::GET, path("/regulatory-data"), None)).await
+}
+
+/// `GET /regulatory-data/{name}`: one table, as its file.
 pub async fn regulatory_file(name: &str) -> Result<String, Problem> {
     client::text(Call::new(
         Method::GET,

@@ -1,10 +1,14 @@
 //! The regulatory data the browser's rules read: the server's tables in force (a CFA may have
 //! replaced the embedded ones), read once from `GET /api/v1/regulatory-data/{name}` and parsed
-//! by the same code as the server's. The IDCC list (64 KB) is not in the app at all.
+//! by the same code as the server's. The IDCC list (64 KB) is not in the app at all; the other
+//! tables are, as this release embeds them, so only those a CFA replaced are read.
 
 use std::sync::OnceLock;
 
-use domain::regulatory::{Ceilings, IdccList, RegulatoryData, SmicTable};
+use domain::{
+    codes::CodeLists,
+    regulatory::{Ceilings, IdccList, RegulatoryData, SmicTable},
+};
 
 static IN_FORCE: OnceLock<&'static RegulatoryData> = OnceLock::new();
 
@@ -22,16 +26,41 @@ pub async fn load() {
     if IN_FORCE.get().is_some() {
         return;
     }
+    let replaced: Vec<String> = crate::api::regulatory_data()
+        .await
+        .map(|body| {
+            body.datasets
+                .into_iter()
+                // The IDCC list is read below whatever its origin.
+                .filter(|dataset| dataset.origin != "embedded" && dataset.name != "idcc")
+                .map(|dataset| dataset.name)
+                .collect()
+        })
+        .unwrap_or_default();
     let mut data = RegulatoryData::embedded().clone();
-    if let Ok(text) = crate::api::regulatory_file("smic").await
-        && let Ok(table) = SmicTable::parse(&text)
-    {
-        data.smic = table;
-    }
-    if let Ok(text) = crate::api::regulatory_file("ceilings").await
-        && let Ok(ceilings) = Ceilings::parse(&text)
-    {
-        data.ceilings = ceilings;
+    for name in replaced {
+        let Ok(text) = crate::api::regulatory_file(&name).await else {
+            continue;
+        };
+        match name.as_str() {
+            "smic" => {
+                if let Ok(table) = SmicTable::parse(&text) {
+                    data.smic = table;
+                }
+            }
+            "ceilings" => {
+                if let Ok(ceilings) = Ceilings::parse(&text) {
+                    data.ceilings = ceilings;
+                }
+            }
+            // The codes a dossier holds are slices of the file: it lives as long as the page.
+            "codes" => {
+                if let Ok(lists) = CodeLists::parse(text.leak()) {
+                    domain::codes::install(lists);
+                }
+            }
+            _ => {}
+        }
     }
     if let Ok(text) = crate::api::regulatory_file("idcc").await {
         data.idcc = IdccList::parse(&text).ok();

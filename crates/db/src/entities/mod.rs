@@ -17,6 +17,7 @@ pub mod invitation;
 pub mod login_failure;
 pub mod outbox;
 pub mod password_reset;
+pub mod platform_state;
 pub mod refresh_token;
 pub mod signature_circuit;
 pub mod signature_signer;

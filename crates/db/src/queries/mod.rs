@@ -13,7 +13,7 @@ use crate::{
     entities::{
         api_token, company, dossier, dossier_change, dossier_transition, formation,
         formation_responsable, idempotency_key, invitation, login_failure, outbox as outbox_row,
-        password_reset, refresh_token, user, variant,
+        password_reset, platform_state, refresh_token, user, variant,
     },
     insert_all, insert_one,
 };
@@ -31,6 +31,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod login_failures;
 pub mod outbox;
+pub mod platform;
 pub mod secrets;
 pub mod signatures;
 pub mod users;

@@ -24,7 +24,8 @@ fn dataset(name: &str, header: &Header, same_as_embedded: bool, entries: usize) 
 
 /// Which regulatory tables are in force.
 ///
-/// The SMIC table (with Mayotte's), the IDCC list and the ceilings of the economic elements:
+/// The SMIC table (with Mayotte's), the IDCC list, the ceilings of the economic elements and
+/// the CERFA code lists with their labels:
 /// each with the date it is up to, its source, and whether it is this release's or a file named
 /// in the settings; and the SMIC in force today with the days since its revaluation, so that a
 /// CFA sees when one is missing. Public: these are published facts.
@@ -58,6 +59,13 @@ pub async fn regulatory_data(state: web::Data<AppState>) -> HttpResponse {
         data.ceilings == embedded.ceilings,
         6,
     ));
+    let codes = domain::codes::in_force();
+    datasets.push(dataset(
+        "codes",
+        codes.header(),
+        codes == domain::codes::CodeLists::embedded(),
+        codes.len(),
+    ));
     let smic_in_force = data.smic.on(today).map(|smic| SmicBody {
         from: smic.from,
         hourly: euros(smic.hourly),
@@ -73,13 +81,13 @@ pub async fn regulatory_data(state: web::Data<AppState>) -> HttpResponse {
 
 /// One regulatory table, as a file.
 ///
-/// `smic`, `idcc` or `ceilings`, in the `;`-separated form the `[regulatory]` settings read
-/// (the README says how): download it, add a line, name the file in the settings. The app reads
-/// the IDCC list from here, once, with its ETag.
+/// `smic`, `idcc`, `ceilings` or `codes`, in the `;`-separated form the `[regulatory]`
+/// settings read (the README says how): download it, add a line, name the file in the settings.
+/// The app reads the IDCC list from here, once, with its ETag, and any table a CFA replaced.
 #[utoipa::path(
     tag = "rules",
     params(
-        ("name" = String, Path, description = "`smic`, `idcc` or `ceilings`"),
+        ("name" = String, Path, description = "`smic`, `idcc`, `ceilings` or `codes`"),
         ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy held: 304 when unchanged"),
     ),
     responses(
@@ -100,10 +108,11 @@ pub async fn regulatory_file(
         "smic" => data.smic.to_csv(),
         "ceilings" => data.ceilings.to_csv(),
         "idcc" if data.idcc.is_some() => data.idcc.as_ref().map(|l| l.to_csv()).unwrap_or_default(),
+        "codes" => domain::codes::in_force().to_csv().to_owned(),
         _ => {
             return Err(ApiError::NotFound {
                 code: api_types::codes::NOT_FOUND,
-                detail: "Table inconnue : smic, idcc ou ceilings.".into(),
+                detail: "Table inconnue : smic, idcc, ceilings ou codes.".into(),
             });
         }
     };

@@ -85,6 +85,48 @@ pub async fn backfill_listings(
     refresh_listings(db, rows, data, today, false).await
 }
 
+/// Where the platform keeps the hash of the rules and data the stored listings were computed
+/// with.
+const EVALUATION_INPUTS: &str = "listings.evaluation_inputs";
+
+/// Dossiers read and listed again per transaction when the rules or data changed.
+const REFRESH_BATCH: u64 = 1000;
+
+/// Recomputes every dossier's « complet » when the rules' revision or the regulatory data in
+/// force differ from those the stored listings were computed with (a SMIC revaluation, a CFA's
+/// IDCC list, a release whose rules changed), then remembers the new ones. Answers how many
+/// listings changed, `None` when nothing had to be recomputed.
+pub async fn refresh_listings_if_rules_changed(
+    db: &db::DatabaseConnection,
+    seal: &dyn db::sealing::Seal,
+    data: &'static RegulatoryData,
+    today: chrono::NaiveDate,
+) -> Result<Option<usize>, db::DbError> {
+    let inputs = crate::services::documents::sha256_hex(data.evaluation_inputs().as_bytes());
+    if db::queries::platform::get(db, EVALUATION_INPUTS)
+        .await?
+        .as_deref()
+        == Some(&inputs)
+    {
+        return Ok(None);
+    }
+    let mut changed = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let rows =
+            db::queries::dossiers::batch_after(db, seal, after.as_deref(), REFRESH_BATCH).await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = Some(last.id.clone());
+        let txn = db::TransactionTrait::begin(db).await?;
+        changed += refresh_listings(&txn, rows, data, today, true).await?;
+        txn.commit().await?;
+    }
+    db::queries::platform::set(db, EVALUATION_INPUTS, &inputs).await?;
+    Ok(Some(changed))
+}
+
 /// Recomputes the listing of `rows` (after their formation's settings changed, completeness
 /// may have too); with `only_changed`, writes only those whose completeness moved. Answers how
 /// many were written.
