@@ -293,7 +293,7 @@ impl CodeLists {
         })
     }
 
-    /// The embedded lists, `data/codes.csv`.
+    /// The embedded lists, `data/codes.csv` (empty without the `code-lists` feature).
     pub fn embedded() -> &'static Self {
         &EMBEDDED
     }
@@ -332,10 +332,24 @@ impl CodeLists {
 }
 
 /// The embedded code lists.
+#[cfg(feature = "code-lists")]
 pub const CODES_FILE: &str = include_str!("../data/codes.csv");
 
+#[cfg(feature = "code-lists")]
 static EMBEDDED: LazyLock<CodeLists> = LazyLock::new(|| {
     CodeLists::parse(CODES_FILE).unwrap_or_else(|e| crate::regulatory::unreachable_data(&e))
+});
+
+/// Without the `code-lists` feature (the browser) nothing is embedded: every list is empty
+/// until the server's are installed.
+#[cfg(not(feature = "code-lists"))]
+static EMBEDDED: LazyLock<CodeLists> = LazyLock::new(|| CodeLists {
+    header: Header {
+        version: chrono::NaiveDate::MIN,
+        source: String::new(),
+    },
+    lists: BTreeMap::new(),
+    text: "",
 });
 
 static INSTALLED: RwLock<Option<&'static CodeLists>> = RwLock::new(None);

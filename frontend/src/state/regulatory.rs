@@ -1,7 +1,8 @@
 //! The regulatory data the browser's rules read: the server's tables in force (a CFA may have
 //! replaced the embedded ones), read once from `GET /api/v1/regulatory-data/{name}` and parsed
-//! by the same code as the server's. The IDCC list (64 KB) is not in the app at all; the other
-//! tables are, as this release embeds them, so only those a CFA replaced are read.
+//! by the same code as the server's. Neither the IDCC list (64 KB) nor the code lists are in the
+//! app: both are read here, before a dossier is shown; the SMIC table and the ceilings are, as
+//! this release embeds them, so they are read only when a CFA replaced them.
 
 use std::sync::OnceLock;
 
@@ -31,8 +32,11 @@ pub async fn load() {
         .map(|body| {
             body.datasets
                 .into_iter()
-                // The IDCC list is read below whatever its origin.
-                .filter(|dataset| dataset.origin != "embedded" && dataset.name != "idcc")
+                // The IDCC list and the code lists are read below whatever their origin.
+                .filter(|dataset| {
+                    dataset.origin != "embedded"
+                        && !["idcc", "codes"].contains(&dataset.name.as_str())
+                })
                 .map(|dataset| dataset.name)
                 .collect()
         })
@@ -53,14 +57,14 @@ pub async fn load() {
                     data.ceilings = ceilings;
                 }
             }
-            // The codes a dossier holds are slices of the file: it lives as long as the page.
-            "codes" => {
-                if let Ok(lists) = CodeLists::parse(text.leak()) {
-                    domain::codes::install(lists);
-                }
-            }
             _ => {}
         }
+    }
+    // The codes a dossier holds are slices of the file: it lives as long as the page.
+    if let Ok(text) = crate::api::regulatory_file("codes").await
+        && let Ok(lists) = CodeLists::parse(text.leak())
+    {
+        domain::codes::install(lists);
     }
     if let Ok(text) = crate::api::regulatory_file("idcc").await {
         data.idcc = IdccList::parse(&text).ok();
