@@ -11,15 +11,16 @@ test('the dérogation by age and the IDCC list answer in the browser as on the s
   await page.goto(DEMO_DOSSIER);
   await expect(page.getByTestId('dossier')).toBeVisible();
 
-  // AGE-04: born 2 February 1997, a contract from 1 February 2028 — 31 years old at its start:
-  // dérogation 21 is refused, 12 (from 30) accepted.
+  // AGE-04, the issue's example: born 2 February 1997, a contract from 1 February 2028 — 30 at
+  // its start, a day before turning 31: dérogation 21 is refused, 12 (from 30) accepted.
   await openTab(page, 'alternant');
   await setField(page, 'apprenti.dateNaissance', '1997-02-02');
-  await openTab(page, 'contrat');
+  await openTab(page, 'base');
   await setField(page, 'contrat.dateDebutContrat', '2028-02-01');
+  await openTab(page, 'contrat');
   await setField(page, 'contrat.typeDerogation', '21');
   const derogation = page.getByTestId('etat-contrat.typeDerogation');
-  await expect(derogation).toContainText('31 ans');
+  await expect(derogation).toContainText('30 ans');
   await expect(derogation).toContainText('pas la 21');
   await setField(page, 'contrat.typeDerogation', '12');
   await expect(derogation).toHaveCount(0);

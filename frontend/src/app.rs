@@ -166,7 +166,7 @@ fn Header() -> Html {
                 <p class="qui" data-testid="signed-in-as">
                     { format!("{} {} — {}", user.first_name, user.last_name, user.role.label()) }
                 </p>
-                <button type="button" class="secondaire" onclick={logout} data-testid="logout">{ "Se déconnecter" }</button>
+                <button type="button" class="secondaire" onclick={logout} data-testid="logout" data-leaves="">{ "Se déconnecter" }</button>
             }
         </header>
     }

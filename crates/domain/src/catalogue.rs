@@ -432,7 +432,7 @@ catalogue! {
     RepresentantAdresseCommune = f("apprenti.responsableLegal.adresse.commune", Tab::Alternant, S_REPRESENTANT, "Commune", SHORT_TEXT)
         .only_if(Cond::RepresentativeElsewhere),
     ApprentiSituation = f("apprenti.situationAvantContrat", Tab::Alternant, S_PARCOURS, "Situation avant ce contrat", code(CodeList::SituationAvantContrat))
-        .help("Le plus souvent « 3 – Etudiant ». Choisissez « 4 » si vous étiez en contrat d'apprentissage, « 5 » en contrat de professionnalisation, « 7 » si vous suivez la formation au CFA avant la signature de votre contrat."),
+        .help("Le plus souvent « Étudiant ». Choisissez « Contrat d'apprentissage » ou « Contrat de professionnalisation » si vous étiez sous l'un de ces contrats, « En formation au CFA… avant signature » si vous suivez la formation au CFA avant la signature de votre contrat."),
     ApprentiDiplome = f("apprenti.diplome", Tab::Alternant, S_PARCOURS, "Diplôme ou titre le plus élevé obtenu", code(CodeList::Diplome))
         .help("Le plus haut diplôme que vous avez obtenu (baccalauréat, DUT, licence…)."),
     ApprentiDiplomePrepare = f("apprenti.diplomePrepare", Tab::Alternant, S_PARCOURS, "Dernier diplôme ou titre préparé", code(CodeList::Diplome))

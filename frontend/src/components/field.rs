@@ -61,12 +61,16 @@ pub fn Field(props: &FieldProps) -> Html {
     {
         return Html::default();
     }
-    let id = format!("champ-{}", def.key.replace('.', "-"));
+    let id = field_id(def.key);
     let help_id = format!("{id}-aide");
     let state_id = format!("{id}-etat");
     let label = props.evaluation.label.unwrap_or(def.label);
     let help = props.evaluation.help.unwrap_or(def.help);
-    let green = props.evaluation.is_green();
+    // Two states, two looks: required and empty is painted green, as the guides say; a value
+    // refused is an error, in red with its reason. Both are described to assistive technology.
+    let marked = props.evaluation.is_green();
+    let invalid = props.evaluation.status == FieldStatus::Invalid;
+    let green = marked && !invalid;
     let key = def.key;
     let kind = def.kind;
     let onchange = props.onchange.clone();
@@ -97,7 +101,7 @@ pub fn Field(props: &FieldProps) -> Html {
     });
     let described = [
         (!help.is_empty()).then(|| help_id.clone()),
-        green.then(|| state_id.clone()),
+        marked.then(|| state_id.clone()),
     ]
     .into_iter()
     .flatten()
@@ -111,7 +115,7 @@ pub fn Field(props: &FieldProps) -> Html {
             let current = props.value.as_ref().and_then(Json::as_bool);
             html! {
                 <select id={id.clone()} onchange={on_select} disabled={disabled}
-                    aria-invalid={green.to_string()} aria-describedby={described.clone()} data-testid={def.key}>
+                    aria-invalid={invalid.to_string()} aria-describedby={described.clone()} data-testid={def.key}>
                     <option value="" selected={current.is_none()}>{ "—" }</option>
                     <option value="true" selected={current == Some(true)}>{ "Oui" }</option>
                     <option value="false" selected={current == Some(false)}>{ "Non" }</option>
@@ -121,17 +125,22 @@ pub fn Field(props: &FieldProps) -> Html {
         Kind::Tick => html! {
             <input id={id.clone()} type="checkbox" onchange={on_tick} disabled={disabled}
                 checked={props.value.as_ref().and_then(Json::as_bool) == Some(true)}
-                aria-invalid={green.to_string()} aria-describedby={described.clone()} data-testid={def.key} />
+                aria-invalid={invalid.to_string()} aria-describedby={described.clone()} data-testid={def.key} />
         },
         Kind::Code { list } => {
             let entries = list.entries(CerfaVersion::default());
             html! {
                 <select id={id.clone()} onchange={on_select} disabled={disabled}
-                    aria-invalid={green.to_string()} aria-describedby={described.clone()} data-testid={def.key}>
+                    aria-invalid={invalid.to_string()} aria-describedby={described.clone()} data-testid={def.key}>
                     <option value="" selected={text.is_empty()}>{ "— Choisir —" }</option>
                     { for entries.iter().map(|entry| html! {
                         <option value={entry.code} selected={text == entry.code}>
-                            { format!("{} – {}", entry.code, entry.label) }
+                            // Users choose by label; a département also by its number.
+                            if list == domain::codes::CodeList::Departement {
+                                { format!("{} – {}", entry.code, entry.label) }
+                            } else {
+                                { entry.label }
+                            }
                         </option>
                     }) }
                 </select>
@@ -140,7 +149,7 @@ pub fn Field(props: &FieldProps) -> Html {
         Kind::LongText { max } => html! {
             <textarea id={id.clone()} oninput={on_text} disabled={disabled} maxlength={max.to_string()}
                 value={text} rows="4"
-                aria-invalid={green.to_string()} aria-describedby={described.clone()} data-testid={def.key} />
+                aria-invalid={invalid.to_string()} aria-describedby={described.clone()} data-testid={def.key} />
         },
         _ => {
             let (input_type, mode) = match def.kind {
@@ -161,17 +170,19 @@ pub fn Field(props: &FieldProps) -> Html {
             html! {
                 <input id={id.clone()} type={input_type} inputmode={mode} oninput={on_text} disabled={disabled}
                     value={text} maxlength={max}
-                    aria-invalid={green.to_string()} aria-describedby={described.clone()} data-testid={def.key} />
+                    aria-invalid={invalid.to_string()} aria-describedby={described.clone()} data-testid={def.key} />
             }
         }
     };
     let class = classes!(
         "champ",
         green.then_some("a-completer"),
-        matches!(def.kind, Kind::Tick).then_some("case")
+        invalid.then_some("en-erreur"),
+        matches!(def.kind, Kind::Tick).then_some("case"),
+        width_class(def.kind)
     );
     html! {
-        <div class={class} data-field={def.key} data-green={green.to_string()}>
+        <div class={class} data-field={def.key} data-green={green.to_string()} data-error={invalid.to_string()}>
             <label for={id.clone()}>
                 { label }
                 if props.evaluation.required {
@@ -179,22 +190,52 @@ pub fn Field(props: &FieldProps) -> Html {
                     <span class="visuellement-cache">{ " (obligatoire)" }</span>
                 }
             </label>
+            // The error comes between the label and the field, where the eye goes next.
+            if invalid {
+                <p class="erreur-champ" id={state_id.clone()} data-testid={format!("etat-{}", def.key)}>
+                    <span class="visuellement-cache">{ "Erreur : " }</span>
+                    { props.issue.clone().unwrap_or_else(|| "Valeur refusée.".to_owned()) }
+                </p>
+            }
             { input }
             if !help.is_empty() {
                 <p class="aide" id={help_id}>{ help }</p>
             }
             if green {
                 <p class="etat" id={state_id} data-testid={format!("etat-{}", def.key)}>
-                    {
-                        match (&props.issue, props.evaluation.status) {
-                            (Some(issue), _) => issue.clone(),
-                            (None, FieldStatus::Invalid) => "Valeur refusée.".to_owned(),
-                            _ => "À compléter".to_owned(),
-                        }
-                    }
+                    { props.issue.clone().unwrap_or_else(|| "À compléter".to_owned()) }
                 </p>
             }
         </div>
+    }
+}
+
+/// The id of a field's control on the page, for its label and the links of an error summary.
+pub fn field_id(key: &str) -> String {
+    format!("champ-{}", key.replace('.', "-"))
+}
+
+/// How much room a field takes: a whole row for long text, the width of its content for short
+/// codes and numbers (a postcode box is not a page wide).
+fn width_class(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::LongText { .. } => Some("large"),
+        Kind::Date
+        | Kind::Integer { .. }
+        | Kind::Amount
+        | Kind::PostalCode
+        | Kind::StreetNumber
+        | Kind::Siret
+        | Kind::Nir
+        | Kind::Ine
+        | Kind::Uai
+        | Kind::Naf
+        | Kind::Idcc
+        | Kind::CodeDiplome
+        | Kind::Rncp
+        | Kind::NumeroContrat
+        | Kind::Phone => Some("court"),
+        _ => None,
     }
 }
 

@@ -24,6 +24,12 @@ pub fn value_of(event: &Event) -> String {
     String::new()
 }
 
+/// A number and its noun, agreed as French agrees it: the singular up to 1 (« 0 dossier »,
+/// « 1 dossier », « 2 dossiers »).
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
 /// Whether the checkbox an event came from is ticked.
 pub fn checked_of(event: &Event) -> bool {
     event

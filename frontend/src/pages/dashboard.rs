@@ -166,7 +166,7 @@ pub fn Dashboard() -> Html {
                     <h2 id="titre-compteurs">{ "Dossiers par statut" }</h2>
                     <ul class="compteurs" data-testid="counts">
                         <li data-testid="count-total"><strong>{ counts.total }</strong>{ " au total" }</li>
-                        <li data-testid="count-complete"><strong>{ counts.complete }</strong>{ " complets" }</li>
+                        <li data-testid="count-complete"><strong>{ counts.complete }</strong>{ if counts.complete > 1 { " complets" } else { " complet" } }</li>
                         { for Status::ALL.iter().filter(|s| counts.by_status.get(s.key()).copied().unwrap_or(0) > 0).map(|s| html! {
                             <li data-testid={format!("count-{}", s.key())}>
                                 <strong>{ counts.by_status.get(s.key()).copied().unwrap_or(0) }</strong>{ format!(" {}", s.label()) }
@@ -181,23 +181,23 @@ pub fn Dashboard() -> Html {
                     <div class="champ">
                         <label for="filtre-formation">{ "Formation" }</label>
                         <select id="filtre-formation" onchange={set_filter(|f, v| f.formation_id = v)} data-testid="filter-formation">
-                            <option value="">{ "Toutes" }</option>
+                            <option value="" selected={current.formation_id.is_empty()}>{ "Toutes" }</option>
                             { for formations.iter().map(|f| html! { <option value={f.id.clone()} selected={current.formation_id == f.id}>{ &f.title }</option> }) }
                         </select>
                     </div>
                     <div class="champ">
                         <label for="filtre-statut">{ "Statut" }</label>
                         <select id="filtre-statut" onchange={set_filter(|f, v| f.status = v)} data-testid="filter-status">
-                            <option value="">{ "Tous" }</option>
+                            <option value="" selected={current.status.is_empty()}>{ "Tous" }</option>
                             { for Status::ALL.iter().map(|s| html! { <option value={s.key()} selected={current.status == s.key()}>{ s.label() }</option> }) }
                         </select>
                     </div>
                     <div class="champ">
                         <label for="filtre-complet">{ "Complétude" }</label>
                         <select id="filtre-complet" onchange={set_filter(|f, v| f.complete = v)} data-testid="filter-complete">
-                            <option value="">{ "Tous" }</option>
-                            <option value="true">{ "Complets" }</option>
-                            <option value="false">{ "À compléter" }</option>
+                            <option value="" selected={current.complete.is_empty()}>{ "Tous" }</option>
+                            <option value="true" selected={current.complete == "true"}>{ "Complets" }</option>
+                            <option value="false" selected={current.complete == "false"}>{ "À compléter" }</option>
                         </select>
                     </div>
                     <div class="champ">
@@ -206,11 +206,11 @@ pub fn Dashboard() -> Html {
                     </div>
                     <div class="champ">
                         <label for="filtre-tri">{ "Trier par" }</label>
-                        <select id="filtre-tri" onchange={set_filter(|f, v| f.sort = v)}>
-                            <option value="-updated_at">{ "Dernière modification" }</option>
-                            <option value="name">{ "Nom de l'alternant" }</option>
-                            <option value="status">{ "Statut" }</option>
-                            <option value="contract_start">{ "Début du contrat" }</option>
+                        <select id="filtre-tri" onchange={set_filter(|f, v| f.sort = v)} data-testid="filter-sort">
+                            <option value="-updated_at" selected={current.sort.is_empty() || current.sort == "-updated_at"}>{ "Dernière modification" }</option>
+                            <option value="name" selected={current.sort == "name"}>{ "Nom de l'alternant" }</option>
+                            <option value="status" selected={current.sort == "status"}>{ "Statut" }</option>
+                            <option value="contract_start" selected={current.sort == "contract_start"}>{ "Début du contrat" }</option>
                         </select>
                     </div>
                 </form>
@@ -232,20 +232,22 @@ pub fn Dashboard() -> Html {
                                     <tbody>
                                         { for list.items.iter().map(|d| html! {
                                             <tr data-testid="dossier-row" data-status={d.status.clone()}>
-                                                <td><Link<Route> to={Route::Dossier { id: d.id.clone() }}>
+                                                <td data-label="Alternant"><Link<Route> to={Route::Dossier { id: d.id.clone() }}>
                                                     { d.apprentice_name.clone().or_else(|| d.apprentice_email.clone()).unwrap_or_else(|| "(sans nom)".into()) }
                                                 </Link<Route>></td>
-                                                <td>{ format!("{} ({})", d.formation_title, d.access_code) }</td>
-                                                <td>{ d.employer_name.clone().unwrap_or_else(|| "—".into()) }</td>
-                                                <td>{ &d.status_label }</td>
-                                                <td>{ if d.complete { "Complet ✓" } else { "À compléter" } }</td>
-                                                <td>{ d.contract_start.map(domain::print::date_text).unwrap_or_else(|| "—".into()) }</td>
+                                                <td data-label="Formation">{ format!("{} ({})", d.formation_title, d.access_code) }</td>
+                                                <td data-label="Employeur">{ d.employer_name.clone().unwrap_or_else(|| "—".into()) }</td>
+                                                <td data-label="Statut">{ &d.status_label }</td>
+                                                <td data-label="Progression">{ if d.complete { "Complet ✓" } else { "À compléter" } }</td>
+                                                <td data-label="Début du contrat">{ d.contract_start.map(domain::print::date_text).unwrap_or_else(|| "—".into()) }</td>
                                             </tr>
                                         }) }
                                     </tbody>
                                 </table>
                                 <nav class="pages" aria-label="Pages">
-                                    <span>{ format!("{} dossier(s) — page {}", list.total, list.page) }</span>
+                                    <span data-testid="page-of">{ format!("{} — page {} sur {}",
+                                        crate::components::count(list.total, "dossier", "dossiers"),
+                                        list.page, list.total.div_ceil(list.per_page.max(1)).max(1)) }</span>
                                     if list.page > 1 {
                                         <button type="button" class="secondaire" onclick={page_to(list.page - 1)}>{ "Page précédente" }</button>
                                     }
@@ -318,7 +320,7 @@ fn InviteOne(props: &InviteProps) -> Html {
             <form onsubmit={onsubmit} novalidate=true>
                 <TextInput id="invite-first-name" label="Prénom" value={first_name} required=true />
                 <TextInput id="invite-last-name" label="Nom" value={last_name} required=true />
-                <TextInput id="invite-email" label="Adresse électronique" kind="email" value={email} required=true />
+                <TextInput id="invite-email" label="Courriel" kind="email" value={email} required=true />
                 <TextInput id="invite-code" label="Code d'accès de la formation" value={code} required=true help="Par exemple F724 ou F724-2." />
                 <NoticeArea notice={(*notice).clone()} />
                 <button type="submit" data-testid="invite-submit">{ "Inviter" }</button>
@@ -430,7 +432,7 @@ fn InviteMany(props: &InviteProps) -> Html {
                     <thead><tr><th scope="col">{ "Ligne" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Résultat" }</th><th scope="col">{ "Détail" }</th></tr></thead>
                     <tbody>
                         { for report.iter().map(|(row, email, status, why)| html! {
-                            <tr data-testid="bulk-row"><td>{ row }</td><td>{ email }</td><td>{ status }</td><td>{ why }</td></tr>
+                            <tr data-testid="bulk-row"><td data-label="Ligne">{ row }</td><td data-label="Courriel">{ email }</td><td data-label="Résultat">{ status }</td><td data-label="Détail">{ why }</td></tr>
                         }) }
                     </tbody>
                 </table>

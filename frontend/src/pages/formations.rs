@@ -174,10 +174,10 @@ fn FormationCard(props: &CardProps) -> Html {
                 <tbody>
                     { for f.variants.iter().map(|v| html! {
                         <tr data-testid={format!("variant-{}", v.access_code)}>
-                            <td>{ &v.access_code }</td>
-                            <td>{ &v.label }</td>
-                            <td>{ if v.open { "ouvert" } else { "fermé" } }</td>
-                            <td><button type="button" class="secondaire" onclick={toggle(v.id.clone(), v.open)}>
+                            <td data-label="Code">{ &v.access_code }</td>
+                            <td data-label="Variante">{ &v.label }</td>
+                            <td data-label="État">{ if v.open { "ouvert" } else { "fermé" } }</td>
+                            <td data-label="Action"><button type="button" class="secondaire" onclick={toggle(v.id.clone(), v.open)}>
                                 { if v.open { "Fermer" } else { "Ouvrir" } }
                             </button></td>
                         </tr>

@@ -106,7 +106,7 @@ fn LoginForm() -> Html {
         <section class="carte" aria-labelledby="titre-connexion">
             <h2 id="titre-connexion">{ "Se connecter" }</h2>
             <form onsubmit={onsubmit} novalidate=true>
-                <TextInput id="login-email" label="Adresse électronique" kind="email" value={email} autocomplete="username" required=true />
+                <TextInput id="login-email" label="Courriel" kind="email" value={email} autocomplete="username" required=true />
                 <TextInput id="login-password" label="Mot de passe" kind="password" value={password} autocomplete="current-password" required=true
                     help="Première connexion : le mot de passe reçu par courriel, valable une heure." />
                 <NoticeArea notice={(*notice).clone()} />
@@ -138,6 +138,12 @@ fn ForgotPassword() -> Html {
         let (email, notice) = (email.clone(), notice.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            if email.trim().is_empty() {
+                return notice.set(Some(Notice::Error(
+                    "Saisissez le courriel de votre compte : le lien y sera envoyé.".into(),
+                    Vec::new(),
+                )));
+            }
             let (email, notice) = (email.clone(), notice.clone());
             yew::platform::spawn_local(async move {
                 let body = to_json(&ForgotPasswordRequest {
@@ -155,7 +161,7 @@ fn ForgotPassword() -> Html {
     };
     html! {
         <form class="encadre" onsubmit={onsubmit} novalidate=true aria-label="Mot de passe oublié">
-            <TextInput id="forgot-email" label="Adresse électronique du compte" kind="email" value={email} autocomplete="username" required=true />
+            <TextInput id="forgot-email" label="Courriel du compte" kind="email" value={email} autocomplete="username" required=true />
             <NoticeArea notice={(*notice).clone()} />
             <button type="submit" data-testid="forgot-submit">{ "Recevoir un lien" }</button>
         </form>
@@ -289,7 +295,7 @@ fn RegistrationForm() -> Html {
                 if found.is_some() {
                     <TextInput id="register-first-name" label="Prénom" value={first_name} autocomplete="given-name" required=true />
                     <TextInput id="register-last-name" label="Nom" value={last_name} autocomplete="family-name" required=true />
-                    <TextInput id="register-email" label="Adresse électronique" kind="email" value={email} autocomplete="email" required=true
+                    <TextInput id="register-email" label="Courriel" kind="email" value={email} autocomplete="email" required=true
                         help="Elle sera votre identifiant." />
                     <TextInput id="register-password" label="Mot de passe" kind="password" value={password} autocomplete="new-password" required=true
                         help="10 caractères au moins." />

@@ -94,7 +94,7 @@ pub fn Users() -> Html {
                 <thead><tr><th scope="col">{ "Nom" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Rôle" }</th></tr></thead>
                 <tbody>
                     { for users.iter().map(|u| html! {
-                        <tr data-testid="user-row"><td>{ format!("{} {}", u.first_name, u.last_name) }</td><td>{ &u.email }</td><td>{ u.role.label() }</td></tr>
+                        <tr data-testid="user-row"><td data-label="Nom">{ format!("{} {}", u.first_name, u.last_name) }</td><td data-label="Courriel">{ &u.email }</td><td data-label="Rôle">{ u.role.label() }</td></tr>
                     }) }
                 </tbody>
             </table>
@@ -103,7 +103,7 @@ pub fn Users() -> Html {
                 <form onsubmit={onsubmit} novalidate=true>
                     <TextInput id="user-first-name" label="Prénom" value={first_name} required=true />
                     <TextInput id="user-last-name" label="Nom" value={last_name} required=true />
-                    <TextInput id="user-email" label="Adresse électronique" kind="email" value={email} required=true />
+                    <TextInput id="user-email" label="Courriel" kind="email" value={email} required=true />
                     <div class="champ">
                         <label for="user-role">{ "Rôle" }</label>
                         <select id="user-role" onchange={on_role} data-testid="user-role">

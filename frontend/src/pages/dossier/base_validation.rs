@@ -15,6 +15,20 @@ pub(super) struct BaseValidationProps {
 /// « Valider » of Données de base: saves nothing itself; asks to save first.
 #[component]
 pub(super) fn BaseValidation(props: &BaseValidationProps) -> Html {
+    // « Non » to « J'ai trouvé un employeur »: no contact yet, so nobody was written to.
+    let contact = domain::evaluation::lookup(&props.state.content, "contactEntreprise.courriel")
+        .and_then(|value| value.as_str())
+        .filter(|_| {
+            domain::evaluation::lookup(&props.state.content, "contactEntreprise.employeurTrouve")
+                != Some(&serde_json::Value::Bool(false))
+        })
+        .map(str::to_owned);
+    let done_message = match contact {
+        Some(email) => format!(
+            "Données de base validées : les autres onglets sont ouverts, et le contact entreprise ({email}) est invité par courriel."
+        ),
+        None => "Données de base validées : les autres onglets sont ouverts. Quand vous aurez trouvé votre employeur, renseignez-le : son contact sera alors invité.".to_owned(),
+    };
     let onclick = {
         let (id, token, on_done) = (
             props.state.saved.id.clone(),
@@ -22,16 +36,16 @@ pub(super) fn BaseValidation(props: &BaseValidationProps) -> Html {
             props.on_done.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let (id, token, on_done) = (id.clone(), token.clone(), on_done.clone());
+            let (id, token, on_done, done_message) = (
+                id.clone(),
+                token.clone(),
+                on_done.clone(),
+                done_message.clone(),
+            );
             yew::platform::spawn_local(async move {
                 let done = api::act(&id, "base-validation", &serde_json::json!({}), &token).await;
                 on_done.emit(match done {
-                    Ok(body) => (
-                        Notice::Success(
-                            "Données de base validées : les autres onglets sont ouverts, et le contact entreprise a reçu ses identifiants par courriel.".into(),
-                        ),
-                        Some(body),
-                    ),
+                    Ok(body) => (Notice::Success(done_message), Some(body)),
                     Err(problem) => (Notice::problem(&problem), None),
                 });
             });

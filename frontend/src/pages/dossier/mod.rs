@@ -6,11 +6,12 @@
 use api_types::{Problem, dossiers::DossierBody};
 use domain::{NiveauSaisie, Role, Status, Tab};
 use serde_json::Value as Json;
-use wasm_bindgen::{JsCast, closure::Closure};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 mod base_validation;
+mod leave_guard;
 mod remuneration;
 mod resume;
 mod signature;
@@ -124,29 +125,11 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
         });
     }
     {
-        // Leaving or reloading the page with unsaved edits asks first.
+        // Leaving, reloading or following a link with unsaved edits asks first.
         let dirty = page.dossier.as_ref().is_some_and(DossierState::has_changes);
         use_effect_with(dirty, move |dirty| {
-            let guard = dirty.then(|| {
-                let closure = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(
-                    |event: web_sys::BeforeUnloadEvent| event.prevent_default(),
-                );
-                if let Some(window) = web_sys::window() {
-                    let _ = window.add_event_listener_with_callback(
-                        "beforeunload",
-                        closure.as_ref().unchecked_ref(),
-                    );
-                }
-                closure
-            });
-            move || {
-                if let (Some(closure), Some(window)) = (guard, web_sys::window()) {
-                    let _ = window.remove_event_listener_with_callback(
-                        "beforeunload",
-                        closure.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+            let guard = dirty.then(leave_guard::LeaveGuard::install).flatten();
+            move || drop(guard)
         });
     }
     if token.is_none() {
@@ -291,13 +274,15 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
                     { for views.iter().map(|&v| {
                         let complete = match v { View::Data(tab) => Some(evaluation.tabs.get(tab).complete), _ => None };
                         let selected = v == shown;
-                        let onclick = { let view = view.clone(); Callback::from(move |_: MouseEvent| view.set(v)) };
+                        // A message is about the tab it was given on: it does not follow to another.
+                        let onclick = { let (view, notice) = (view.clone(), notice.clone()); Callback::from(move |_: MouseEvent| { view.set(v); notice.set(None); }) };
                         let onkeydown = {
-                            let (view, views) = (view.clone(), views.clone());
+                            let (view, views, notice) = (view.clone(), views.clone(), notice.clone());
                             Callback::from(move |event: KeyboardEvent| {
                                 if let Some(next) = neighbour(&views, v, &event.key()) {
                                     event.prevent_default();
                                     view.set(next);
+                                    notice.set(None);
                                     focus(&format!("onglet-{}", next.key()));
                                 }
                             })

@@ -136,12 +136,12 @@ pub(super) fn remuneration(state: &DossierState) -> Html {
                     <tbody>
                         { for lines.iter().map(|line| html! {
                             <tr>
-                                <td>{ &line.line }</td>
-                                <td>{ domain::print::date_text(line.start) }</td>
-                                <td>{ domain::print::date_text(line.end) }</td>
-                                <td>{ line.age }</td>
-                                <td>{ format!("{} % du {}", line.rate, line.basis.code()) }</td>
-                                <td>{ line.monthly_minimum.map(domain::economics::euros_text).unwrap_or_else(|| "—".into()) }</td>
+                                <td data-label="Ligne">{ &line.line }</td>
+                                <td data-label="Du">{ domain::print::date_text(line.start) }</td>
+                                <td data-label="Au">{ domain::print::date_text(line.end) }</td>
+                                <td data-label="Âge">{ line.age }</td>
+                                <td data-label="Taux">{ format!("{} % du {}", line.rate, line.basis.code()) }</td>
+                                <td data-label="Minimum mensuel">{ line.monthly_minimum.map(domain::economics::euros_text).unwrap_or_else(|| "—".into()) }</td>
                             </tr>
                         }) }
                     </tbody>
