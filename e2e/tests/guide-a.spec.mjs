@@ -44,7 +44,7 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await manager.getByTestId('invite-first-name').fill('Camille');
   await manager.getByTestId('invite-last-name').fill('Leroy');
   await manager.getByTestId('invite-email').fill(apprenticeEmail);
-  await manager.getByTestId('invite-code').fill('F724');
+  await manager.getByTestId('invite-code').selectOption('F724');
   await manager.getByTestId('invite-submit').click();
   await expect(manager.getByTestId('notice-success')).toContainText(apprenticeEmail);
 
@@ -89,6 +89,7 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await apprentice.reload();
   await openTab(apprentice, 'suivi');
   await apprentice.getByTestId('action-request_validation').click();
+  await apprentice.getByTestId('confirm-request_validation').click();
   await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validation_requested');
   await mailTo('formation@demo.opuntia.test', 'demande de validation du dossier de');
 
@@ -105,12 +106,14 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await openTab(apprentice, 'suivi');
   await expect(apprentice.getByTestId('return-comment')).toContainText('Merci de vérifier la date de début du contrat.');
   await apprentice.getByTestId('action-request_validation').click();
+  await apprentice.getByTestId('confirm-request_validation').click();
   await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validation_requested');
 
   // Validation freezes the form.
   await manager.reload();
   await openTab(manager, 'suivi');
   await manager.getByTestId('action-validate').click();
+  await manager.getByTestId('confirm-validate').click();
   await expect(manager.getByTestId('dossier')).toHaveAttribute('data-status', 'validated');
   await apprentice.reload();
   await openTab(apprentice, 'alternant');
@@ -161,10 +164,12 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   await apprentice.reload();
   await openTab(apprentice, 'suivi');
   await apprentice.getByTestId('action-request_validation').click();
+  await apprentice.getByTestId('confirm-request_validation').click();
   await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validation_requested');
   await openDossierFromDashboard(manager, apprenticeEmail);
   await openTab(manager, 'suivi');
   await manager.getByTestId('action-validate').click();
+  await manager.getByTestId('confirm-validate').click();
   await expect(manager.getByTestId('dossier')).toHaveAttribute('data-status', 'validated');
   await cfa.reload();
   await openTab(cfa, 'suivi');
@@ -236,7 +241,9 @@ test('an apprentice who finds an employer later invites the contact then', async
   await page.getByTestId('register-submit').click();
   await expect(page.getByTestId('dossier')).toHaveAttribute('data-status', 'draft');
 
-  await page.getByTestId('contactEntreprise.employeurTrouve').selectOption('false');
+  // A box, ticked until the apprentice says otherwise.
+  await expect(page.getByTestId('contactEntreprise.employeurTrouve')).toBeChecked();
+  await page.getByTestId('contactEntreprise.employeurTrouve').uncheck();
   await fillTab(page, 'base', fields, {
     ...F724_DATES,
     'apprenti.courriel': apprenticeEmail,
@@ -249,17 +256,21 @@ test('an apprentice who finds an employer later invites the contact then', async
   await expect(page.getByTestId('contactEntreprise.courriel')).toHaveValue('');
   await save(page);
   await page.getByTestId('validate-base').click();
+  await expect(page.getByTestId('notice-success')).not.toContainText('est invité');
   await expect(page.getByTestId('dossier')).toHaveAttribute('data-status', 'in_progress');
 
-  // Later: « J'ai trouvé un employeur », the SIRET and the contact's address, then « Valider ».
-  await openTab(page, 'base');
-  await page.getByTestId('contactEntreprise.employeurTrouve').selectOption('true');
-  await expect(page.getByTestId('tab-base')).toHaveAttribute('data-complete', 'false');
+  // Later, on « L'employeur »: tick « J'ai trouvé un employeur », « Poursuivre », then the SIRET
+  // and the contact's address, and « Valider » invites the contact.
+  await openTab(page, 'employeur');
+  await expect(page.getByTestId('employer-found')).toBeVisible();
+  await expect(page.getByTestId('employer-found-continue')).toBeDisabled();
+  await page.getByTestId('employer-found-box').check();
+  await page.getByTestId('employer-found-continue').click();
+  await expect(page.getByTestId('employer-found')).toHaveCount(0);
   await page.getByTestId('employeur.siret').fill('73282932000074');
   await page.getByTestId('contactEntreprise.courriel').fill(contactEmail);
-  await expectComplete(page, 'base');
   await save(page);
   await page.getByTestId('validate-base').click();
-  await expect(page.getByTestId('notice-success')).toContainText('contact entreprise');
+  await expect(page.getByTestId('notice-success')).toContainText(contactEmail);
   await mailTo(contactEmail, 'Bienvenue sur Opuntia');
 });

@@ -104,8 +104,16 @@ test('an apprentice with an access code and their employer complete a dossier th
   await apprentice.reload();
   await openTab(apprentice, 'suivi');
   await expect(apprentice.getByTestId('incomplete-tabs')).toHaveCount(0);
+  // B.14: freezing asks first, says so, and can be called off.
   await apprentice.getByTestId('action-request_validation').click();
+  await expect(apprentice.getByTestId('confirmation-request_validation')).toContainText('figées');
+  await apprentice.getByTestId('cancel-request_validation').click();
+  await expect(apprentice.getByTestId('confirmation-request_validation')).toHaveCount(0);
+  await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'in_progress');
+  await apprentice.getByTestId('action-request_validation').click();
+  await apprentice.getByTestId('confirm-request_validation').click();
   await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validated');
+  await expect(apprentice.getByTestId('timeline')).toContainText('Validation demandée par');
   await expect(apprentice.getByTestId('document-cerfa')).toHaveAttribute('data-available', 'true');
   await expect(apprentice.getByTestId('document-convention')).toHaveAttribute('data-available', 'false');
   await checkA11y(apprentice, 'Suivi – Info');
@@ -124,4 +132,67 @@ test('the demo accounts of every role can sign in', async ({ page }) => {
     await page.getByTestId('logout').click();
     await expect(page.getByTestId('login-email')).toBeVisible();
   }
+});
+
+/** Presses Tab until the element with test id `testid` has the focus, as a keyboard user
+ *  would reach it; fails when it is not in the tab order. */
+async function tabTo(page, testid, presses = 80) {
+  for (let i = 0; i < presses; i += 1) {
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    if (focused === testid) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${testid} is not reached with the Tab key`);
+}
+
+// B.4–B.6 with the keyboard alone: registering with an access code, typing a name and an
+// address, saving, reaching a refused field from the error summary, moving between tabs —
+// never a mouse click.
+test('an apprentice registers and works on their dossier with the keyboard alone', async ({ page }) => {
+  const email = unique('clavier');
+  await page.goto('/');
+  await tabTo(page, 'register-code');
+  await page.keyboard.type('F728');
+  await expect(page.getByTestId('access-code-result')).toContainText('Master Management des organisations');
+  for (const [testid, text] of [
+    ['register-first-name', 'Léo'],
+    ['register-last-name', 'Clavier'],
+    ['register-email', email],
+    ['register-password', 'mon mot de passe'],
+  ]) {
+    await tabTo(page, testid);
+    await page.keyboard.type(text);
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dossier')).toHaveAttribute('data-status', 'draft');
+
+  // A name, then a wrong address. (Dates are left out: what digits typed in a date field mean
+  // depends on the browser's own locale, not on the page.)
+  await tabTo(page, 'contactEntreprise.nom');
+  await page.keyboard.type('Durand');
+  await tabTo(page, 'contactEntreprise.courriel');
+  await page.keyboard.type('rh-sans-arobase');
+  await tabTo(page, 'save');
+  await page.keyboard.press('Enter');
+  // The summary takes the focus; its link brings the focus to the refused field.
+  const summary = page.getByTestId('notice-error');
+  await expect(summary).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(summary.getByRole('link')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('contactEntreprise.courriel')).toBeFocused();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(unique('rh.clavier'));
+  await tabTo(page, 'save');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('notice-success')).toContainText('enregistrées');
+  await expect(page.getByTestId('contactEntreprise.nom')).toHaveValue('Durand');
+
+  // The tabs answer Home and End.
+  await tabTo(page, 'tab-base');
+  await page.keyboard.press('End');
+  await expect(page.locator('[role="tab"]').last()).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('tab-base')).toBeFocused();
+  await expect(page.getByTestId('panel-base')).toBeVisible();
 });

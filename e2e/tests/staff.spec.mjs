@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from '@playwright/test';
-import { DEMO_PASSWORD, checkA11y, login, logout, openTab, unique, test } from '../support/app.mjs';
-import { mailTo } from '../support/mail.mjs';
+import { DEMO_PASSWORD, checkA11y, login, logout, openDossierFromDashboard, openTab, unique, test } from '../support/app.mjs';
+import { mailCount, mailTo, newMailTo } from '../support/mail.mjs';
 
 test('a formation manager invites several apprentices from a CSV file and reads each row’s fate', async ({ page }) => {
   const first = unique('hugo');
@@ -21,7 +21,13 @@ test('a formation manager invites several apprentices from a CSV file and reads 
 
   await login(page, 'formation@demo.opuntia.test', DEMO_PASSWORD);
   await page.getByTestId('bulk-file').setInputFiles(file);
+  // Nothing leaves before the preview is confirmed.
+  await expect(page.getByTestId('bulk-preview')).toContainText('3 lignes à inviter');
+  await expect(page.getByTestId('bulk-preview-row')).toHaveCount(3);
+  await expect(page.getByTestId('bulk-progress')).toHaveCount(0);
+  await page.getByTestId('bulk-confirm').click();
   await expect(page.getByTestId('bulk-progress')).toHaveAttribute('value', '3');
+  await expect(page.getByTestId('bulk-summary')).toContainText('2 invitations envoyées, 0 déjà invité(e), 1 erreur');
   const rows = page.getByTestId('bulk-row');
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toContainText('invitation envoyée');
@@ -104,11 +110,17 @@ test('the CFA creates a responsable, who is invited by e-mail and put in charge 
   await page.getByTestId('user-role').selectOption('formation');
   await page.getByTestId('user-create').click();
   await expect(page.getByTestId('notice-success')).toContainText(email);
+  // Accounts are searched and paged: the new one is found by its address.
+  await page.getByTestId('user-search').fill(email);
+  await expect(page.getByTestId('users-page-of')).toContainText('1 compte — page 1 sur 1');
   await expect(page.getByTestId('users')).toContainText(email);
   await mailTo(email, 'Bienvenue sur Opuntia');
 
   await page.goto('/formations');
+  await page.getByTestId('formation-search').fill('Master');
+  await expect(page.getByTestId('formation')).toHaveCount(1);
   const card = page.getByTestId('formation').filter({ hasText: 'Master Management des organisations' });
+  await card.getByText('Réglages, responsables, annexes et variantes').click();
   await card.getByLabel(new RegExp(email.replace('.', '\\.'))).check();
   await card.getByLabel('Courriel').last().fill('scolarite@institut.demo.opuntia.test');
   await card.getByTestId('formation-mission').selectOption('optional');
@@ -211,4 +223,39 @@ test('the API documentation works under its security policy', async ({ page }) =
   await page.goto('/api/docs/');
   await expect(page.getByRole('heading', { name: /Opuntia/ })).toBeVisible();
   await expect(page.getByText('/api/v1/dossiers/{id}').first()).toBeVisible();
+});
+
+// B.3: an apprentice who lost the invitation, or was invited at a wrong address, asks the person
+// who invited them; that person sends it again, or corrects the address, from the dossier.
+test('a formation manager renews an invitation and corrects its address from the dossier', async ({ page }) => {
+  const wrong = unique('nathan.faute');
+  const right = unique('nathan');
+  await login(page, 'formation@demo.opuntia.test', DEMO_PASSWORD);
+  await page.getByTestId('invite-first-name').fill('Nathan');
+  await page.getByTestId('invite-last-name').fill('Mercier');
+  await page.getByTestId('invite-email').fill(wrong);
+  await page.getByTestId('invite-code').selectOption('F724');
+  await page.getByTestId('invite-submit').click();
+  await expect(page.getByTestId('notice-success')).toContainText(wrong);
+  await mailTo(wrong, 'Bienvenue sur Opuntia');
+
+  // The dossier is a draft until the apprentice signs in: the invitation shows at its top.
+  await openDossierFromDashboard(page, 'Mercier');
+  const card = page.getByTestId('invitation');
+  await expect(card.getByTestId('invitation-state')).toContainText(`Envoyée à ${wrong}`);
+  await expect(card.getByTestId('invitation-state')).toContainText('Pas encore de connexion');
+  await checkA11y(page, 'dossier avec invitation');
+
+  const before = mailCount(wrong, 'Bienvenue sur Opuntia');
+  await card.getByTestId('invitation-renew').click();
+  await expect(card.getByTestId('notice-success')).toContainText(wrong);
+  await newMailTo(wrong, 'Bienvenue sur Opuntia', before);
+
+  await card.getByTestId('invitation-edit').click();
+  await expect(card.locator('#invitation-email')).toHaveValue(wrong);
+  await card.locator('#invitation-email').fill(right);
+  await card.getByTestId('invitation-correct').click();
+  await expect(card.getByTestId('notice-success')).toContainText(right);
+  await expect(card.getByTestId('invitation-state')).toContainText(`Envoyée à ${right}`);
+  await mailTo(right, 'Bienvenue sur Opuntia');
 });

@@ -8,7 +8,7 @@ const WIDTHS = [320, 390, 768, 1280, 1920];
 const DEMO_DOSSIER = '/dossiers/00000000-0000-4000-8000-00000000d001';
 
 const VISITS = [
-  { who: 'signed out', email: null, pages: ['/', '/mot-de-passe/nouveau', '/introuvable'] },
+  { who: 'signed out', email: null, pages: ['/', '/mot-de-passe/nouveau', '/introuvable', '/mentions-legales', '/accessibilite'] },
   { who: "l'alternant", email: 'alternant@demo.opuntia.test', pages: ['/mes-dossiers', DEMO_DOSSIER, '/mot-de-passe'] },
   { who: "l'employeur", email: 'employeur@demo.opuntia.test', pages: ['/mes-dossiers', DEMO_DOSSIER] },
   { who: 'le responsable de formation', email: 'formation@demo.opuntia.test', pages: ['/tableau-de-bord', DEMO_DOSSIER] },

@@ -1,8 +1,11 @@
 //! Routes, the session and the page frame.
 
+use std::rc::Rc;
+
+use crate::router::{BrowserRouter, Link, Switch, use_navigator};
+use api_types::platform::PlatformBody;
 use domain::Role;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api, pages,
@@ -10,30 +13,77 @@ use crate::{
 };
 
 /// Every page, by path. French paths: users see them.
-#[derive(Clone, Routable, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub enum Route {
-    #[at("/")]
     Home,
-    #[at("/mot-de-passe/nouveau")]
     ResetPassword,
-    #[at("/mot-de-passe")]
     ChangePassword,
-    #[at("/mes-dossiers")]
     MyDossiers,
-    #[at("/dossiers/:id")]
-    Dossier { id: String },
-    #[at("/tableau-de-bord")]
+    Dossier {
+        id: String,
+    },
     Dashboard,
-    #[at("/formations")]
     Formations,
-    #[at("/comptes")]
     Users,
     /// A signer's e-mailed link: no account needed.
-    #[at("/signature/:token")]
-    Signing { token: String },
-    #[not_found]
-    #[at("/introuvable")]
+    Signing {
+        token: String,
+    },
+    LegalNotice,
+    Accessibility,
     NotFound,
+}
+
+impl Route {
+    /// The page a path shows; an unknown path is « introuvable ».
+    pub fn recognize(path: &str) -> Self {
+        let path = path.trim_end_matches('/');
+        let decoded = |segment: &str| {
+            js_sys::decode_uri_component(segment)
+                .ok()
+                .and_then(|text| text.as_string())
+                .filter(|text| !text.is_empty() && !text.contains('/'))
+        };
+        match path {
+            "" => Self::Home,
+            "/mot-de-passe/nouveau" => Self::ResetPassword,
+            "/mot-de-passe" => Self::ChangePassword,
+            "/mes-dossiers" => Self::MyDossiers,
+            "/tableau-de-bord" => Self::Dashboard,
+            "/formations" => Self::Formations,
+            "/comptes" => Self::Users,
+            "/mentions-legales" => Self::LegalNotice,
+            "/accessibilite" => Self::Accessibility,
+            _ => {
+                if let Some(id) = path.strip_prefix("/dossiers/").and_then(decoded) {
+                    Self::Dossier { id }
+                } else if let Some(token) = path.strip_prefix("/signature/").and_then(decoded) {
+                    Self::Signing { token }
+                } else {
+                    Self::NotFound
+                }
+            }
+        }
+    }
+
+    /// The path of the page.
+    pub fn to_path(&self) -> String {
+        let encoded = |segment: &str| String::from(js_sys::encode_uri_component(segment));
+        match self {
+            Self::Home => "/".into(),
+            Self::ResetPassword => "/mot-de-passe/nouveau".into(),
+            Self::ChangePassword => "/mot-de-passe".into(),
+            Self::MyDossiers => "/mes-dossiers".into(),
+            Self::Dossier { id } => format!("/dossiers/{}", encoded(id)),
+            Self::Dashboard => "/tableau-de-bord".into(),
+            Self::Formations => "/formations".into(),
+            Self::Users => "/comptes".into(),
+            Self::Signing { token } => format!("/signature/{}", encoded(token)),
+            Self::LegalNotice => "/mentions-legales".into(),
+            Self::Accessibility => "/accessibilite".into(),
+            Self::NotFound => "/introuvable".into(),
+        }
+    }
 }
 
 /// Where a role lands after signing in.
@@ -55,10 +105,12 @@ fn switch(route: Route) -> Html {
         Route::Formations => html! { <pages::formations::Formations /> },
         Route::Users => html! { <pages::users::Users /> },
         Route::Signing { token } => html! { <pages::signing::SigningPage token={token} /> },
+        Route::LegalNotice => html! { <pages::about::LegalNotice /> },
+        Route::Accessibility => html! { <pages::about::Accessibility /> },
         Route::NotFound => html! {
             <main id="contenu" class="page">
                 <h1>{ "Page introuvable" }</h1>
-                <p><Link<Route> to={Route::Home}>{ "Revenir à l'accueil" }</Link<Route>></p>
+                <p><Link to={Route::Home}>{ "Revenir à l'accueil" }</Link></p>
             </main>
         },
     }
@@ -68,16 +120,50 @@ fn switch(route: Route) -> Html {
 #[component]
 pub fn App() -> Html {
     let session = use_reducer(Session::default);
+    let platform = use_state(Platform::default);
+    {
+        let platform = platform.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(body) = api::platform().await {
+                    platform.set(Platform(Some(Rc::new(body))));
+                }
+            });
+        });
+    }
     {
         let session = session.clone();
         use_effect_with((), move |_| {
-            let session = session.clone();
+            // The client renews an expired token by itself, or finds the session over: the
+            // session follows, and the pages then show the sign-in page.
+            let watcher = session.clone();
+            api::client::watch_session(move |event| match event {
+                api::client::SessionEvent::Renewed(login) => {
+                    watcher.dispatch(SessionAction::SignedIn(login));
+                }
+                api::client::SessionEvent::Expired => watcher.dispatch(SessionAction::Expired),
+            });
+            // Without a session begun in this browser there is nothing to restore: no request,
+            // so no refused one in the console of a first visit.
+            if !had_session() {
+                session.dispatch(SessionAction::SignedOut);
+                return;
+            }
             yew::platform::spawn_local(async move {
                 match api::refresh().await {
                     Ok(login) => session.dispatch(SessionAction::SignedIn(login)),
                     Err(_) => session.dispatch(SessionAction::SignedOut),
                 }
             });
+        });
+    }
+    {
+        // Forgotten only once the first refresh is over: before, the mark is what decides it.
+        let known = session.ready.then_some(session.token.is_some());
+        use_effect_with(known, |known| {
+            if let Some(signed_in) = known {
+                remember_session(*signed_in);
+            }
         });
     }
     {
@@ -91,7 +177,7 @@ pub fn App() -> Html {
                     yew::platform::spawn_local(async move {
                         match api::refresh().await {
                             Ok(login) => session.dispatch(SessionAction::SignedIn(login)),
-                            Err(_) => session.dispatch(SessionAction::SignedOut),
+                            Err(_) => session.dispatch(SessionAction::Expired),
                         }
                     });
                 })
@@ -101,22 +187,77 @@ pub fn App() -> Html {
     }
     html! {
         <ContextProvider<SessionHandle> context={session.clone()}>
+        <ContextProvider<Platform> context={(*platform).clone()}>
             <BrowserRouter>
                 <a class="skip" href="#contenu">{ "Aller au contenu" }</a>
                 <Header />
                 if session.ready {
-                    <Switch<Route> render={switch} />
+                    <Switch render={switch as fn(Route) -> Html} />
                 } else {
                     <main id="contenu" class="page" aria-busy="true"><p>{ "Chargement…" }</p></main>
                 }
+                <Footer />
             </BrowserRouter>
+        </ContextProvider<Platform>>
         </ContextProvider<SessionHandle>>
+    }
+}
+
+/// Where the browser remembers that a session was begun here (the session itself is in an
+/// httpOnly cookie the app cannot read).
+const SESSION_MARK: &str = "opuntia.session";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn had_session() -> bool {
+    storage().is_some_and(|s| s.get_item(SESSION_MARK).ok().flatten().is_some())
+}
+
+fn remember_session(signed_in: bool) {
+    if let Some(storage) = storage() {
+        let _ = if signed_in {
+            storage.set_item(SESSION_MARK, "1")
+        } else {
+            storage.remove_item(SESSION_MARK)
+        };
+    }
+}
+
+/// The CFA running the platform, once read (`GET /platform`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Platform(pub Option<Rc<PlatformBody>>);
+
+/// The foot of every page: who runs the platform, how to reach them, the legal notice and the
+/// accessibility statement.
+#[component]
+fn Footer() -> Html {
+    let platform = use_context::<Platform>().unwrap_or_default();
+    let cfa = platform.0.as_deref();
+    html! {
+        <footer class="pied" data-testid="footer">
+            if let Some(cfa) = cfa {
+                <p>
+                    <strong>{ cfa.cfa_name.clone().unwrap_or_else(|| "Opuntia".into()) }</strong>
+                    if let Some(address) = &cfa.address { { format!(" — {address}") } }
+                    if let Some(email) = &cfa.contact_email {
+                        { " — Contact : " }<a href={format!("mailto:{email}")}>{ email }</a>
+                    }
+                </p>
+            }
+            <ul>
+                <li><Link to={Route::LegalNotice}>{ "Mentions légales" }</Link></li>
+                <li><Link to={Route::Accessibility}>{ "Accessibilité : non conforme" }</Link></li>
+            </ul>
+        </footer>
     }
 }
 
 #[component]
 fn Header() -> Html {
     let session = use_context::<SessionHandle>();
+    let platform = use_context::<Platform>().unwrap_or_default();
     let navigator = use_navigator();
     let Some(session) = session else {
         return Html::default();
@@ -139,28 +280,37 @@ fn Header() -> Html {
     };
     html! {
         <header class="bandeau">
-            <Link<Route> to={Route::Home} classes="marque">{ "Opuntia" }</Link<Route>>
+            <Link to={Route::Home} classes="marque">{ "Opuntia" }</Link>
+            if let Some(name) = platform.0.as_ref().and_then(|p| p.cfa_name.clone()) {
+                <span class="cfa" data-testid="cfa-name">
+                    // The name beside it says who it is: the image itself is decoration.
+                    if let Some(logo) = platform.0.as_ref().and_then(|p| p.logo_url.clone()) {
+                        <img src={logo} alt="" width="32" height="32" data-testid="cfa-logo" />
+                    }
+                    { name }
+                </span>
+            }
             if let Some(user) = &session.user {
                 <nav aria-label="Navigation principale">
                     <ul>
                         {
                             match user.role {
                                 Role::Alternant | Role::Employeur => html! {
-                                    <li><Link<Route> to={Route::MyDossiers}>{ "Mes dossiers" }</Link<Route>></li>
+                                    <li><Link to={Route::MyDossiers}>{ "Mes dossiers" }</Link></li>
                                 },
                                 Role::Formation => html! {
-                                    <li><Link<Route> to={Route::Dashboard}>{ "Tableau de bord" }</Link<Route>></li>
+                                    <li><Link to={Route::Dashboard}>{ "Tableau de bord" }</Link></li>
                                 },
                                 Role::Cfa => html! {
                                     <>
-                                        <li><Link<Route> to={Route::Dashboard}>{ "Tableau de bord" }</Link<Route>></li>
-                                        <li><Link<Route> to={Route::Formations}>{ "Formations" }</Link<Route>></li>
-                                        <li><Link<Route> to={Route::Users}>{ "Comptes" }</Link<Route>></li>
+                                        <li><Link to={Route::Dashboard}>{ "Tableau de bord" }</Link></li>
+                                        <li><Link to={Route::Formations}>{ "Formations" }</Link></li>
+                                        <li><Link to={Route::Users}>{ "Comptes" }</Link></li>
                                     </>
                                 },
                             }
                         }
-                        <li><Link<Route> to={Route::ChangePassword}>{ "Mot de passe" }</Link<Route>></li>
+                        <li><Link to={Route::ChangePassword}>{ "Mot de passe" }</Link></li>
                     </ul>
                 </nav>
                 <p class="qui" data-testid="signed-in-as">

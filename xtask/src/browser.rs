@@ -16,6 +16,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// Debian's binaryen is too old for today's wasm-bindgen output; npm has a recent one.
 const BINARYEN_VERSION: &str = "132";
+/// Minifies wasm-bindgen's JavaScript glue, which Trunk leaves as written (from npm).
+const ESBUILD_VERSION: &str = "0.25.12";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The repository's root: the workspace cargo finds from the working directory. (Not this
@@ -86,16 +88,31 @@ pub fn ensure_build_tools() -> Result<(), String> {
             ]),
         )?;
     }
-    if !version_of("wasm-opt").is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}"))) {
-        let dir = tools_dir();
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        run(
-            "installing wasm-opt (binaryen, from npm)",
-            Command::new("npm")
-                .args(["install", "--no-audit", "--no-fund", "--silent"])
-                .arg(format!("binaryen@{BINARYEN_VERSION}"))
-                .current_dir(&dir),
-        )?;
+    for (tool, package, version, wanted) in [
+        (
+            "wasm-opt",
+            "binaryen",
+            BINARYEN_VERSION,
+            format!("version {BINARYEN_VERSION}"),
+        ),
+        (
+            "esbuild",
+            "esbuild",
+            ESBUILD_VERSION,
+            ESBUILD_VERSION.to_owned(),
+        ),
+    ] {
+        if !version_of(tool).is_some_and(|v| v.contains(&wanted)) {
+            let dir = tools_dir();
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            run(
+                &format!("installing {tool} ({package}, from npm)"),
+                Command::new("npm")
+                    .args(["install", "--no-audit", "--no-fund", "--silent"])
+                    .arg(format!("{package}@{version}"))
+                    .current_dir(&dir),
+            )?;
+        }
     }
     Ok(())
 }
@@ -115,6 +132,7 @@ pub fn build_frontend() -> Result<(), String> {
     small_std(&mut trunk)?;
     run("trunk build --release (frontend/dist)", &mut trunk)?;
     let dist = root().join("frontend/dist");
+    minify_glue(&dist)?;
     let assets: Vec<PathBuf> = std::fs::read_dir(&dist)
         .map_err(|e| format!("{}: {e}", dist.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -130,6 +148,76 @@ pub fn build_frontend() -> Result<(), String> {
             .args(&assets),
     )?;
     check_app_size(&assets)
+}
+
+/// Minifies wasm-bindgen's JavaScript glue with esbuild (Trunk copies it as written), then
+/// writes its new digest into the page's `integrity` attribute, which Trunk computed before.
+fn minify_glue(dist: &Path) -> Result<(), String> {
+    use base64::Engine;
+    use sha2::Digest;
+
+    let index_path = dist.join("index.html");
+    let mut index = std::fs::read_to_string(&index_path)
+        .map_err(|e| format!("{}: {e}", index_path.display()))?;
+    let scripts: Vec<PathBuf> = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .collect();
+    for script in scripts {
+        run(
+            "esbuild --minify (the wasm-bindgen glue)",
+            Command::new("esbuild")
+                .arg(&script)
+                .args([
+                    "--minify",
+                    "--format=esm",
+                    "--allow-overwrite",
+                    "--log-level=warning",
+                ])
+                .arg(format!("--outfile={}", script.display()))
+                .env("PATH", path_with_tools()),
+        )?;
+        let bytes = std::fs::read(&script).map_err(|e| format!("{}: {e}", script.display()))?;
+        let digest = format!(
+            "sha384-{}",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes))
+        );
+        let name = script
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        index = with_integrity(&index, &name, &digest)
+            .ok_or_else(|| format!("index.html names no integrity for {name}"))?;
+    }
+    std::fs::write(&index_path, index).map_err(|e| format!("{}: {e}", index_path.display()))
+}
+
+/// `html` with the `integrity` of the tag that links `name` set to `digest`. Trunk's page may be
+/// minified, its attribute values then unquoted (`href=/app.js integrity=sha384-…`).
+fn with_integrity(html: &str, name: &str, digest: &str) -> Option<String> {
+    let link = [format!("href=\"/{name}\""), format!("href=/{name}")]
+        .iter()
+        .find_map(|href| html.find(href.as_str()))?;
+    let tag_start = html[..link].rfind('<')?;
+    let tag_end = link + html[link..].find('>')?;
+    let attribute = tag_start + html[tag_start..tag_end].find("integrity=")? + "integrity=".len();
+    let (value_start, value_end) = if html[attribute..].starts_with('"') {
+        (
+            attribute + 1,
+            attribute + 1 + html[attribute + 1..].find('"')?,
+        )
+    } else {
+        let length = html[attribute..tag_end]
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(tag_end - attribute);
+        (attribute, attribute + length)
+    };
+    Some(format!(
+        "{}{digest}{}",
+        &html[..value_start],
+        &html[value_end..]
+    ))
 }
 
 /// Builds the app's standard library from source, for size, with panics that abort at once
@@ -260,4 +348,62 @@ pub fn run_journeys() -> Result<(), String> {
             .env("CHROMIUM", CHROMIUM)
             .current_dir(root().join("e2e")),
     )
+}
+
+/// `cargo xtask screenshots`: every page at phone and desktop width, photographed against the
+/// real server with demo data into docs/screenshots/ (shown by the README).
+pub fn screenshots() -> Result<(), String> {
+    build_frontend()?;
+    ensure_test_tools()?;
+    run(
+        "cargo build --bin opuntia",
+        cargo().args(["build", "--package", "opuntia-server", "--bin", "opuntia"]),
+    )?;
+    let out = root().join("docs/screenshots");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    run(
+        "screenshots (docs/screenshots/)",
+        Command::new("npx")
+            .args([
+                "playwright",
+                "test",
+                "--config",
+                "playwright.screenshots.config.mjs",
+            ])
+            .env("OPUNTIA_BIN", target_dir().join("debug/opuntia"))
+            .env("OPUNTIA_E2E_RESULTS", target_dir().join("e2e-results"))
+            .env("OPUNTIA_SCREENSHOTS_DIR", &out)
+            .env("CHROMIUM", CHROMIUM)
+            .current_dir(root().join("e2e")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_new_digest_replaces_an_unquoted_integrity_of_a_minified_page() {
+        let html = "<script type=module>import init from '/app.js';</script><link crossorigin href=/app.js integrity=sha384-OLD rel=modulepreload><link as=fetch href=/app_bg.wasm integrity=sha384-WASM rel=preload>";
+
+        let changed = with_integrity(html, "app.js", "sha384-NEW").unwrap();
+
+        assert!(changed.contains("href=/app.js integrity=sha384-NEW rel=modulepreload"));
+        assert!(changed.contains("integrity=sha384-WASM"));
+        assert!(changed.contains("import init from '/app.js';"));
+    }
+
+    #[test]
+    fn the_new_digest_replaces_the_integrity_of_the_tag_linking_the_script_only() {
+        let html = r#"<link rel="preload" href="/app_bg.wasm" integrity="sha384-WASM"><link rel="modulepreload" href="/app.js" crossorigin="anonymous" integrity="sha384-OLD"><script type="module">import init from '/app.js';</script>"#;
+
+        let changed = with_integrity(html, "app.js", "sha384-NEW").unwrap();
+
+        assert!(
+            changed.contains(r#"href="/app.js" crossorigin="anonymous" integrity="sha384-NEW""#)
+        );
+        assert!(changed.contains(r#"integrity="sha384-WASM""#));
+        assert!(changed.contains("import init from '/app.js';"));
+        assert_eq!(with_integrity(html, "other.js", "sha384-NEW"), None);
+    }
 }

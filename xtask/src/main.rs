@@ -10,6 +10,8 @@
 //!   Playwright.
 //! - `cargo xtask run`: builds the browser app, then serves the product with demo data on
 //!   SQLite at http://127.0.0.1:8000.
+//! - `cargo xtask screenshots`: every page at phone and desktop width, against the real server
+//!   with demo data, into docs/screenshots/ (the README shows them).
 
 mod api_gate;
 mod browser;
@@ -36,8 +38,9 @@ fn main() -> ExitCode {
     let result = match task.as_str() {
         "test" => test(),
         "run" => run_product(),
+        "screenshots" => browser::screenshots(),
         _ => Err(format!(
-            "unknown task {task:?}\n\nusage:\n  cargo xtask test    run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask run     serve the product with demo data at http://127.0.0.1:8000"
+            "unknown task {task:?}\n\nusage:\n  cargo xtask test         run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask run          serve the product with demo data at http://127.0.0.1:8000\n  cargo xtask screenshots  photograph every page at phone and desktop width into docs/screenshots/"
         )),
     };
     match result {

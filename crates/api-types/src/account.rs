@@ -187,6 +187,7 @@ pub struct ApiTokenRequest {
     pub scopes: Vec<TokenScope>,
     /// When it stops working; never when absent.
     #[serde(default)]
+    #[serde(with = "crate::wire_time::opt_timestamp")]
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -201,12 +202,16 @@ pub struct ApiTokenBody {
     /// What it may do.
     pub scopes: Vec<TokenScope>,
     /// When it was made.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub created_at: DateTime<Utc>,
     /// When it stops working, if ever.
+    #[serde(default, with = "crate::wire_time::opt_timestamp")]
     pub expires_at: Option<DateTime<Utc>>,
     /// When it was last used.
+    #[serde(default, with = "crate::wire_time::opt_timestamp")]
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked.
+    #[serde(default, with = "crate::wire_time::opt_timestamp")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

@@ -43,10 +43,7 @@ pub fn parse(body: &[u8], max_rows: usize) -> Result<Vec<InvitationRequest>, Csv
     let text = std::str::from_utf8(body).map_err(|_| CsvError::Encoding)?;
     let text = text.trim_start_matches('\u{feff}');
     let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = [b';', b'\t', b',']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
+    let delimiter = crate::invitations::csv_delimiter(first_line);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)

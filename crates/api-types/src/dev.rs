@@ -28,6 +28,7 @@ pub struct MailBody {
     /// The HTML part.
     pub html: String,
     /// When it was queued.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub created_at: DateTime<Utc>,
     /// `pending`, `sent` (SMTP), `written` (to an `.eml` file) or `failed`.
     pub status: String,

@@ -23,8 +23,10 @@ pub struct DossierFormationBody {
     /// The variant's label.
     pub variant_label: String,
     /// First day of training (the variant's own when it has one), shown beside the title.
+    #[serde(with = "crate::wire_time::date")]
     pub start_date: NaiveDate,
     /// Planned end (the variant's own when it has one).
+    #[serde(with = "crate::wire_time::date")]
     pub end_date: NaiveDate,
     /// Whether « La mission » is hidden, optional or required.
     #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::MissionModeSchema))]
@@ -82,8 +84,10 @@ pub struct DossierBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub economics: Option<EconomicsBody>,
     /// When it was created.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -209,6 +213,7 @@ pub struct AuthorBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntryBody {
     /// When.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub at: DateTime<Utc>,
     /// Who (absent for the platform itself).
     pub author: Option<AuthorBody>,
@@ -225,6 +230,7 @@ pub struct HistoryEntryBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransitionBody {
     /// When.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub at: DateTime<Utc>,
     /// The action (`request_validation`, `return`, …).
     pub action: String,
@@ -345,10 +351,13 @@ pub struct DossierSummaryBody {
     /// The employer's SIRET.
     pub siret: Option<String>,
     /// First day of the contract.
+    #[serde(default, with = "crate::wire_time::opt_date")]
     pub contract_start: Option<NaiveDate>,
     /// Last day of the contract.
+    #[serde(default, with = "crate::wire_time::opt_date")]
     pub contract_end: Option<NaiveDate>,
     /// Last change.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

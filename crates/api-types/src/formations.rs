@@ -61,8 +61,10 @@ pub struct FormationRequest {
     /// The RNCP registration (`RNCP` + digits).
     pub rncp: String,
     /// First day of training.
+    #[serde(with = "crate::wire_time::date")]
     pub start_date: NaiveDate,
     /// Planned end of the exams.
+    #[serde(with = "crate::wire_time::date")]
     pub end_date: NaiveDate,
     /// Training hours at the CFA.
     pub hours: u32,
@@ -103,8 +105,10 @@ pub struct VariantBody {
     /// What the variant is (« 2e année »).
     pub label: String,
     /// Its own first day, when it differs from the formation's.
+    #[serde(default, with = "crate::wire_time::opt_date")]
     pub start_date: Option<NaiveDate>,
     /// Its own end, when it differs from the formation's.
+    #[serde(default, with = "crate::wire_time::opt_date")]
     pub end_date: Option<NaiveDate>,
     /// Whether registration and invitations with its code are accepted.
     pub open: bool,
@@ -121,9 +125,11 @@ pub struct VariantRequest {
     pub label: String,
     /// Its own first day, if it differs from the formation's.
     #[serde(default)]
+    #[serde(with = "crate::wire_time::opt_date")]
     pub start_date: Option<NaiveDate>,
     /// Its own end, if it differs from the formation's.
     #[serde(default)]
+    #[serde(with = "crate::wire_time::opt_date")]
     pub end_date: Option<NaiveDate>,
     /// Open at once (default) or not yet.
     #[serde(default = "default_open")]
@@ -145,9 +151,11 @@ pub struct VariantPatch {
     pub label: Option<String>,
     /// A new own first day.
     #[serde(default)]
+    #[serde(with = "crate::wire_time::opt_date")]
     pub start_date: Option<NaiveDate>,
     /// A new own end.
     #[serde(default)]
+    #[serde(with = "crate::wire_time::opt_date")]
     pub end_date: Option<NaiveDate>,
     /// Open or close the code.
     #[serde(default)]
@@ -172,8 +180,10 @@ pub struct FormationBody {
     /// (`GET`/`PUT`/`DELETE /api/v1/formations/{id}/annexes/{kind}`).
     pub annexes: Vec<AnnexBody>,
     /// When it was created.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -187,7 +197,9 @@ struct FormationBodyWire {
     school: String,
     diploma_code: String,
     rncp: String,
+    #[serde(with = "crate::wire_time::date")]
     start_date: NaiveDate,
+    #[serde(with = "crate::wire_time::date")]
     end_date: NaiveDate,
     hours: u32,
     contract_types: Vec<ContractType>,
@@ -202,7 +214,9 @@ struct FormationBodyWire {
     responsables: Vec<UserBody>,
     variants: Vec<VariantBody>,
     annexes: Vec<AnnexBody>,
+    #[serde(with = "crate::wire_time::timestamp")]
     created_at: DateTime<Utc>,
+    #[serde(with = "crate::wire_time::timestamp")]
     updated_at: DateTime<Utc>,
 }
 
@@ -245,8 +259,10 @@ pub struct FormationSummaryBody {
     /// The school.
     pub school: String,
     /// First day of training (the variant's own, when it has one).
+    #[serde(with = "crate::wire_time::date")]
     pub start_date: NaiveDate,
     /// Planned end (the variant's own, when it has one).
+    #[serde(with = "crate::wire_time::date")]
     pub end_date: NaiveDate,
     /// The kinds of contract it takes.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::schema::ContractTypeSchema>))]
@@ -331,6 +347,7 @@ pub struct AnnexBody {
     /// What a calendrier adds up to: days and hours by kind, and the share of training time.
     pub totals: Option<serde_json::Value>,
     /// Last change.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

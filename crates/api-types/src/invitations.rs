@@ -59,10 +59,13 @@ pub struct InvitationBody {
     /// The formation.
     pub formation_id: String,
     /// When the apprentice was invited.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub created_at: DateTime<Utc>,
     /// When the last invitation e-mail was queued.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub last_sent_at: DateTime<Utc>,
     /// Until when the generated password works; `null` once the apprentice chose one.
+    #[serde(default, with = "crate::wire_time::opt_timestamp")]
     pub password_expires_at: Option<DateTime<Utc>>,
     /// Whether the apprentice has signed in since.
     pub accepted: bool,
@@ -147,8 +150,19 @@ pub struct BulkInvitationResponse {
 pub struct InvitationFilter {
     /// Only this formation's invitations.
     pub formation_id: Option<String>,
+    /// Only the invitation of this dossier (its staff screen shows it with its actions).
+    pub dossier_id: Option<String>,
     /// At most this many (default 100, at most 1 000).
     pub limit: Option<u64>,
     /// Skip this many.
     pub offset: Option<u64>,
+}
+
+/// The separator a CSV of invitations uses: the one its header row holds most of, `;` (French
+/// spreadsheets), tab or `,`. The server reads the file with it and the app previews it with it.
+pub fn csv_delimiter(header: &str) -> u8 {
+    [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| header.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',')
 }

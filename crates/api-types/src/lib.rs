@@ -21,11 +21,13 @@ pub mod dev;
 pub mod dossiers;
 pub mod formations;
 pub mod invitations;
+pub mod platform;
 pub mod regulatory;
 #[cfg(feature = "openapi")]
 pub mod schema;
 pub mod signatures;
 pub mod strict;
+pub mod wire_time;
 
 /// The media type of every error body (RFC 9457).
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
@@ -129,9 +131,11 @@ pub type DossierContent = serde_json::Map<String, serde_json::Value>;
 pub struct FormationDatesBody {
     /// First day of training at the CFA.
     #[serde(default)]
+    #[serde(with = "crate::wire_time::opt_date")]
     pub start_date: Option<NaiveDate>,
     /// Planned end of the exams.
     #[serde(default)]
+    #[serde(with = "crate::wire_time::opt_date")]
     pub end_date: Option<NaiveDate>,
 }
 
@@ -202,8 +206,10 @@ pub struct RemunerationLineBody {
     /// Year of execution, 1 to 4.
     pub year: u8,
     /// First day of the line.
+    #[serde(with = "crate::wire_time::date")]
     pub start: NaiveDate,
     /// Last day of the line.
+    #[serde(with = "crate::wire_time::date")]
     pub end: NaiveDate,
     /// The apprentice's age on the first day.
     pub age: i32,

@@ -10,6 +10,7 @@ pub struct DatasetBody {
     /// `smic`, `idcc`, `ceilings` or `codes`: `GET /api/v1/regulatory-data/{name}` is the file.
     pub name: String,
     /// The date the data is up to: the last SMIC revaluation, the list's extraction.
+    #[serde(with = "crate::wire_time::date")]
     pub version: NaiveDate,
     /// Where it comes from.
     pub source: String,
@@ -24,6 +25,7 @@ pub struct DatasetBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SmicBody {
     /// First day it applies.
+    #[serde(with = "crate::wire_time::date")]
     pub from: NaiveDate,
     /// Hourly gross, euros.
     pub hourly: String,

@@ -25,6 +25,7 @@ pub struct SignerBody {
     /// `online` or `paper`.
     pub channel: String,
     /// When they signed.
+    #[serde(default, with = "crate::wire_time::opt_timestamp")]
     pub signed_at: Option<DateTime<Utc>>,
     /// Why they refused.
     pub refusal_reason: Option<String>,
@@ -41,8 +42,10 @@ pub struct CircuitBody {
     /// `builtin`, `docusign` or `paper`.
     pub provider: String,
     /// When the CFA sent the documents.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub started_at: DateTime<Utc>,
     /// When it ended.
+    #[serde(default, with = "crate::wire_time::opt_timestamp")]
     pub ended_at: Option<DateTime<Utc>>,
     /// Why it ended without every signature.
     pub end_reason: Option<String>,

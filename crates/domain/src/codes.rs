@@ -191,6 +191,50 @@ pub fn diploma_level(code: &str) -> Option<u8> {
     }
 }
 
+/// « Diplôme ou titre visé » as the CERFA codes it (list `diplome`), read from the first three
+/// characters of a code diplôme (reference/cerfa.md §2.5, from the ministry's own form helper):
+/// the value the CFA is offered before checking it. `None` when the code does not tell, or when
+/// the type has no code of its own in `version` (an engineering or business school from *13 on).
+pub fn diploma_type(code_diplome: &str, version: CerfaVersion) -> Option<&'static str> {
+    let prefix = code_diplome.get(..3)?;
+    #[rustfmt::skip]
+    let exact: &[(&str, &str)] = &[
+        ("500", "33"), ("503", "33"), ("510", "34"), ("010", "35"), ("013", "35"),
+        ("400", "41"), ("403", "41"), ("430", "43"), ("433", "43"), ("401", "49"), ("420", "49"),
+        ("320", "54"), ("323", "54"), ("350", "55"), ("321", "58"), ("322", "58"),
+        ("200", "63"), ("201", "63"), ("205", "63"), ("250", "62"), ("251", "64"),
+        ("135", "71"), ("155", "71"), ("165", "74"), ("170", "74"), ("140", "79"),
+        ("146", "79"), ("160", "79"), ("16X", "79"), ("100", "80"), ("671", "25"), ("672", "26"),
+    ];
+    // Ranges of prefixes, in the order of the code diplôme's characters (`56X` after `569`).
+    let ranges: &[(&str, &str, &str)] = &[
+        ("553", "56X", "38"),
+        ("446", "46X", "49"),
+        ("336", "36X", "58"),
+        ("230", "26X", "69"),
+    ];
+    let code = exact
+        .iter()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, code)| *code)
+        .or_else(|| {
+            ranges
+                .iter()
+                .find(|(from, to, _)| (*from..=*to).contains(&prefix))
+                .map(|(_, _, code)| *code)
+        })?;
+    // From *13 on the master has one code, and engineers and business schools one each.
+    let code = match (code, version) {
+        ("71", CerfaVersion::V13 | CerfaVersion::V14) => "73",
+        (code, _) => code,
+    };
+    CodeList::Diplome
+        .entries(version)
+        .iter()
+        .any(|entry| entry.code == code)
+        .then_some(code)
+}
+
 /// The columns of a code list file.
 const COLUMNS: &str = "list;versions;code;label";
 
@@ -430,5 +474,27 @@ mod tests {
             .leak();
         let error = CodeLists::parse(no_sexe).unwrap_err();
         assert!(error.message.contains("sexe"), "{error}");
+    }
+    #[test]
+    fn a_code_diplome_tells_the_diploma_type_by_its_first_three_characters() {
+        assert_eq!(diploma_type("32031213", CerfaVersion::V14), Some("54"));
+        assert_eq!(diploma_type("50022102", CerfaVersion::V14), Some("33"));
+        assert_eq!(diploma_type("25031501", CerfaVersion::V14), Some("62"));
+        assert_eq!(diploma_type("26X31015", CerfaVersion::V14), Some("69"));
+        assert_eq!(diploma_type("56X2", CerfaVersion::V14), Some("38"));
+        assert_eq!(diploma_type("13531002", CerfaVersion::V12), Some("71"));
+        assert_eq!(diploma_type("13531002", CerfaVersion::V14), Some("73"));
+    }
+
+    #[test]
+    fn a_code_diplome_that_does_not_tell_leaves_the_diploma_type_to_the_cfa() {
+        assert_eq!(diploma_type("99999999", CerfaVersion::V14), None);
+        assert_eq!(
+            diploma_type("17031002", CerfaVersion::V14),
+            None,
+            "74 is not a *14 code"
+        );
+        assert_eq!(diploma_type("17031002", CerfaVersion::V12), Some("74"));
+        assert_eq!(diploma_type("32", CerfaVersion::V14), None);
     }
 }

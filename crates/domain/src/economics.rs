@@ -70,6 +70,23 @@ pub const KEYS: [&str; 10] = [
     "mandatEmployeur",
 ];
 
+/// The French label of a member of the economic elements, as forms and the history name it.
+pub fn label(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "opco" => "OPCO de l'employeur",
+        "npecAnnuel" => "NPEC annuel",
+        "valeurAmorcage" => "NPEC à la valeur d'amorçage",
+        "majorationRqth" => "Majoration handicap annuelle",
+        "repas" => "Nombre de repas pris en charge",
+        "nuitees" => "Nombre de nuitées prises en charge",
+        "premierEquipement" => "Premier équipement",
+        "mobiliteInternationale" => "Mobilité internationale prévue",
+        "resteACharge" => "Reste à charge de l'employeur",
+        "mandatEmployeur" => "L'employeur mandate le CFA pour transmettre le contrat",
+        _ => return None,
+    })
+}
+
 /// What the economic elements depend on in the dossier itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EconomicFacts {

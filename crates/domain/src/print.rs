@@ -64,6 +64,21 @@ pub fn nir_text(nir: &str) -> String {
     out.join(" ")
 }
 
+/// An amount in cents as French tables print it: `9 000,00 €` (narrow no-break spaces).
+pub fn amount_text(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped},{:02}\u{a0}€", cents % 100)
+}
+
 /// A rate in hundredths of a percent: `53 %`, `78,5 %`.
 pub fn rate_text(hundredths: i64) -> String {
     let whole = hundredths / 100;
@@ -880,6 +895,17 @@ mod tests {
     fn phones_print_in_national_form_and_anything_else_as_stored() {
         assert_eq!(phone_text("+33612345678"), "06 12 34 56 78");
         assert_eq!(phone_text("+262262123456"), "+262262123456");
+    }
+
+    #[test]
+    fn amounts_print_with_grouped_thousands_a_decimal_comma_and_two_decimals() {
+        assert_eq!(amount_text(900_000), "9\u{202f}000,00\u{a0}€");
+        assert_eq!(amount_text(70_050), "700,50\u{a0}€");
+        assert_eq!(amount_text(5), "0,05\u{a0}€");
+        assert_eq!(
+            amount_text(-123_456_700),
+            "-1\u{202f}234\u{202f}567,00\u{a0}€"
+        );
     }
 
     #[test]

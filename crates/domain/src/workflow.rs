@@ -176,6 +176,23 @@ impl Action {
         }
     }
 
+    /// What happened, as a timeline tells it: an event in the past tense, not a button.
+    pub fn event(self) -> &'static str {
+        match self {
+            Self::ValidateBase => "Données de base validées",
+            Self::RequestValidation => "Validation demandée",
+            Self::Validate => "Dossier validé",
+            Self::Return => "Dossier renvoyé pour correction",
+            Self::ValidateEconomics => "Éléments économiques validés",
+            Self::SendForSignature => "Contrat envoyé en signature",
+            Self::CompleteSignature => "Signature terminée",
+            Self::RefuseSignature => "Signature refusée",
+            Self::CancelSignature => "Signature interrompue",
+            Self::Reopen => "Dossier rouvert",
+            Self::Cancel => "Dossier annulé",
+        }
+    }
+
     /// Whether the action needs a comment or reason (recorded in the history).
     pub fn needs_reason(self) -> bool {
         matches!(

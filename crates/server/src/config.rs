@@ -153,6 +153,11 @@ pub struct CfaSettings {
     pub activity_declaration: String,
     /// The director who signs the convention for the CFA.
     pub director: String,
+    /// Where users write with a question, shown at the foot of every page.
+    pub contact_email: String,
+    /// The CFA's logo in the app's header: a PNG, JPEG or SVG file of at most 256 KB, checked
+    /// at start-up. Empty: no logo (the demo CFA's own in development with demo data).
+    pub logo: std::path::PathBuf,
 }
 
 impl CfaSettings {
@@ -169,6 +174,8 @@ impl CfaSettings {
             town: "Marseille".into(),
             activity_declaration: "93131234513".into(),
             director: "Claire Fontaine".into(),
+            contact_email: "contact@demo.opuntia.test".into(),
+            logo: std::path::PathBuf::new(),
         }
     }
 

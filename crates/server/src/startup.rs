@@ -52,6 +52,8 @@ pub struct AppState {
     pub templates: Arc<pdf::Templates>,
     /// Seals the documents signed on the platform (PAdES).
     pub seal_key: Arc<pdf::SealKey>,
+    /// The CFA's logo for the app's header, read at start-up.
+    pub logo: Option<Logo>,
     /// Who makes signatures hold: the platform, and DocuSign when it is configured.
     pub providers: Arc<crate::providers::Providers>,
     /// Serialized dossier answers.
@@ -167,6 +169,9 @@ pub enum StartupError {
     /// A template of `documents.templates_dir` cannot be read or does not render.
     #[error("documents.templates_dir: {0}")]
     Templates(String),
+    /// The CFA's logo cannot be read, or is not a small PNG, JPEG or SVG image.
+    #[error("cfa.logo: {0}")]
+    Logo(String),
     /// The keystore that seals signed documents cannot be read or used.
     #[error("signature.keystore: {0}")]
     SealKey(String),
@@ -274,6 +279,64 @@ pub fn load_regulatory_data(
     Ok(Box::leak(Box::new(data)))
 }
 
+/// An image the app shows, with its media type.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    /// The file's bytes.
+    pub bytes: web::Bytes,
+    /// `image/png`, `image/jpeg` or `image/svg+xml`.
+    pub content_type: &'static str,
+}
+
+/// The demo CFA's logo, for development with demo data.
+const DEMO_LOGO: &[u8] = include_bytes!("../assets/demo-logo.svg");
+
+/// Larger is not a logo for a header, and would be read on every first visit.
+const MAX_LOGO_BYTES: usize = 256 * 1024;
+
+/// The CFA's logo: `cfa.logo` read and recognised by its first bytes, the demo CFA's own in
+/// development with demo data, else none.
+pub fn load_logo(settings: &Settings) -> Result<Option<Logo>, StartupError> {
+    let path = &settings.cfa.logo;
+    if path.as_os_str().is_empty() {
+        let demo = settings.cfa.denomination.trim().is_empty()
+            && settings.is_development()
+            && settings.demo.seed;
+        return Ok(demo.then(|| Logo {
+            bytes: web::Bytes::from_static(DEMO_LOGO),
+            content_type: "image/svg+xml",
+        }));
+    }
+    let refused = |why: String| StartupError::Logo(format!("{}: {why}", path.display()));
+    let bytes = std::fs::read(path).map_err(|e| refused(e.to_string()))?;
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(refused(format!(
+            "{} KB, more than the 256 KB a logo may weigh",
+            bytes.len() / 1024
+        )));
+    }
+    let content_type = image_type(&bytes)
+        .ok_or_else(|| refused("neither a PNG, a JPEG nor an SVG image".into()))?;
+    Ok(Some(Logo {
+        bytes: bytes.into(),
+        content_type,
+    }))
+}
+
+/// The media type of an image by its first bytes, not its name.
+fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some("image/png");
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Some("image/jpeg");
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    (head.starts_with("<svg") || (head.starts_with("<?xml") && head.contains("<svg")))
+        .then_some("image/svg+xml")
+}
+
 /// The built-in templates, each replaced by the CFA's own when `dir` holds one (`cerfa.typ`…):
 /// a template that cannot be read or does not render its sample stops the start-up with typst's
 /// message, so that no download ever meets it.
@@ -334,6 +397,7 @@ impl Application {
         .map_err(StartupError::Sealing)?;
         let regulatory = load_regulatory_data(&settings.regulatory)?;
         let templates = Arc::new(load_templates(&settings.documents.templates_dir)?);
+        let logo = load_logo(&settings)?;
         let seal_key = Arc::new(load_seal_key(&settings)?);
         let providers = Arc::new(
             crate::providers::Providers::from_settings(&settings, &templates, &seal_key)
@@ -417,6 +481,7 @@ impl Application {
             regulatory,
             templates,
             seal_key,
+            logo,
             providers,
             // ~10 KB an answer: at most ~20 MB.
             read_cache: crate::read_cache::ReadCache::new(2048),

@@ -1,9 +1,13 @@
 //! The one place that talks HTTP: relative `/api` paths (the app is served by the same origin),
 //! the bearer token, JSON in and out, and every non-2xx answer read as a [`Problem`].
 
-use api_types::Problem;
+use std::cell::RefCell;
+
+use api_types::{Problem, account::LoginResponse};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
+
+use super::endpoints::REFRESH;
 
 /// What a request may send.
 pub enum Body<'a> {
@@ -45,11 +49,68 @@ impl<'a> Call<'a> {
     }
 }
 
+/// What the client tells the app about the session: renewed (a new login), or over.
+pub enum SessionEvent {
+    /// An expired token was renewed from the session cookie.
+    Renewed(LoginResponse),
+    /// The session could not be renewed: the user must sign in again.
+    Expired,
+}
+
+/// Who is told of session events.
+type SessionWatcher = Box<dyn Fn(SessionEvent)>;
+
+thread_local! {
+    /// The app's listener of session events (one app per page).
+    static SESSION_WATCHER: RefCell<Option<SessionWatcher>> = RefCell::new(None);
+}
+
+/// Sets the listener told when the client renews the session or finds it over.
+pub fn watch_session(watcher: impl Fn(SessionEvent) + 'static) {
+    SESSION_WATCHER.with(|slot| *slot.borrow_mut() = Some(Box::new(watcher)));
+}
+
+fn tell(event: SessionEvent) {
+    SESSION_WATCHER.with(|slot| {
+        if let Some(watcher) = slot.borrow().as_ref() {
+            watcher(event);
+        }
+    });
+}
+
 /// Sends `call`: the answer when it is a 2xx one, its problem otherwise, a problem of our own
-/// when the network fails.
+/// when the network fails. A signed request refused as unauthenticated (a token that expired
+/// while the computer slept) renews the token once from the session cookie and is sent again;
+/// when that fails too the app is told the session is over, and shows the sign-in page.
 async fn send(call: Call<'_>) -> Result<Response, Problem> {
-    let mut builder = RequestBuilder::new(&call.path).method(call.method);
-    if let Some(token) = call.token {
+    let answer = send_once(&call, call.token).await;
+    if call.token.is_none() || !matches!(&answer, Err(problem) if problem.status == 401) {
+        return answer;
+    }
+    match renew().await {
+        Ok(login) => {
+            let token = login.access_token.clone();
+            tell(SessionEvent::Renewed(login));
+            send_once(&call, Some(&token)).await
+        }
+        Err(_) => {
+            tell(SessionEvent::Expired);
+            answer
+        }
+    }
+}
+
+/// `POST /auth/refresh`, without the renewal above (its own 401 means « no session »).
+pub async fn renew() -> Result<LoginResponse, Problem> {
+    let call = Call::new(Method::POST, super::endpoints::path(REFRESH), None);
+    let response = send_once(&call, None).await?;
+    let status = response.status();
+    response.json().await.map_err(|_| unreadable(status))
+}
+
+async fn send_once(call: &Call<'_>, token: Option<&str>) -> Result<Response, Problem> {
+    let mut builder = RequestBuilder::new(&call.path).method(call.method.clone());
+    if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     if let Some(tag) = &call.if_match {
@@ -59,12 +120,14 @@ async fn send(call: Call<'_>) -> Result<Response, Problem> {
         builder = builder.header(name, value);
     }
     builder = builder.header("Accept", "application/json");
-    let request = match call.body {
+    let request = match &call.body {
         Body::Empty => builder.build(),
         Body::Json(value, content_type) => builder
             .header("Content-Type", content_type)
             .body(value.to_string()),
-        Body::Text(text, content_type) => builder.header("Content-Type", content_type).body(text),
+        Body::Text(text, content_type) => builder
+            .header("Content-Type", content_type)
+            .body(text.clone()),
         Body::Bytes(bytes, content_type) => builder
             .header("Content-Type", content_type)
             .body(js_sys::Uint8Array::from(bytes.as_slice())),

@@ -18,7 +18,7 @@ use super::client::{self, Body, Call, fetch, to_json};
 /// Where the API lives, on the app's own origin.
 const BASE: &str = "/api/v1";
 
-fn path(rest: impl AsRef<str>) -> String {
+pub(super) fn path(rest: impl AsRef<str>) -> String {
     format!("{BASE}{}", rest.as_ref())
 }
 
@@ -58,9 +58,17 @@ pub async fn login(request: &impl Serialize) -> Result<LoginResponse, Problem> {
     send(Method::POST, "/auth/login", request, None).await
 }
 
+/// The path that renews a session from its cookie.
+pub(super) const REFRESH: &str = "/auth/refresh";
+
 /// `POST /auth/refresh`: a new access token from the refresh cookie.
 pub async fn refresh() -> Result<LoginResponse, Problem> {
-    fetch(Call::new(Method::POST, path("/auth/refresh"), None)).await
+    client::renew().await
+}
+
+/// `GET /platform`: the CFA running the platform (public).
+pub async fn platform() -> Result<api_types::platform::PlatformBody, Problem> {
+    fetch(Call::new(Method::GET, path("/platform"), None)).await
 }
 
 /// `POST /auth/logout`.
@@ -179,6 +187,41 @@ pub async fn invite_csv(csv: String, token: &str) -> Result<BulkInvitationRespon
     let mut call = Call::new(Method::POST, path("/invitations/bulk"), Some(token));
     call.body = Body::Text(csv, "text/csv");
     fetch(call).await
+}
+
+/// `GET /invitations?dossier_id=…`: the invitation of a dossier, if it came from one.
+pub async fn dossier_invitation(
+    dossier_id: &str,
+    token: &str,
+) -> Result<Option<InvitationBody>, Problem> {
+    let rest = format!("/invitations?dossier_id={}", segment(dossier_id));
+    get::<Vec<InvitationBody>>(rest, token)
+        .await
+        .map(|found| found.into_iter().next())
+}
+
+/// `POST /invitations/{id}/renew`: a new password mailed to the same address.
+pub async fn renew_invitation(id: &str, token: &str) -> Result<InvitationBody, Problem> {
+    let rest = format!("/invitations/{}/renew", segment(id));
+    fetch(Call::new(Method::POST, path(rest), Some(token))).await
+}
+
+/// `PATCH /invitations/{id}`: the right address, where a new password goes.
+pub async fn correct_invitation(
+    id: &str,
+    email: &str,
+    token: &str,
+) -> Result<InvitationBody, Problem> {
+    let body = api_types::invitations::InvitationEmailPatch {
+        email: email.to_owned(),
+    };
+    send(
+        Method::PATCH,
+        format!("/invitations/{}", segment(id)),
+        &body,
+        Some(token),
+    )
+    .await
 }
 
 // ── Dossiers ─────────────────────────────────────────────────────────────────────────────────

@@ -24,10 +24,58 @@ pub fn value_of(event: &Event) -> String {
     String::new()
 }
 
+#[derive(Properties, PartialEq)]
+pub struct PagerProps {
+    /// How many things there are in all.
+    pub total: u64,
+    /// The page shown, from 1.
+    pub page: u64,
+    pub per_page: u64,
+    /// The noun of the things, singular and plural.
+    pub noun: (&'static str, &'static str),
+    /// Told the page to show, from 1.
+    pub on_page: Callback<u64>,
+    /// What the pages are of, for screen readers.
+    pub label: &'static str,
+    /// Prefix of the test ids (`page-of`, `previous`, `next`).
+    #[prop_or_default]
+    pub testid: &'static str,
+}
+
+/// Where a long list is: « 40 comptes — page 2 sur 2 », and the buttons to move by a page.
+#[function_component(Pager)]
+pub fn pager(props: &PagerProps) -> Html {
+    let pages = props.total.div_ceil(props.per_page.max(1)).max(1);
+    let page = props.page.clamp(1, pages);
+    let go = |to: u64| {
+        let on_page = props.on_page.clone();
+        Callback::from(move |_: MouseEvent| on_page.emit(to))
+    };
+    let prefix = props.testid;
+    html! {
+        <nav class="pages" aria-label={props.label}>
+            <span aria-live="polite" data-testid={format!("{prefix}page-of")}>
+                { format!("{} — page {page} sur {pages}", count(props.total, props.noun.0, props.noun.1)) }
+            </span>
+            if pages > 1 {
+                <button type="button" class="secondaire" onclick={go(page - 1)} disabled={page == 1}
+                    data-testid={format!("{prefix}previous")}>{ "Page précédente" }</button>
+                <button type="button" class="secondaire" onclick={go(page + 1)} disabled={page == pages}
+                    data-testid={format!("{prefix}next")}>{ "Page suivante" }</button>
+            }
+        </nav>
+    }
+}
+
 /// A number and its noun, agreed as French agrees it: the singular up to 1 (« 0 dossier »,
 /// « 1 dossier », « 2 dossiers »).
 pub fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
+    format!("{n} {}", plural(n, one, many))
+}
+
+/// The noun agreed with `n` as French agrees it (the singular up to 1).
+pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n > 1 { many } else { one }
 }
 
 /// Whether the checkbox an event came from is ticked.

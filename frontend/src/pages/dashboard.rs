@@ -2,26 +2,41 @@
 //! list of their scope's dossiers with each one's progress, the CSV export, and inviting one
 //! apprentice or many from a CSV file with a per-row report.
 
+use crate::router::{Link, Redirect};
 use api_types::{
     dossiers::{DossierCountsBody, DossierListBody},
-    formations::FormationSummaryBody,
     invitations::{BulkRowStatus, InvitationRequest},
 };
 use domain::Status;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api::{self, to_json},
     app::Route,
     components::{
-        TextInput,
+        TextInput, count,
         notice::{Notice, NoticeArea},
-        value_of,
+        plural, value_of,
     },
     state::session::{SignedIn, use_signed_in},
 };
+
+/// A formation as the dashboard offers it: in the formation filter, and by its open access
+/// codes in the invitation form (read from the formations list, whose other members are left).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+struct FormationChoice {
+    id: String,
+    title: String,
+    variants: Vec<VariantChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+struct VariantChoice {
+    access_code: String,
+    label: String,
+    open: bool,
+}
 
 /// The list's filters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -60,7 +75,7 @@ pub fn Dashboard() -> Html {
     let filters = use_state(Filters::default);
     let counts = use_state(|| None::<DossierCountsBody>);
     let list = use_state(|| None::<DossierListBody>);
-    let formations = use_state(Vec::<FormationSummaryBody>::new);
+    let formations = use_state(Vec::<FormationChoice>::new);
     let notice = use_state(|| None::<Notice>);
     let refreshed = use_state(|| 0_u32);
 
@@ -100,7 +115,7 @@ pub fn Dashboard() -> Html {
                         Ok(body) => list.set(Some(body)),
                         Err(problem) => notice.set(Some(Notice::problem(&problem))),
                     }
-                    if let Ok(found) = api::formations::<FormationSummaryBody>(&token).await {
+                    if let Ok(found) = api::formations::<FormationChoice>(&token).await {
                         formations.set(found);
                     }
                 });
@@ -108,7 +123,7 @@ pub fn Dashboard() -> Html {
         );
     }
     let Some(token) = token else {
-        return html! { <Redirect<Route> to={Route::Home} /> };
+        return html! { <Redirect to={Route::Home} /> };
     };
     let set_filter = |apply: fn(&mut Filters, String)| {
         let filters = filters.clone();
@@ -128,9 +143,9 @@ pub fn Dashboard() -> Html {
             filters.set(next);
         })
     };
-    let page_to = |page: u64| {
+    let on_page = {
         let filters = filters.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |page: u64| {
             let mut next = (*filters).clone();
             next.page = page;
             filters.set(next);
@@ -157,6 +172,17 @@ pub fn Dashboard() -> Html {
         Callback::from(move |_| refreshed.set(*refreshed + 1))
     };
     let current = (*filters).clone();
+    // A status counter changes the status filter too: the select is told, since its options'
+    // `selected` only counts until the user has chosen one by hand.
+    let status_select = use_node_ref();
+    {
+        let status_select = status_select.clone();
+        use_effect_with(current.status.clone(), move |status| {
+            if let Some(select) = status_select.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(status);
+            }
+        });
+    }
     html! {
         <main id="contenu" class="page tableau">
             <h1>{ "Tableau de bord" }</h1>
@@ -166,11 +192,29 @@ pub fn Dashboard() -> Html {
                     <h2 id="titre-compteurs">{ "Dossiers par statut" }</h2>
                     <ul class="compteurs" data-testid="counts">
                         <li data-testid="count-total"><strong>{ counts.total }</strong>{ " au total" }</li>
-                        <li data-testid="count-complete"><strong>{ counts.complete }</strong>{ if counts.complete > 1 { " complets" } else { " complet" } }</li>
-                        { for Status::ALL.iter().filter(|s| counts.by_status.get(s.key()).copied().unwrap_or(0) > 0).map(|s| html! {
-                            <li data-testid={format!("count-{}", s.key())}>
-                                <strong>{ counts.by_status.get(s.key()).copied().unwrap_or(0) }</strong>{ format!(" {}", s.label()) }
-                            </li>
+                        <li data-testid="count-complete"><strong>{ counts.complete }</strong>{ " " }{ plural(counts.complete, "complet", "complets") }</li>
+                        // Each status is a queue: a click lists its dossiers (« Validation
+                        // demandée » is the responsable's « à valider »).
+                        { for Status::ALL.iter().filter(|s| counts.by_status.get(s.key()).copied().unwrap_or(0) > 0).map(|s| {
+                            let shown = current.status == s.key();
+                            let onclick = {
+                                let (filters, key) = (filters.clone(), s.key());
+                                Callback::from(move |_: MouseEvent| {
+                                    let mut next = (*filters).clone();
+                                    next.status = if next.status == key { String::new() } else { key.to_owned() };
+                                    next.page = 1;
+                                    filters.set(next);
+                                })
+                            };
+                            html! {
+                                <li data-testid={format!("count-{}", s.key())} class={classes!((*s == Status::ValidationRequested).then_some("a-valider"))}>
+                                    <button type="button" class="lien" aria-pressed={shown.to_string()} onclick={onclick}
+                                        title={if shown { "Voir tous les statuts" } else { "Voir ces dossiers" }}>
+                                        <strong>{ counts.by_status.get(s.key()).copied().unwrap_or(0) }</strong>
+                                        { format!(" {}", if *s == Status::ValidationRequested { "à valider" } else { s.label() }) }
+                                    </button>
+                                </li>
+                            }
                         }) }
                     </ul>
                 </section>
@@ -187,7 +231,7 @@ pub fn Dashboard() -> Html {
                     </div>
                     <div class="champ">
                         <label for="filtre-statut">{ "Statut" }</label>
-                        <select id="filtre-statut" onchange={set_filter(|f, v| f.status = v)} data-testid="filter-status">
+                        <select id="filtre-statut" ref={status_select} onchange={set_filter(|f, v| f.status = v)} data-testid="filter-status">
                             <option value="" selected={current.status.is_empty()}>{ "Tous" }</option>
                             { for Status::ALL.iter().map(|s| html! { <option value={s.key()} selected={current.status == s.key()}>{ s.label() }</option> }) }
                         </select>
@@ -232,9 +276,9 @@ pub fn Dashboard() -> Html {
                                     <tbody>
                                         { for list.items.iter().map(|d| html! {
                                             <tr data-testid="dossier-row" data-status={d.status.clone()}>
-                                                <td data-label="Alternant"><Link<Route> to={Route::Dossier { id: d.id.clone() }}>
+                                                <td data-label="Alternant"><Link to={Route::Dossier { id: d.id.clone() }}>
                                                     { d.apprentice_name.clone().or_else(|| d.apprentice_email.clone()).unwrap_or_else(|| "(sans nom)".into()) }
-                                                </Link<Route>></td>
+                                                </Link></td>
                                                 <td data-label="Formation">{ format!("{} ({})", d.formation_title, d.access_code) }</td>
                                                 <td data-label="Employeur">{ d.employer_name.clone().unwrap_or_else(|| "—".into()) }</td>
                                                 <td data-label="Statut">{ &d.status_label }</td>
@@ -244,24 +288,15 @@ pub fn Dashboard() -> Html {
                                         }) }
                                     </tbody>
                                 </table>
-                                <nav class="pages" aria-label="Pages">
-                                    <span data-testid="page-of">{ format!("{} — page {} sur {}",
-                                        crate::components::count(list.total, "dossier", "dossiers"),
-                                        list.page, list.total.div_ceil(list.per_page.max(1)).max(1)) }</span>
-                                    if list.page > 1 {
-                                        <button type="button" class="secondaire" onclick={page_to(list.page - 1)}>{ "Page précédente" }</button>
-                                    }
-                                    if list.page * list.per_page < list.total {
-                                        <button type="button" class="secondaire" onclick={page_to(list.page + 1)}>{ "Page suivante" }</button>
-                                    }
-                                </nav>
+                                <crate::components::Pager total={list.total} page={list.page} per_page={list.per_page}
+                                    noun={("dossier", "dossiers")} on_page={on_page.clone()} label="Pages des dossiers" />
                             </>
                         },
                     }
                 }
             </section>
             <div class="colonnes">
-                <InviteOne token={token.clone()} on_done={on_invited.clone()} />
+                <InviteOne token={token.clone()} formations={(*formations).clone()} on_done={on_invited.clone()} />
                 <InviteMany token={token.clone()} on_done={on_invited} />
             </div>
         </main>
@@ -274,9 +309,17 @@ struct InviteProps {
     on_done: Callback<()>,
 }
 
+#[derive(Properties, PartialEq)]
+struct InviteOneProps {
+    token: String,
+    /// The formations whose open codes may be picked.
+    formations: Vec<FormationChoice>,
+    on_done: Callback<()>,
+}
+
 /// Invite one apprentice.
 #[component]
-fn InviteOne(props: &InviteProps) -> Html {
+fn InviteOne(props: &InviteOneProps) -> Html {
     let email = use_state(String::new);
     let first_name = use_state(String::new);
     let last_name = use_state(String::new);
@@ -321,7 +364,20 @@ fn InviteOne(props: &InviteProps) -> Html {
                 <TextInput id="invite-first-name" label="Prénom" value={first_name} required=true />
                 <TextInput id="invite-last-name" label="Nom" value={last_name} required=true />
                 <TextInput id="invite-email" label="Courriel" kind="email" value={email} required=true />
-                <TextInput id="invite-code" label="Code d'accès de la formation" value={code} required=true help="Par exemple F724 ou F724-2." />
+                // The code is picked among the open ones, never typed.
+                <div class="champ">
+                    <label for="invite-code">{ "Formation et code d'accès" }<span class="obligatoire" aria-hidden="true">{ " *" }</span></label>
+                    <select id="invite-code" required=true onchange={{ let code = code.clone(); Callback::from(move |e: Event| code.set(value_of(&e))) }}
+                        aria-describedby="invite-code-aide" data-testid="invite-code">
+                        <option value="" selected={code.is_empty()}>{ "— Choisir —" }</option>
+                        { for props.formations.iter().flat_map(|f| f.variants.iter().filter(|v| v.open).map(move |v| (f, v))).map(|(f, v)| html! {
+                            <option value={v.access_code.clone()} selected={*code == v.access_code}>
+                                { format!("{} — {} ({})", f.title, v.label, v.access_code) }
+                            </option>
+                        }) }
+                    </select>
+                    <p class="aide" id="invite-code-aide">{ "Seuls les codes ouverts sont proposés." }</p>
+                </div>
                 <NoticeArea notice={(*notice).clone()} />
                 <button type="submit" data-testid="invite-submit">{ "Inviter" }</button>
             </form>
@@ -329,24 +385,140 @@ fn InviteOne(props: &InviteProps) -> Html {
     }
 }
 
-/// Invite many from a CSV file: the rows go in slices, with a progress bar and each row's fate.
+/// A CSV file read for its preview: the header line and each record, a quoted cell's line
+/// breaks kept inside its record.
+#[derive(Debug, Clone, PartialEq)]
+struct CsvFile {
+    header: String,
+    records: Vec<String>,
+}
+
+impl CsvFile {
+    /// Splits `text` into records at the line breaks outside quotes; blank records are left.
+    fn read(text: &str) -> Option<Self> {
+        let text = text.trim_start_matches('\u{feff}');
+        let mut records = Vec::new();
+        let (mut start, mut quoted) = (0, false);
+        let bytes = text.as_bytes();
+        for (at, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => {
+                    records.push(text[start..at].trim_end_matches('\r'));
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        records.push(&text[start..]);
+        let mut records = records.into_iter().filter(|r| !r.trim().is_empty());
+        let header = records.next()?.to_owned();
+        Some(Self {
+            header,
+            records: records.map(str::to_owned).collect(),
+        })
+    }
+
+    /// The cells of a record, unquoted, for the preview.
+    fn cells(&self, record: &str) -> Vec<String> {
+        let separator = char::from(api_types::invitations::csv_delimiter(&self.header));
+        let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
+        let mut chars = record.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    cell.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                c if c == separator && !quoted => cells.push(std::mem::take(&mut cell)),
+                c => cell.push(c),
+            }
+        }
+        cells.push(cell);
+        cells.into_iter().map(|c| c.trim().to_owned()).collect()
+    }
+}
+
+/// What an import did, row by row.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct ImportReport {
+    rows: Vec<(usize, String, &'static str, String)>,
+    created: u64,
+    already: u64,
+    errors: u64,
+}
+
+/// Rows sent per request, so that the bar moves and each answer stays small.
+const SLICE: usize = 500;
+
+/// Invite many from a CSV file: a preview of what was read, a confirmation, then the rows in
+/// slices with a progress bar, each row's fate and a summary.
 #[component]
 fn InviteMany(props: &InviteProps) -> Html {
     let notice = use_state(|| None::<Notice>);
+    let pending = use_state(|| None::<CsvFile>);
     let progress = use_state(|| None::<(usize, usize)>);
-    let report = use_state(Vec::<(usize, String, String, String)>::new);
+    let report = use_state(ImportReport::default);
     let onchange = {
-        let (notice, progress, report) = (notice.clone(), progress.clone(), report.clone());
-        let (token, on_done) = (props.token.clone(), props.on_done.clone());
+        let (notice, pending, progress, report) = (
+            notice.clone(),
+            pending.clone(),
+            progress.clone(),
+            report.clone(),
+        );
         Callback::from(move |event: Event| {
-            let Some(file) = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .and_then(|input| input.files())
-                .and_then(|files| files.get(0))
-            else {
+            let Some(file) = crate::components::file_of(&event) else {
                 return;
             };
+            let (notice, pending, progress, report) = (
+                notice.clone(),
+                pending.clone(),
+                progress.clone(),
+                report.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                progress.set(None);
+                report.set(ImportReport::default());
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|text| text.as_string());
+                match text.as_deref().map(CsvFile::read) {
+                    None => notice.set(Some(Notice::Error(
+                        "Le fichier n'a pas pu être lu.".into(),
+                        Vec::new(),
+                    ))),
+                    Some(Some(csv)) if !csv.records.is_empty() => {
+                        notice.set(None);
+                        pending.set(Some(csv));
+                    }
+                    Some(_) => notice.set(Some(Notice::Error(
+                        "Le fichier ne contient aucune ligne à inviter sous sa ligne d'en-tête."
+                            .into(),
+                        Vec::new(),
+                    ))),
+                }
+            });
+        })
+    };
+    let cancel = {
+        let pending = pending.clone();
+        Callback::from(move |_: MouseEvent| pending.set(None))
+    };
+    let confirm = {
+        let (notice, pending, progress, report) = (
+            notice.clone(),
+            pending.clone(),
+            progress.clone(),
+            report.clone(),
+        );
+        let (token, on_done) = (props.token.clone(), props.on_done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(csv) = (*pending).clone() else {
+                return;
+            };
+            pending.set(None);
             let (notice, progress, report, token, on_done) = (
                 notice.clone(),
                 progress.clone(),
@@ -355,38 +527,28 @@ fn InviteMany(props: &InviteProps) -> Html {
                 on_done.clone(),
             );
             yew::platform::spawn_local(async move {
-                let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await else {
-                    return notice.set(Some(Notice::Error(
-                        "Le fichier n'a pas pu être lu.".into(),
-                        Vec::new(),
-                    )));
-                };
-                let text = text.as_string().unwrap_or_default();
-                let mut lines = text.lines();
-                let Some(header) = lines.next() else {
-                    return notice.set(Some(Notice::Error(
-                        "Le fichier est vide.".into(),
-                        Vec::new(),
-                    )));
-                };
-                let rows: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
-                // Slices of 500 rows, so that the bar moves and each answer stays small.
-                let slices: Vec<&[&str]> = rows.chunks(500).collect();
-                let total = rows.len();
+                let total = csv.records.len();
                 let mut done = 0;
-                let mut lines_out = Vec::new();
+                let mut out = ImportReport::default();
                 progress.set(Some((0, total)));
-                notice.set(None);
-                for (index, slice) in slices.iter().enumerate() {
-                    let csv = format!("{header}\n{}\n", slice.join("\n"));
-                    let answer = api::invite_csv(csv, &token).await;
-                    match answer {
+                for (index, slice) in csv.records.chunks(SLICE).enumerate() {
+                    let body = format!("{}\n{}\n", csv.header, slice.join("\n"));
+                    match api::invite_csv(body, &token).await {
                         Ok(answer) => {
                             for row in answer.results {
                                 let status = match row.status {
-                                    BulkRowStatus::Created => "invitation envoyée",
-                                    BulkRowStatus::AlreadyInvited => "déjà invité(e)",
-                                    BulkRowStatus::Error => "erreur",
+                                    BulkRowStatus::Created => {
+                                        out.created += 1;
+                                        "invitation envoyée"
+                                    }
+                                    BulkRowStatus::AlreadyInvited => {
+                                        out.already += 1;
+                                        "déjà invité(e)"
+                                    }
+                                    BulkRowStatus::Error => {
+                                        out.errors += 1;
+                                        "erreur"
+                                    }
                                 };
                                 let why = row
                                     .errors
@@ -394,12 +556,8 @@ fn InviteMany(props: &InviteProps) -> Html {
                                     .map(|e| e.message.clone())
                                     .collect::<Vec<_>>()
                                     .join(" ; ");
-                                lines_out.push((
-                                    index * 500 + row.row,
-                                    row.email.clone(),
-                                    status.to_owned(),
-                                    why,
-                                ));
+                                out.rows
+                                    .push((index * SLICE + row.row, row.email, status, why));
                             }
                         }
                         Err(problem) => {
@@ -409,30 +567,65 @@ fn InviteMany(props: &InviteProps) -> Html {
                     }
                     done += slice.len();
                     progress.set(Some((done, total)));
-                    report.set(lines_out.clone());
+                    report.set(out.clone());
                 }
                 on_done.emit(());
             });
         })
     };
+    let finished = matches!(*progress, Some((done, total)) if done == total);
     html! {
         <section class="carte" aria-labelledby="titre-import">
             <h2 id="titre-import">{ "Inviter plusieurs alternants (fichier CSV)" }</h2>
-            <p class="aide" id="import-aide">{ "Une ligne d'en-tête : courriel;prénom;nom;code d'accès (séparateur « ; », « , » ou tabulation). Chaque alternant reçoit ses identifiants par courriel." }</p>
+            <p class="aide" id="import-aide">{ "Une ligne d'en-tête : courriel;prénom;nom;code d'accès (séparateur « ; », « , » ou tabulation). Vous verrez les lignes lues avant de confirmer ; chaque alternant reçoit ensuite ses identifiants par courriel." }</p>
             <label for="import-csv">{ "Fichier CSV" }</label>
             <input id="import-csv" type="file" accept=".csv,text/csv" onchange={onchange} aria-describedby="import-aide" data-testid="bulk-file" />
             <NoticeArea notice={(*notice).clone()} />
+            if let Some(csv) = &*pending {
+                <div class="confirmation" data-testid="bulk-preview">
+                    <p><strong>{ format!("{} à inviter.", count(csv.records.len() as u64, "ligne", "lignes")) }</strong>
+                        { if csv.records.len() > 5 { " Les cinq premières :" } else { "" } }</p>
+                    <table>
+                        <caption class="visuellement-cache">{ "Aperçu du fichier" }</caption>
+                        <thead><tr>{ for csv.cells(&csv.header).into_iter().map(|h| html! { <th scope="col">{ h }</th> }) }</tr></thead>
+                        <tbody>
+                            { for csv.records.iter().take(5).map(|record| {
+                                let headers = csv.cells(&csv.header);
+                                html! {
+                                    <tr data-testid="bulk-preview-row">
+                                        { for csv.cells(record).into_iter().enumerate().map(|(i, cell)| html! {
+                                            <td data-label={headers.get(i).cloned().unwrap_or_default()}>{ cell }</td>
+                                        }) }
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                    <button type="button" onclick={confirm} data-testid="bulk-confirm">
+                        { format!("Inviter {}", count(csv.records.len() as u64, "alternant", "alternants")) }
+                    </button>
+                    <button type="button" class="secondaire" onclick={cancel} data-testid="bulk-cancel">{ "Annuler" }</button>
+                </div>
+            }
             if let Some((done, total)) = *progress {
                 <label for="import-progression">{ format!("Progression : {done} / {total}") }</label>
                 <progress id="import-progression" max={total.max(1).to_string()} value={done.to_string()} data-testid="bulk-progress" />
             }
-            if !report.is_empty() {
+            if finished {
+                <p class="message info" role="status" data-testid="bulk-summary">
+                    { format!("Import terminé : {}, {}, {}.",
+                        count(report.created, "invitation envoyée", "invitations envoyées"),
+                        count(report.already, "déjà invité(e)", "déjà invité(e)s"),
+                        count(report.errors, "erreur", "erreurs")) }
+                </p>
+            }
+            if !report.rows.is_empty() {
                 <table data-testid="bulk-report">
                     <caption>{ "Compte rendu, ligne par ligne" }</caption>
                     <thead><tr><th scope="col">{ "Ligne" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Résultat" }</th><th scope="col">{ "Détail" }</th></tr></thead>
                     <tbody>
-                        { for report.iter().map(|(row, email, status, why)| html! {
-                            <tr data-testid="bulk-row"><td data-label="Ligne">{ row }</td><td data-label="Courriel">{ email }</td><td data-label="Résultat">{ status }</td><td data-label="Détail">{ why }</td></tr>
+                        { for report.rows.iter().map(|(row, email, status, why)| html! {
+                            <tr data-testid="bulk-row"><td data-label="Ligne">{ row }</td><td data-label="Courriel">{ email }</td><td data-label="Résultat">{ *status }</td><td data-label="Détail">{ why }</td></tr>
                         }) }
                     </tbody>
                 </table>
@@ -548,5 +741,34 @@ fn BatchDownload(props: &BatchProps) -> Html {
             }
             <NoticeArea notice={(*notice).clone()} />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_quoted_line_break_stays_inside_its_record_and_blank_lines_are_left() {
+        let csv = CsvFile::read(
+            "\u{feff}courriel;prénom;nom;code\r\na@x.fr;\"Anne\nMarie\";Durand;F724\r\n\r\nb@x.fr;Bob;\"Le \"\"Roi\"\"\";F724\n",
+        )
+        .unwrap();
+
+        assert_eq!(csv.header, "courriel;prénom;nom;code");
+        assert_eq!(csv.records.len(), 2);
+        assert_eq!(
+            csv.cells(&csv.records[0]),
+            ["a@x.fr", "Anne\nMarie", "Durand", "F724"]
+        );
+        assert_eq!(csv.cells(&csv.records[1])[2], "Le \"Roi\"");
+    }
+
+    #[test]
+    fn a_file_of_a_header_alone_has_no_record() {
+        let header_only = CsvFile::read("email,first_name,last_name,access_code\n").unwrap();
+        assert!(header_only.records.is_empty());
+        assert!(CsvFile::read("  \n").is_none());
     }
 }

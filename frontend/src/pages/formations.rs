@@ -1,6 +1,7 @@
 //! Formations for CFA staff: each with its settings, variants and access codes (open or
 //! closed), its calendrier and programme; a new formation; a new variant with its own code.
 
+use crate::router::Redirect;
 use api_types::{
     account::UserBody,
     formations::{
@@ -15,13 +16,12 @@ use domain::{
     workflow::ValidationMode,
 };
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api::{self, to_json},
     app::Route,
     components::{
-        TextInput,
+        TextInput, bind,
         notice::{Notice, NoticeArea},
         value_of,
     },
@@ -32,6 +32,7 @@ use crate::{
 pub fn Formations() -> Html {
     let SignedIn { token, role, .. } = use_signed_in();
     let formations = use_state(|| None::<Vec<FormationBody>>);
+    let words = use_state(String::new);
     let managers = use_state(Vec::<UserBody>::new);
     let notice = use_state(|| None::<Notice>);
     let refreshed = use_state(|| 0_u32);
@@ -61,7 +62,7 @@ pub fn Formations() -> Html {
         });
     }
     let Some(token) = token else {
-        return html! { <Redirect<Route> to={Route::Home} /> };
+        return html! { <Redirect to={Route::Home} /> };
     };
     if role != Some(Role::Cfa) {
         return crate::components::cfa_only("Formations");
@@ -81,17 +82,35 @@ pub fn Formations() -> Html {
                 match &*formations {
                     None => html! { <p aria-busy="true">{ "Chargement…" }</p> },
                     Some(list) => html! {
+                        <>
+                        <div class="champ">
+                            <label for="formation-search">{ "Rechercher une formation" }</label>
+                            <input id="formation-search" type="search" value={(*words).clone()} oninput={bind(&words)}
+                                aria-describedby="formation-search-aide" data-testid="formation-search" />
+                            <p class="aide" id="formation-search-aide">{ "Intitulé, établissement ou code d'accès." }</p>
+                        </div>
                         <ul class="cartes" data-testid="formations">
-                            { for list.iter().map(|f| html! {
+                            { for list.iter().filter(|f| matches(f, &words)).map(|f| html! {
                                 <FormationCard formation={f.clone()} managers={(*managers).clone()} token={token.clone()} on_change={changed.clone()} />
                             }) }
                         </ul>
+                        </>
                     },
                 }
             }
             <NewFormation token={token.clone()} on_change={changed} />
         </main>
     }
+}
+
+/// Whether a formation answers the words searched: its title, school or one of its codes.
+fn matches(formation: &FormationBody, words: &str) -> bool {
+    let wanted = words.trim().to_lowercase();
+    wanted.is_empty()
+        || std::iter::once(formation.settings.title.as_str())
+            .chain(std::iter::once(formation.settings.school.as_str()))
+            .chain(formation.variants.iter().map(|v| v.access_code.as_str()))
+            .any(|text| text.to_lowercase().contains(&wanted))
 }
 
 #[derive(Properties, PartialEq)]
@@ -184,14 +203,18 @@ fn FormationCard(props: &CardProps) -> Html {
                     }) }
                 </tbody>
             </table>
-            <PeopleForm formation={f.clone()} managers={props.managers.clone()} token={props.token.clone()} on_change={props.on_change.clone()} />
-            <crate::pages::annexes::Annexes formation={f.clone()} token={props.token.clone()} on_change={props.on_change.clone()} />
-            <form onsubmit={add_variant} novalidate=true aria-label={format!("Nouvelle variante de {}", f.settings.title)}>
-                <TextInput id={format!("{prefix}-code")} label="Code d'accès de la variante" value={code} required=true help="Par exemple F724-3." />
-                <TextInput id={format!("{prefix}-libelle")} label="Libellé" value={label} required=true help="Par exemple « 3e année »." />
-                <NoticeArea notice={(*notice).clone()} />
-                <button type="submit">{ "Ajouter la variante" }</button>
-            </form>
+            // The card stays short: its settings open on demand.
+            <details data-testid="formation-details">
+                <summary>{ "Réglages, responsables, annexes et variantes" }</summary>
+                <PeopleForm formation={f.clone()} managers={props.managers.clone()} token={props.token.clone()} on_change={props.on_change.clone()} />
+                <crate::pages::annexes::Annexes formation={f.clone()} token={props.token.clone()} on_change={props.on_change.clone()} />
+                <form onsubmit={add_variant} novalidate=true aria-label={format!("Nouvelle variante de {}", f.settings.title)}>
+                    <TextInput id={format!("{prefix}-code")} label="Code d'accès de la variante" value={code} required=true help="Par exemple F724-3." />
+                    <TextInput id={format!("{prefix}-libelle")} label="Libellé" value={label} required=true help="Par exemple « 3e année »." />
+                    <NoticeArea notice={(*notice).clone()} />
+                    <button type="submit">{ "Ajouter la variante" }</button>
+                </form>
+            </details>
         </li>
     }
 }

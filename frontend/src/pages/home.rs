@@ -1,13 +1,13 @@
 //! Home (user guides A.2, B.2–B.4): log in on the left, register with an access code on the
 //! right, « Mot de passe oublié ».
 
+use crate::router::use_navigator;
 use api_types::{
     Problem,
     account::{ForgotPasswordRequest, LoginRequest, LoginResponse},
     formations::{AccessCodeBody, RegistrationRequest},
 };
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api::{self, to_json},
@@ -36,9 +36,15 @@ pub fn Home() -> Html {
     {
         navigator.replace(&landing(user.role));
     }
+    let expired = session.as_ref().is_some_and(|s| s.expired);
     html! {
         <main id="contenu" class="page accueil">
             <h1>{ "Vos contrats d'apprentissage et de professionnalisation" }</h1>
+            if expired {
+                <p class="message alerte" role="alert" data-testid="session-expired">
+                    { "Votre session a expiré : reconnectez-vous pour reprendre où vous en étiez." }
+                </p>
+            }
             <div class="colonnes">
                 <LoginForm />
                 <RegistrationForm />

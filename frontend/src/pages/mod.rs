@@ -1,5 +1,6 @@
 //! One module a page.
 
+pub mod about;
 pub mod annexes;
 pub mod dashboard;
 pub mod dossier;

@@ -1,10 +1,10 @@
 //! « Mes dossiers » of an apprentice or a company contact (one employer contact may follow many
 //! apprentices). An apprentice with one dossier goes straight to it.
 
+use crate::router::{Link, Redirect, use_navigator};
 use api_types::dossiers::DossierBody;
 use domain::{Role, Status};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api,
@@ -50,7 +50,7 @@ pub fn MyDossiers() -> Html {
         });
     }
     if token.is_none() {
-        return html! { <Redirect<Route> to={Route::Home} /> };
+        return html! { <Redirect to={Route::Home} /> };
     }
     html! {
         <main id="contenu" class="page">
@@ -83,9 +83,9 @@ fn summary(dossier: &DossierBody) -> Html {
     html! {
         <li class="carte">
             <h2>
-                <Link<Route> to={Route::Dossier { id: dossier.id.clone() }}>
+                <Link to={Route::Dossier { id: dossier.id.clone() }}>
                     { format!("{} {}", name("apprenti.prenom"), name("apprenti.nom")) }
-                </Link<Route>>
+                </Link>
             </h2>
             <p>{ format!("{} — {}", dossier.formation.title, dossier.formation.variant_label) }</p>
             <p>{ format!("Statut : {status}") }</p>

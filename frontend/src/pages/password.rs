@@ -1,9 +1,9 @@
 //! Passwords: a new one from the link of « Mot de passe oublié », or one's own instead of the
 //! generated password of the invitation (user guide A.2).
 
+use crate::router::{Link, Redirect, use_navigator};
 use api_types::account::{ChangePasswordRequest, ResetPasswordRequest};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api::{self, to_json},
@@ -15,18 +15,9 @@ use crate::{
     state::session::{SessionAction, SessionHandle},
 };
 
-#[derive(serde::Deserialize)]
-struct ResetQuery {
-    token: Option<String>,
-}
-
 #[component]
 pub fn ResetPassword() -> Html {
-    let location = use_location();
-    let token = location
-        .and_then(|l| l.query::<ResetQuery>().ok())
-        .and_then(|q| q.token)
-        .unwrap_or_default();
+    let token = crate::router::query_parameter("token").unwrap_or_default();
     let password = use_state(String::new);
     let notice = use_state(|| None::<Notice>);
     let done = use_state(|| false);
@@ -60,7 +51,7 @@ pub fn ResetPassword() -> Html {
                     help="10 caractères au moins." />
                 <NoticeArea notice={(*notice).clone()} />
                 if *done {
-                    <p><Link<Route> to={Route::Home}>{ "Se connecter" }</Link<Route>></p>
+                    <p><Link to={Route::Home}>{ "Se connecter" }</Link></p>
                 } else {
                     <button type="submit" data-testid="reset-submit">{ "Enregistrer" }</button>
                 }
@@ -80,7 +71,7 @@ pub fn ChangePassword() -> Html {
         return Html::default();
     };
     let Some(user) = session.user.clone() else {
-        return html! { <Redirect<Route> to={Route::Home} /> };
+        return html! { <Redirect to={Route::Home} /> };
     };
     let onsubmit = {
         let (current, new, notice) = (current.clone(), new.clone(), notice.clone());

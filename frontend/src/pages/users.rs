@@ -1,21 +1,24 @@
 //! Accounts, for CFA staff: everyone by role, and a new account (invited by e-mail with a
 //! one-hour password) — a responsable de formation, a colleague of the CFA, a company contact.
 
+use crate::router::Redirect;
 use api_types::account::{NewUserRequest, UserBody};
 use domain::Role;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::{
     api::{self, to_json},
     app::Route,
     components::{
-        TextInput,
+        Pager, TextInput,
         notice::{Notice, NoticeArea},
         value_of,
     },
     state::session::{SignedIn, use_signed_in},
 };
+
+/// Accounts shown per page.
+const PAGE: usize = 25;
 
 #[component]
 pub fn Users() -> Html {
@@ -27,6 +30,8 @@ pub fn Users() -> Html {
     let last_name = use_state(String::new);
     let new_role = use_state(|| Role::Formation);
     let notice = use_state(|| None::<Notice>);
+    let words = use_state(String::new);
+    let page = use_state(|| 0_usize);
     {
         let (users, token) = (users.clone(), token.clone());
         use_effect_with((*refreshed, token.clone()), move |_| {
@@ -39,7 +44,7 @@ pub fn Users() -> Html {
         });
     }
     let Some(token) = token else {
-        return html! { <Redirect<Route> to={Route::Home} /> };
+        return html! { <Redirect to={Route::Home} /> };
     };
     if role != Some(Role::Cfa) {
         return crate::components::cfa_only("Comptes");
@@ -86,14 +91,51 @@ pub fn Users() -> Html {
             })
         })
     };
+    // Hundreds of accounts: found by a few words, shown a page at a time.
+    let wanted = words.trim().to_lowercase();
+    let found: Vec<&UserBody> = users
+        .iter()
+        .filter(|u| {
+            wanted.is_empty()
+                || format!(
+                    "{} {} {} {}",
+                    u.first_name,
+                    u.last_name,
+                    u.email,
+                    u.role.label()
+                )
+                .to_lowercase()
+                .contains(&wanted)
+        })
+        .collect();
+    let current = (*page).min(found.len().saturating_sub(1) / PAGE);
+    let on_words = {
+        let (words, page) = (words.clone(), page.clone());
+        Callback::from(move |event: InputEvent| {
+            words.set(value_of(&event));
+            page.set(0);
+        })
+    };
+    let on_page = {
+        let page = page.clone();
+        Callback::from(move |to: u64| page.set(usize::try_from(to).unwrap_or(1).saturating_sub(1)))
+    };
     html! {
         <main id="contenu" class="page">
             <h1>{ "Comptes" }</h1>
+            <div class="champ">
+                <label for="user-search">{ "Rechercher un compte" }</label>
+                <input id="user-search" type="search" value={(*words).clone()} oninput={on_words}
+                    aria-describedby="user-search-aide" data-testid="user-search" />
+                <p class="aide" id="user-search-aide">{ "Nom, prénom, courriel ou rôle." }</p>
+            </div>
+            <Pager total={found.len() as u64} page={current as u64 + 1} per_page={PAGE as u64}
+                noun={("compte", "comptes")} on_page={on_page} label="Pages des comptes" testid="users-" />
             <table data-testid="users">
-                <caption class="visuellement-cache">{ "Tous les comptes" }</caption>
+                <caption class="visuellement-cache">{ "Comptes trouvés" }</caption>
                 <thead><tr><th scope="col">{ "Nom" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Rôle" }</th></tr></thead>
                 <tbody>
-                    { for users.iter().map(|u| html! {
+                    { for found.iter().skip(current * PAGE).take(PAGE).map(|u| html! {
                         <tr data-testid="user-row"><td data-label="Nom">{ format!("{} {}", u.first_name, u.last_name) }</td><td data-label="Courriel">{ &u.email }</td><td data-label="Rôle">{ u.role.label() }</td></tr>
                     }) }
                 </tbody>
@@ -107,9 +149,9 @@ pub fn Users() -> Html {
                     <div class="champ">
                         <label for="user-role">{ "Rôle" }</label>
                         <select id="user-role" onchange={on_role} data-testid="user-role">
-                            <option value="formation">{ Role::Formation.label() }</option>
-                            <option value="cfa">{ Role::Cfa.label() }</option>
-                            <option value="employeur">{ Role::Employeur.label() }</option>
+                            <option value="formation" selected={*new_role == Role::Formation}>{ Role::Formation.label() }</option>
+                            <option value="cfa" selected={*new_role == Role::Cfa}>{ Role::Cfa.label() }</option>
+                            <option value="employeur" selected={*new_role == Role::Employeur}>{ Role::Employeur.label() }</option>
                         </select>
                         <p class="aide">{ "Les alternants s'invitent depuis le tableau de bord, sur leur formation." }</p>
                     </div>

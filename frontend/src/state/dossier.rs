@@ -13,6 +13,8 @@ use domain::{
 use serde_json::{Map, Value as Json};
 use yew::Reducible;
 
+use super::label_of;
+
 /// The dossier page's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DossierState {
@@ -78,10 +80,34 @@ impl DossierState {
         !self.dirty.is_empty() || self.niveau_saisie != self.saved.niveau_saisie
     }
 
-    /// The request body of « Enregistrer »: a merge patch of the changed fields.
+    /// The edits « Enregistrer » keeps on screen instead of sending: values the server would
+    /// refuse (a short INE), with why. They would make it refuse the whole patch; held back,
+    /// the tab's valid edits are saved and these wait, with their error, to be corrected.
+    pub fn held_edits(&self) -> Vec<(&'static str, String)> {
+        self.dirty
+            .iter()
+            .filter_map(|&key| {
+                let def = domain::FieldDef::by_key(key)?;
+                let value = domain::evaluation::lookup(&self.content, key);
+                match domain::values::read(def.kind, value, CerfaVersion::default()) {
+                    domain::values::Read::Invalid(error) => Some((key, error.to_string())),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether « Enregistrer » has something to send once the held edits are set aside.
+    pub fn has_savable_changes(&self) -> bool {
+        self.niveau_saisie != self.saved.niveau_saisie || self.dirty.len() > self.held_edits().len()
+    }
+
+    /// The request body of « Enregistrer »: a merge patch of the changed fields, but the held
+    /// ones.
     pub fn patch(&self) -> Json {
+        let held: Vec<&str> = self.held_edits().into_iter().map(|(key, _)| key).collect();
         let mut content = Json::Object(Map::new());
-        for key in &self.dirty {
+        for key in self.dirty.iter().filter(|key| !held.contains(key)) {
             let value = domain::evaluation::lookup(&self.content, key)
                 .cloned()
                 .unwrap_or(Json::Null);
@@ -98,9 +124,22 @@ impl DossierState {
         Json::Object(body)
     }
 
-    /// The save succeeded: `body` is the new version.
+    /// The save succeeded: `body` is the new version; the held edits stay on screen, unsaved.
     pub fn saved(&mut self, body: DossierBody) {
+        let held: Vec<(&'static str, Json)> = self
+            .held_edits()
+            .into_iter()
+            .map(|(key, _)| {
+                let value = domain::evaluation::lookup(&self.content, key)
+                    .cloned()
+                    .unwrap_or(Json::Null);
+                (key, value)
+            })
+            .collect();
         *self = Self::loaded(body, self.today);
+        for (key, value) in held {
+            self.edit(key, value);
+        }
     }
 
     /// Someone else saved `latest` meanwhile: their changes are taken, the user's edits of
@@ -211,10 +250,6 @@ impl DossierState {
             .collect();
         (self.changed_by_others(latest), lost)
     }
-}
-
-fn label_of(key: &str) -> &'static str {
-    domain::FieldDef::by_key(key).map_or("un champ", |field| field.label)
 }
 
 fn settings_of(body: &DossierBody, niveau: NiveauSaisie, today: NaiveDate) -> EvaluationSettings {
@@ -339,6 +374,32 @@ mod tests {
             state.content,
             json!({"apprenti": {"nom": "Martin", "nomUsage": "Durand"}})
         );
+    }
+
+    #[test]
+    fn a_refused_value_is_held_on_screen_while_the_valid_edits_are_saved() {
+        let mut state = DossierState::loaded(body(json!({}), 1), today());
+        state.edit("apprenti.nom", json!("Martin"));
+        state.edit("apprenti.ine", json!("123"));
+
+        let held = state.held_edits();
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].0, "apprenti.ine");
+        assert!(state.has_savable_changes());
+        assert_eq!(
+            state.patch(),
+            json!({"content": {"apprenti": {"nom": "Martin"}}})
+        );
+
+        state.saved(body(json!({"apprenti": {"nom": "Martin"}}), 2));
+
+        assert_eq!(state.saved.version, 2);
+        assert_eq!(state.content["apprenti"]["ine"], "123");
+        assert!(
+            state.has_changes(),
+            "the refused value waits to be corrected"
+        );
+        assert!(!state.has_savable_changes());
     }
 
     #[test]

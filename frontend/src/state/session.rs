@@ -11,6 +11,8 @@ use yew::Reducible;
 pub struct Session {
     /// Whether the first refresh attempt is over (until then, nothing is drawn).
     pub ready: bool,
+    /// The session ended without the user signing out (it expired): the sign-in page says so.
+    pub expired: bool,
     /// The bearer token.
     pub token: Option<String>,
     /// The signed-in user.
@@ -21,8 +23,10 @@ pub struct Session {
 pub enum SessionAction {
     /// Signed in (or refreshed).
     SignedIn(LoginResponse),
-    /// Signed out, or the refresh failed.
+    /// Signed out, or the first refresh found no session.
     SignedOut,
+    /// A request was refused for an expired session that could not be renewed.
+    Expired,
 }
 
 impl Reducible for Session {
@@ -32,11 +36,19 @@ impl Reducible for Session {
         Rc::new(match action {
             SessionAction::SignedIn(login) => Session {
                 ready: true,
+                expired: false,
                 token: Some(login.access_token),
                 user: Some(login.user),
             },
             SessionAction::SignedOut => Session {
                 ready: true,
+                expired: false,
+                token: None,
+                user: None,
+            },
+            SessionAction::Expired => Session {
+                ready: true,
+                expired: self.token.is_some(),
                 token: None,
                 user: None,
             },
@@ -47,10 +59,8 @@ impl Reducible for Session {
 /// The session as components receive it.
 pub type SessionHandle = yew::UseReducerHandle<Session>;
 
-/// What a page needs of the session: the handle, the bearer token and the role.
+/// What a page needs of the session: the bearer token and the role.
 pub struct SignedIn {
-    /// The session (absent outside the app's provider).
-    pub session: Option<SessionHandle>,
     /// The bearer token, when signed in.
     pub token: Option<String>,
     /// The signed-in user's role.
@@ -65,9 +75,5 @@ pub fn use_signed_in() -> SignedIn {
     let role = session
         .as_ref()
         .and_then(|s| s.user.as_ref().map(|u| u.role));
-    SignedIn {
-        session,
-        token,
-        role,
-    }
+    SignedIn { token, role }
 }

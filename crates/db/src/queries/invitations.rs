@@ -20,6 +20,7 @@ pub async fn list(
     conn: &impl ConnectionTrait,
     seal: &dyn crate::sealing::Seal,
     formation_ids: Option<&[String]>,
+    dossier_id: Option<&str>,
     limit: u64,
     offset: u64,
 ) -> DbResult<Vec<(invitation::Model, dossier::Model)>> {
@@ -29,7 +30,11 @@ pub async fn list(
         dossier_query =
             dossier_query.filter(dossier::Column::FormationId.is_in(ids.iter().cloned()));
     }
-    let invitations = invitation::Entity::find()
+    let mut invitations = invitation::Entity::find();
+    if let Some(id) = dossier_id {
+        invitations = invitations.filter(invitation::Column::DossierId.eq(id));
+    }
+    let invitations = invitations
         .filter(
             invitation::Column::DossierId.in_subquery(
                 dossier_query

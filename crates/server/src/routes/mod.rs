@@ -15,6 +15,7 @@ pub mod invitations;
 pub mod json;
 pub mod me;
 pub mod operations;
+pub mod platform;
 pub mod registrations;
 pub mod regulatory;
 pub mod rules;
@@ -120,6 +121,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(signatures::provider_event)
         .service(rules::evaluate)
         .service(catalogue::catalogue)
+        .service(platform::platform)
+        .service(platform::logo)
         .service(regulatory::regulatory_data)
         .service(regulatory::regulatory_file)
         .service(dev::mailbox);

@@ -95,8 +95,8 @@ impl Opening {
     }
 
     /// What the CFA already knows of the training, filled in for the parties (« Les données du
-    /// contrat », formation block): title, diploma code, RNCP, dates — the variant's own first —
-    /// and hours. All were checked by the domain's parsers when the formation was saved; the CFA
+    /// contrat », formation block): title, diploma code, RNCP, dates — the variant's own first —,
+    /// hours, and « diplôme visé » when the diploma code tells it. All were checked by the domain's parsers when the formation was saved; the CFA
     /// may still correct them per dossier (an exam date before the formation's end, say).
     fn formation_content(&self) -> serde_json::Value {
         let (start, end) = self.dates();
@@ -109,6 +109,12 @@ impl Opening {
         });
         if self.formation.hours > 0 {
             block["dureeFormation"] = json!(self.formation.hours);
+        }
+        if let Some(kind) = domain::codes::diploma_type(
+            &self.formation.diploma_code,
+            domain::codes::CerfaVersion::default(),
+        ) {
+            block["typeDiplome"] = json!(kind);
         }
         block
     }

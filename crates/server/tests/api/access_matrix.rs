@@ -46,6 +46,8 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/v1/auth/password/reset", "PPPPPPPPPP"),
     ("POST /api/v1/auth/refresh", "UUUUUUUUUU"),
     ("GET /api/v1/catalogue", "PPPPPPPPPP"),
+    ("GET /api/v1/platform", "PPPPPPPPPP"),
+    ("GET /api/v1/platform/logo", "PPPPPPPPPP"),
     ("GET /api/v1/regulatory-data", "PPPPPPPPPP"),
     ("GET /api/v1/regulatory-data/{name}", "PPPPPPPPPP"),
     ("GET /api/v1/dev/mailbox", "PPPPPPPPPP"),

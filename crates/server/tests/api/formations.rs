@@ -16,6 +16,7 @@ both!(
     an_access_code_belongs_to_one_formation,
     an_access_code_is_found_whatever_dash_or_case_is_typed,
     an_unknown_or_closed_access_code_is_refused_with_a_french_reason,
+    a_new_dossier_starts_with_what_its_formation_tells,
 );
 
 pub(crate) fn formation_request(responsables: &[&str]) -> Value {
@@ -343,4 +344,49 @@ async fn an_unknown_or_closed_access_code_is_refused_with_a_french_reason(backen
     assert_problem(malformed, 404, "unknown_access_code").await;
     let problem = assert_problem(closed, 410, "closed_access_code").await;
     assert!(problem.detail.unwrap().contains("fermé"));
+}
+
+async fn a_new_dossier_starts_with_what_its_formation_tells(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    // A BTS by its code diplôme.
+    let formation: Value = app
+        .post_json(Some(&cfa), "/api/v1/formations", &formation_request(&[]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = formation["id"].as_str().unwrap();
+    let variant = app
+        .post_json(
+            Some(&cfa),
+            &format!("/api/v1/formations/{id}/variants"),
+            &json!({"access_code": "F741", "label": "1re année"}),
+        )
+        .await;
+    assert_eq!(variant.status(), 201);
+
+    let registered: Value = app
+        .post_json(
+            None,
+            "/api/v1/registrations",
+            &json!({"access_code": "F741", "email": "ines.roux@example.fr",
+                    "password": "mon mot de passe à moi", "first_name": "Inès", "last_name": "Roux"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dossier = db::queries::dossiers::by_id(
+        &app.state.db,
+        &app.state.seal,
+        registered["dossier_id"].as_str().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        dossier.content["formation"]["typeDiplome"], "54",
+        "32031213 is a BTS"
+    );
 }

@@ -1,11 +1,12 @@
-//! Health, metrics, docs, the OpenAPI document, and the problem+json shape of malformed requests.
+//! Health, metrics, docs, the OpenAPI document, who runs the platform, and the problem+json shape
+//! of malformed requests.
 
 use reqwest::Method;
 use serde_json::Value;
 
 use crate::{
     both,
-    helpers::{Backend, assert_problem, spawn_app},
+    helpers::{Backend, assert_problem, spawn_app, spawn_app_with},
 };
 
 both!(
@@ -19,7 +20,82 @@ both!(
     a_body_of_the_wrong_shape_answers_400_with_the_reason,
     the_api_docs_render_with_no_internet,
     migrations_roll_back_and_apply_again,
+    the_platform_names_the_configured_cfa_for_header_footer_and_legal_notice,
+    the_cfa_logo_is_served_with_its_image_type,
 );
+
+async fn the_platform_names_the_configured_cfa_for_header_footer_and_legal_notice(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |settings| {
+        settings.cfa.denomination = "  CFA des métiers ".into();
+        settings.cfa.address_number = "12".into();
+        settings.cfa.address_street = "rue des Arts".into();
+        settings.cfa.postal_code = "69001".into();
+        settings.cfa.town = "Lyon".into();
+        settings.cfa.director = "Paul Roux".into();
+        settings.cfa.contact_email = "accueil@cfa-metiers.fr".into();
+        settings.cfa.siret = String::new();
+    })
+    .await;
+
+    let response = app
+        .request(Method::GET, "/api/v1/platform")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=300",
+        "read once by each visitor, cheaply"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["cfa_name"], "CFA des métiers");
+    assert_eq!(body["address"], "12 rue des Arts, 69001 Lyon");
+    assert_eq!(body["director"], "Paul Roux");
+    assert_eq!(body["contact_email"], "accueil@cfa-metiers.fr");
+    assert_eq!(body["siret"], Value::Null, "an empty setting is absent");
+}
+
+async fn the_cfa_logo_is_served_with_its_image_type(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("logo.png");
+    // A PNG is recognised by its signature, whatever the file is called.
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let app = spawn_app_with(backend, |settings| settings.cfa.logo = png.clone()).await;
+
+    let platform: Value = app
+        .request(Method::GET, "/api/v1/platform")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(platform["logo_url"], "/api/v1/platform/logo");
+    let logo = app
+        .request(Method::GET, "/api/v1/platform/logo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logo.status(), 200);
+    assert_eq!(logo.headers()["content-type"], "image/png");
+    assert!(logo.bytes().await.unwrap().starts_with(b"\x89PNG"));
+
+    let text = dir.path().join("logo.svg");
+    std::fs::write(&text, "pas une image").unwrap();
+    let mut settings = server::config::Settings::defaults().unwrap();
+    settings.cfa.logo = text;
+    let refused = server::startup::load_logo(&settings)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("neither a PNG, a JPEG nor an SVG"),
+        "{refused}"
+    );
+}
 
 async fn health_answers_ok_when_the_database_does(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -65,6 +65,8 @@ async fn an_apprentice_registers_with_an_access_code_and_gets_a_draft_dossier(ba
             "dureeFormation": 1800
         })
     );
+    // 170… is an engineering diploma, which has no single code on CERFA *14: « diplôme visé »
+    // is left to the CFA (the block above has no `typeDiplome`).
     // And the CFA (here the demo CFA of development mode).
     assert_eq!(
         dossier.content["organismeFormation"]["denomination"],

@@ -3,14 +3,14 @@
 //! l'étudiant. Every keystroke is evaluated here by `domain`; « Enregistrer » sends a merge patch
 //! of the changed fields under the ETag read.
 
+use crate::router::Redirect;
 use api_types::{Problem, dossiers::DossierBody};
 use domain::{NiveauSaisie, Role, Status, Tab};
 use serde_json::Value as Json;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 mod base_validation;
+mod invitation;
 mod leave_guard;
 mod remuneration;
 mod resume;
@@ -29,12 +29,13 @@ use crate::{
     api,
     app::Route,
     components::{
-        notice::{Notice, NoticeArea},
+        count,
+        notice::{FieldProblem, Notice, NoticeArea, focus_later},
         value_of,
     },
     state::{
         dossier::{DossierAction, DossierPageState, DossierState},
-        session::{SessionAction, SignedIn, use_signed_in},
+        session::{SignedIn, use_signed_in},
     },
 };
 
@@ -88,13 +89,10 @@ pub async fn load(id: &str, token: &str) -> Result<DossierBody, Problem> {
 
 #[component]
 pub fn DossierPage(props: &DossierPageProps) -> Html {
-    let SignedIn {
-        session,
-        token,
-        role,
-    } = use_signed_in();
+    let SignedIn { token, role } = use_signed_in();
     let page = use_reducer(DossierPageState::default);
-    let view = use_state(|| View::Data(Tab::Base));
+    // `None` until the user picks a tab: the page opens on the tab the role has to work on.
+    let view = use_state(|| None::<View>);
     let notice = use_state(|| None::<Notice>);
     let saving = use_state(|| false);
     let role = role.unwrap_or(Role::Alternant);
@@ -132,8 +130,28 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
             move || drop(guard)
         });
     }
+    {
+        // A summary line goes once its field is corrected, for good: typing on through a value
+        // that is wrong again must not bring the summary back and take the focus from the field.
+        let notice = notice.clone();
+        let held: Vec<&'static str> = page.dossier.as_ref().map_or_else(Vec::new, |current| {
+            current
+                .held_edits()
+                .into_iter()
+                .map(|(key, _)| key)
+                .collect()
+        });
+        use_effect_with(held, move |held| {
+            if let Some(shown) = (*notice).clone() {
+                let pruned = shown.clone().without_corrected(|key| held.contains(&key));
+                if pruned.as_ref() != Some(&shown) {
+                    notice.set(pruned);
+                }
+            }
+        });
+    }
     if token.is_none() {
-        return html! { <Redirect<Route> to={Route::Home} /> };
+        return html! { <Redirect to={Route::Home} /> };
     }
     let Some(current) = page.dossier.clone() else {
         return html! {
@@ -163,37 +181,27 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
     let save = {
         let (page, notice, saving, token) =
             (page.clone(), notice.clone(), saving.clone(), token.clone());
-        let session = session.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(current) = page.dossier.clone() else {
                 return;
             };
-            let (page, notice, saving, token, session) = (
-                page.clone(),
-                notice.clone(),
-                saving.clone(),
-                token.clone(),
-                session.clone(),
-            );
+            let held = held_notice(&current);
+            if !current.has_savable_changes() {
+                notice.set(held);
+                return;
+            }
+            let (page, notice, saving, token) =
+                (page.clone(), notice.clone(), saving.clone(), token.clone());
             saving.set(true);
             yew::platform::spawn_local(async move {
-                let mut token = token.unwrap_or_default();
-                let mut saved = send_patch(&current, &token).await;
-                // A computer that slept past the token's quarter of an hour: renew it from the
-                // session cookie and send again, rather than lose the typing.
-                if saved.as_ref().is_err_and(|p| p.status == 401)
-                    && let Ok(renewed) = api::refresh().await
-                {
-                    token = renewed.access_token.clone();
-                    if let Some(session) = &session {
-                        session.dispatch(SessionAction::SignedIn(renewed));
-                    }
-                    saved = send_patch(&current, &token).await;
-                }
-                match saved {
+                // The client renews an expired token once by itself (a computer that slept).
+                let token = token.unwrap_or_default();
+                match send_patch(&current, &token).await {
                     Ok(body) => {
                         page.dispatch(DossierAction::Saved(Box::new(body)));
-                        notice.set(Some(Notice::Success("Modifications enregistrées.".into())));
+                        notice.set(Some(held.unwrap_or_else(|| {
+                            Notice::Success("Modifications enregistrées.".into())
+                        })));
                     }
                     Err(problem) if problem.code == api_types::codes::STALE_VERSION => {
                         match load(&current.saved.id, &token).await {
@@ -233,10 +241,21 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
     if !draft {
         views.extend([View::Resume, View::Suivi, View::Vie]);
     }
-    let shown = if views.contains(&view) {
-        *view
-    } else {
-        View::Data(Tab::Base)
+    let shown = match *view {
+        Some(chosen) if views.contains(&chosen) => chosen,
+        _ => landing(&current, role, &views),
+    };
+    // A summary link opens the field's tab.
+    let shown_notice = (*notice).clone();
+    let on_field = {
+        let view = view.clone();
+        Callback::from(move |key: String| {
+            if let Some(field) = domain::FieldDef::by_key(&key) {
+                view.set(Some(View::Data(field.tab)));
+            } else if key.starts_with("economics.") {
+                view.set(Some(View::Suivi));
+            }
+        })
     };
     let content = &current.content;
     let name = |key: &str| {
@@ -269,21 +288,27 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
                 if status.is_frozen() { { " — données figées" } }
                 if evaluation.complete { <span class="complet">{ " · dossier complet" }</span> }
             </p>
+            if draft && domain::access::invites(role) {
+                // B.3: a draft is a dossier whose apprentice may not have signed in yet, and it
+                // has no « Suivi »: who invited sees the invitation here.
+                <invitation::InvitationCard dossier_id={current.saved.id.clone()} token={token.clone().unwrap_or_default()} />
+            }
             <nav class="onglets" aria-label="Onglets du dossier">
                 <ul role="tablist">
                     { for views.iter().map(|&v| {
                         let complete = match v { View::Data(tab) => Some(evaluation.tabs.get(tab).complete), _ => None };
+                        let marker = match v { View::Data(tab) => tab_marker(evaluation.tabs.get(tab)), _ => None };
                         let selected = v == shown;
                         // A message is about the tab it was given on: it does not follow to another.
-                        let onclick = { let (view, notice) = (view.clone(), notice.clone()); Callback::from(move |_: MouseEvent| { view.set(v); notice.set(None); }) };
+                        let onclick = { let (view, notice) = (view.clone(), notice.clone()); Callback::from(move |_: MouseEvent| { view.set(Some(v)); notice.set(None); }) };
                         let onkeydown = {
                             let (view, views, notice) = (view.clone(), views.clone(), notice.clone());
                             Callback::from(move |event: KeyboardEvent| {
                                 if let Some(next) = neighbour(&views, v, &event.key()) {
                                     event.prevent_default();
-                                    view.set(next);
+                                    view.set(Some(next));
                                     notice.set(None);
-                                    focus(&format!("onglet-{}", next.key()));
+                                    focus_later(&format!("onglet-{}", next.key()));
                                 }
                             })
                         };
@@ -295,9 +320,9 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
                                     class={classes!(selected.then_some("actif"))} onclick={onclick} onkeydown={onkeydown}
                                     data-testid={format!("tab-{}", v.key())} data-complete={complete.map(|c| c.to_string())}>
                                     { tab_label(v) }
-                                    if complete == Some(true) {
-                                        <span class="coche" aria-hidden="true">{ " ✓" }</span>
-                                        <span class="visuellement-cache">{ " (complet)" }</span>
+                                    if let Some(marker) = marker {
+                                        <span class={classes!("marque", marker.class)} aria-hidden="true" data-testid={format!("marker-{}", v.key())}>{ marker.sign }</span>
+                                        <span class="visuellement-cache">{ format!(" ({})", marker.words) }</span>
                                     }
                                 </button>
                             </li>
@@ -305,7 +330,7 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
                     }) }
                 </ul>
             </nav>
-            <NoticeArea notice={(*notice).clone()} />
+            <NoticeArea notice={shown_notice} on_field={on_field} />
             <section id="panneau" role="tabpanel" aria-labelledby={format!("onglet-{}", shown.key())}>
                 {
                     match shown {
@@ -330,7 +355,8 @@ pub fn DossierPage(props: &DossierPageProps) -> Html {
                     if current.has_changes() {
                         <span class="aide" data-testid="unsaved">{ "Modifications non enregistrées" }</span>
                     }
-                    if shown == View::Data(Tab::Base) && current.saved.permissions.actions.iter().any(|a| a == "validate_base") {
+                    // A.8: the contact found later is invited from L'employeur, where they were given.
+                    if matches!(shown, View::Data(Tab::Base | Tab::Employeur)) && current.saved.permissions.actions.iter().any(|a| a == "validate_base") {
                         <BaseValidation state={current.clone()} token={token.clone().unwrap_or_default()} on_done={after_action.clone()} />
                     }
                 </div>
@@ -371,19 +397,99 @@ fn neighbour(views: &[View], from: View, key: &str) -> Option<View> {
     views.get(to).copied()
 }
 
-/// Moves the keyboard focus to the element `id`, once it is drawn.
-fn focus(id: &str) {
-    let id = id.to_owned();
-    gloo_timers::callback::Timeout::new(0, move || {
-        if let Some(element) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = element.focus();
-        }
-    })
-    .forget();
+/// The tab a dossier opens on: the one its reader has to work on. A returned dossier opens on
+/// « Suivi – Info », where the return comment is; staff, and everyone once the data are frozen,
+/// follow the dossier there too; the parties filling it open the first tab they may write that
+/// is not complete yet (Données de base while it is a draft).
+fn landing(state: &DossierState, role: Role, views: &[View]) -> View {
+    let status = Status::from_key(&state.saved.status).unwrap_or(Status::Draft);
+    let suivi = views.contains(&View::Suivi);
+    let staff = matches!(role, Role::Formation | Role::Cfa);
+    if suivi && (status == Status::Returned || status.is_frozen() || staff) {
+        return View::Suivi;
+    }
+    let writable = &state.saved.permissions.writable_tabs;
+    views
+        .iter()
+        .copied()
+        .find(|&v| match v {
+            View::Data(tab) => {
+                let evaluation = state.evaluation.tabs.get(tab);
+                !evaluation.complete
+                    && evaluation.required
+                    && writable.iter().any(|t| t == tab.key())
+            }
+            _ => false,
+        })
+        .or_else(|| suivi.then_some(View::Suivi))
+        .unwrap_or(View::Data(Tab::Base))
+}
+
+/// The mark a tab carries: complete, its errors, what is left to fill, or optional.
+struct TabMarker {
+    class: &'static str,
+    sign: String,
+    words: String,
+}
+
+fn tab_marker(tab: &domain::evaluation::TabEvaluation) -> Option<TabMarker> {
+    let marker = |class, sign: String, words: String| Some(TabMarker { class, sign, words });
+    let (invalid, missing) = (tab.invalid.len() as u64, tab.missing.len() as u64);
+    if invalid > 0 {
+        marker(
+            "marque-erreur",
+            format!("✖ {invalid}"),
+            count(invalid, "erreur", "erreurs"),
+        )
+    } else if tab.complete {
+        marker("marque-complet", "✓".into(), "complet".into())
+    } else if !tab.required {
+        marker(
+            "marque-facultatif",
+            "facultatif".into(),
+            "facultatif".into(),
+        )
+    } else if missing > 0 {
+        marker(
+            "marque-a-completer",
+            format!("▲ {missing}"),
+            count(missing, "champ à compléter", "champs à compléter"),
+        )
+    } else {
+        None
+    }
+}
+
+/// The summary of the edits « Enregistrer » held back, when there are some.
+fn held_notice(current: &DossierState) -> Option<Notice> {
+    let held = current.held_edits();
+    if held.is_empty() {
+        return None;
+    }
+    let text = format!(
+        "{} : corrigez {} pour l'enregistrer{}.",
+        count(held.len() as u64, "valeur refusée", "valeurs refusées"),
+        if held.len() > 1 {
+            "ces champs"
+        } else {
+            "ce champ"
+        },
+        if current.has_savable_changes() {
+            " ; vos autres modifications sont enregistrées"
+        } else {
+            ""
+        },
+    );
+    Some(Notice::Refused(
+        text,
+        held.into_iter()
+            .map(|(key, message)| FieldProblem {
+                key: key.to_owned(),
+                message,
+                held: true,
+            })
+            .collect(),
+    ))
 }
 
 fn conflict_notice(changed: &[&'static str], lost: &[&'static str]) -> Notice {

@@ -141,7 +141,7 @@ pub(super) fn remuneration(state: &DossierState) -> Html {
                                 <td data-label="Au">{ domain::print::date_text(line.end) }</td>
                                 <td data-label="Âge">{ line.age }</td>
                                 <td data-label="Taux">{ format!("{} % du {}", line.rate, line.basis.code()) }</td>
-                                <td data-label="Minimum mensuel">{ line.monthly_minimum.map(domain::economics::euros_text).unwrap_or_else(|| "—".into()) }</td>
+                                <td data-label="Minimum mensuel">{ line.monthly_minimum.map(domain::print::amount_text).unwrap_or_else(|| "—".into()) }</td>
                             </tr>
                         }) }
                     </tbody>

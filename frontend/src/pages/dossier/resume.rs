@@ -42,7 +42,8 @@ pub(super) fn resume(state: &DossierState) -> Html {
     }
 }
 
-/// A value as the recap shows it.
+/// A value as the recap shows it: a code by its label (a département with its number), a date
+/// as `14/09/2026`, an amount as `9 000,00 €`.
 pub(super) fn display(field: &FieldDef, value: Option<&Json>) -> String {
     match (field.kind, value) {
         (_, None | Some(Json::Null)) => "—".into(),
@@ -52,15 +53,66 @@ pub(super) fn display(field: &FieldDef, value: Option<&Json>) -> String {
             .entries(domain::codes::CerfaVersion::default())
             .iter()
             .find(|e| e.code == code)
-            .map_or(code.clone(), |e| format!("{} – {}", e.code, e.label)),
+            .map_or(code.clone(), |e| {
+                if list == domain::codes::CodeList::Departement {
+                    format!("{} – {}", e.code, e.label)
+                } else {
+                    e.label.to_owned()
+                }
+            }),
         (domain::Kind::Date, Some(Json::String(date))) => {
             domain::values::parse_date(date).map_or(date.clone(), domain::print::date_text)
         }
+        (domain::Kind::Amount, Some(Json::Number(n))) => euros(n),
+        (domain::Kind::Phone, Some(Json::String(phone))) => domain::print::phone_text(phone),
         (_, Some(Json::String(text))) => text.clone(),
         (_, Some(Json::Number(n))) => n.to_string(),
-        (_, Some(Json::Array(items))) => format!("{} ligne(s)", items.len()),
+        (_, Some(Json::Array(items))) => lines(items.len()),
         (_, Some(other)) => other.to_string(),
     }
+}
+
+/// A value of the history, as users read it: a field of the dossier as the recap shows it, an
+/// economic element as an amount, a count or yes/no, the niveau de saisie by its name.
+pub(super) fn readable(key: &str, value: Option<&Json>) -> String {
+    if let Some(field) = FieldDef::by_key(key) {
+        return display(field, value);
+    }
+    match (key, value) {
+        (_, None | Some(Json::Null)) => "—".into(),
+        ("niveau_saisie", Some(Json::String(niveau))) => match niveau.as_str() {
+            "simple" => "Saisie simple".into(),
+            _ => "Saisie complète".into(),
+        },
+        ("economics.repas" | "economics.nuitees", Some(Json::Number(n))) => n.to_string(),
+        ("economics.opco", Some(Json::String(opco))) => domain::economics::OPCOS
+            .iter()
+            .find(|o| o.key == opco)
+            .map_or(opco.clone(), |o| o.label.to_owned()),
+        (_, Some(Json::Number(n))) if key.starts_with("economics.") => euros(n),
+        (_, Some(Json::Bool(true))) => "Oui".into(),
+        (_, Some(Json::Bool(false))) => "Non".into(),
+        (_, Some(Json::String(text))) => text.clone(),
+        (_, Some(Json::Array(items))) => lines(items.len()),
+        (_, Some(other)) => other.to_string(),
+    }
+}
+
+fn euros(n: &serde_json::Number) -> String {
+    n.as_f64().map_or_else(|| n.to_string(), amount)
+}
+
+/// An amount in euros as `9 000,00 €`.
+pub(super) fn amount(euros: f64) -> String {
+    domain::print::amount_text((euros * 100.0).round() as i64)
+}
+
+fn lines(count: usize) -> String {
+    crate::components::count(
+        count as u64,
+        "ligne de rémunération",
+        "lignes de rémunération",
+    )
 }
 
 pub(super) fn vie_etudiant() -> Html {

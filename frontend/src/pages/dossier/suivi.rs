@@ -12,11 +12,14 @@ use crate::{
     api,
     components::{
         checked_of,
-        notice::{Notice, NoticeArea},
+        field::field_id,
+        notice::{Notice, NoticeArea, label_of},
         value_of,
     },
     state::dossier::DossierState,
 };
+
+use super::resume::{amount as euros, readable};
 
 #[derive(Properties, PartialEq)]
 pub struct SuiviProps {
@@ -150,6 +153,9 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                     }) }
                 </ul>
             </section>
+            if domain::access::invites(props.role) {
+                <super::invitation::InvitationCard dossier_id={id.clone()} token={props.token.clone()} />
+            }
             <section aria-labelledby="titre-contacts">
                 <h3 id="titre-contacts">{ "Contacts" }</h3>
                 <ul data-testid="contacts">
@@ -167,8 +173,9 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                 <ol data-testid="timeline">
                     { for info.timeline.iter().map(|t| html! {
                         <li>
-                            { format!("{} — {}", domain::print::datetime_text(t.at), t.action_label) }
-                            if let Some(author) = &t.author { { format!(" ({})", author.name) } }
+                            <time>{ domain::print::datetime_text(t.at) }</time>{ " — " }
+                            { event(&t.action).unwrap_or(&t.action_label) }
+                            if let Some(author) = &t.author { { format!(" par {}", author.name) } }
                             if let Some(comment) = &t.comment { { format!(" : « {comment} »") } }
                         </li>
                     }) }
@@ -187,11 +194,11 @@ pub fn Suivi(props: &SuiviProps) -> Html {
                         <tbody>
                             { for history.iter().rev().take(200).map(|h| html! {
                                 <tr>
-                                    <td>{ domain::print::datetime_text(h.at) }</td>
-                                    <td>{ h.author.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Opuntia".into()) }</td>
-                                    <td>{ domain::FieldDef::by_key(&h.field).map_or(h.field.clone(), |f| f.label.to_owned()) }</td>
-                                    <td>{ short(&h.old) }</td>
-                                    <td>{ short(&h.new) }</td>
+                                    <td data-label="Quand">{ domain::print::datetime_text(h.at) }</td>
+                                    <td data-label="Qui">{ h.author.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Opuntia".into()) }</td>
+                                    <td data-label="Champ">{ label_of(&h.field) }</td>
+                                    <td data-label="Avant">{ readable(&h.field, h.old.as_ref()) }</td>
+                                    <td data-label="Après">{ readable(&h.field, h.new.as_ref()) }</td>
                                 </tr>
                             }) }
                         </tbody>
@@ -306,16 +313,6 @@ fn Deposit(props: &DepositProps) -> Html {
     }
 }
 
-fn short(value: &Option<Json>) -> String {
-    match value {
-        None | Some(Json::Null) => "—".into(),
-        Some(Json::String(s)) => s.clone(),
-        Some(Json::Bool(true)) => "Oui".into(),
-        Some(Json::Bool(false)) => "Non".into(),
-        Some(other) => other.to_string(),
-    }
-}
-
 #[derive(Properties, PartialEq)]
 struct ActionProps {
     action: String,
@@ -368,27 +365,65 @@ fn ActionButton(props: &ActionProps) -> Html {
             });
         })
     };
-    let field_id = format!("commentaire-{}", props.action);
+    let comment_id = format!("commentaire-{}", props.action);
+    let warning = freezing_warning(&props.action);
+    let toggle = |to: bool| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(to))
+    };
+    // An action that needs words, or freezes the data, asks first (user guide B.14): the button
+    // opens a panel that says what will happen, with « Confirmer » and « Annuler ».
+    let asks_first = props.needs_comment || warning.is_some();
     html! {
         <div class="action">
-            if props.needs_comment && *open {
-                <div class="champ">
-                    <label for={field_id.clone()}>{ "Commentaire (transmis aux parties et gardé dans l'historique)" }<span class="obligatoire" aria-hidden="true">{ " *" }</span></label>
-                    <textarea id={field_id.clone()} rows="3" value={(*comment).clone()}
-                        oninput={{ let comment = comment.clone(); Callback::from(move |e: InputEvent| comment.set(value_of(&e))) }}
-                        data-testid={format!("comment-{}", props.action)} />
+            if asks_first && *open {
+                <div class="confirmation" data-testid={format!("confirmation-{}", props.action)}>
+                    if let Some(warning) = warning {
+                        <p class="message alerte">{ warning }</p>
+                    }
+                    if props.needs_comment {
+                        <div class="champ large">
+                            <label for={comment_id.clone()}>{ "Commentaire (transmis aux parties et gardé dans l'historique)" }<span class="obligatoire" aria-hidden="true">{ " *" }</span></label>
+                            <textarea id={comment_id.clone()} rows="3" value={(*comment).clone()}
+                                oninput={{ let comment = comment.clone(); Callback::from(move |e: InputEvent| comment.set(value_of(&e))) }}
+                                data-testid={format!("comment-{}", props.action)} />
+                        </div>
+                    }
+                    <button type="button" onclick={send} disabled={props.disabled} data-testid={format!("confirm-{}", props.action)}>
+                        { format!("Confirmer : {}", props.label) }
+                    </button>
+                    <button type="button" class="secondaire" onclick={toggle(false)} data-testid={format!("cancel-{}", props.action)}>
+                        { "Annuler" }
+                    </button>
                 </div>
-                <button type="button" onclick={send} disabled={props.disabled} data-testid={format!("confirm-{}", props.action)}>
-                    { format!("Confirmer : {}", props.label) }
-                </button>
-            } else if props.needs_comment {
-                <button type="button" onclick={{ let open = open.clone(); Callback::from(move |_: MouseEvent| open.set(true)) }}
-                    disabled={props.disabled} data-testid={format!("action-{}", props.action)}>{ &props.label }</button>
+            } else if asks_first {
+                <button type="button" onclick={toggle(true)} disabled={props.disabled} data-testid={format!("action-{}", props.action)}>{ &props.label }</button>
             } else {
                 <button type="button" onclick={send} disabled={props.disabled} data-testid={format!("action-{}", props.action)}>{ &props.label }</button>
             }
             <NoticeArea notice={(*notice).clone()} />
         </div>
+    }
+}
+
+/// What an action of the timeline did, in the past tense (« Dossier validé »).
+fn event(action: &str) -> Option<&'static str> {
+    domain::Action::ALL
+        .into_iter()
+        .find(|a| a.key() == action)
+        .map(domain::Action::event)
+}
+
+/// What an action that freezes the dossier's data says before it is confirmed.
+fn freezing_warning(action: &str) -> Option<&'static str> {
+    match action {
+        "request_validation" => Some(
+            "Le dossier va être transmis pour validation : ses données seront figées. Vous ne pourrez plus les modifier, sauf si la formation vous le renvoie pour correction.",
+        ),
+        "validate" => Some(
+            "Valider le dossier fige ses données : plus personne ne pourra les modifier, sauf à le rouvrir. Le CFA saisira ensuite les éléments économiques.",
+        ),
+        _ => None,
     }
 }
 
@@ -461,24 +496,27 @@ fn Economics(props: &EconomicsProps) -> Html {
             });
         })
     };
-    let amount = |key: &'static str, label: &'static str, help: &'static str| {
-        let id = format!("eco-{key}");
+    // Labels come from `domain::economics`, as the history and error summaries name them; ids
+    // are those the summaries link to.
+    let label = |key: &str| domain::economics::label(key).unwrap_or_default();
+    let amount = |key: &'static str, unit: &'static str, help: &'static str| {
+        let id = field_id(&format!("economics.{key}"));
         html! {
-            <div class="champ">
-                <label for={id.clone()}>{ label }</label>
+            <div class="champ court">
+                <label for={id.clone()}>{ label(key) }{ unit }</label>
                 <input id={id.clone()} type="text" inputmode="decimal" value={member(key)} onchange={set(key, 0)}
-                    disabled={!props.editable} data-testid={id.clone()} aria-describedby={format!("{id}-aide")} />
+                    disabled={!props.editable} data-testid={format!("eco-{key}")} aria-describedby={format!("{id}-aide")} />
                 <p class="aide" id={format!("{id}-aide")}>{ help }</p>
             </div>
         }
     };
-    let tick = |key: &'static str, label: &'static str| {
-        let id = format!("eco-{key}");
+    let tick = |key: &'static str| {
+        let id = field_id(&format!("economics.{key}"));
         html! {
             <div class="champ case">
                 <input id={id.clone()} type="checkbox" checked={draft.get(key).and_then(Json::as_bool) == Some(true)}
-                    onchange={set(key, 1)} disabled={!props.editable} data-testid={id.clone()} />
-                <label for={id}>{ label }</label>
+                    onchange={set(key, 1)} disabled={!props.editable} data-testid={format!("eco-{key}")} />
+                <label for={id}>{ label(key) }</label>
             </div>
         }
     };
@@ -487,21 +525,21 @@ fn Economics(props: &EconomicsProps) -> Html {
             <h3 id="titre-economie">{ "Éléments économiques" }</h3>
             <form onsubmit={save}>
                 <div class="champ">
-                    <label for="eco-opco">{ "OPCO de l'employeur" }</label>
-                    <select id="eco-opco" onchange={set("opco", 0)} disabled={!props.editable} data-testid="eco-opco">
+                    <label for="champ-economics-opco">{ label("opco") }</label>
+                    <select id="champ-economics-opco" onchange={set("opco", 0)} disabled={!props.editable} data-testid="eco-opco">
                         <option value="" selected={member("opco").is_empty()}>{ "— Aucun (employeur public) —" }</option>
                         { for OPCOS.iter().map(|o| html! { <option value={o.key} selected={member("opco") == o.key}>{ o.label }</option> }) }
                     </select>
                 </div>
-                { amount("npecAnnuel", "NPEC annuel (€)", "Niveau de prise en charge du contrat par l'OPCO.") }
-                { tick("valeurAmorcage", "NPEC à la valeur d'amorçage") }
-                { amount("majorationRqth", "Majoration handicap annuelle (€)", "Jusqu'à 4 000 €, pour un(e) apprenti(e) avec RQTH.") }
-                { amount("repas", "Nombre de repas pris en charge", "3 € par repas au plus.") }
-                { amount("nuitees", "Nombre de nuitées prises en charge", "6 € par nuitée au plus.") }
-                { amount("premierEquipement", "Premier équipement (€)", "500 € au plus.") }
-                { tick("mobiliteInternationale", "Mobilité internationale prévue") }
-                { amount("resteACharge", "Reste à charge de l'employeur (€)", "Au-delà des financements, inscrit dans la convention.") }
-                { tick("mandatEmployeur", "L'employeur mandate le CFA pour transmettre le contrat") }
+                { amount("npecAnnuel", " (€)", "Niveau de prise en charge du contrat par l'OPCO.") }
+                { tick("valeurAmorcage") }
+                { amount("majorationRqth", " (€)", "Jusqu'à 4 000 €, pour un(e) apprenti(e) avec RQTH.") }
+                { amount("repas", "", "3 € par repas au plus.") }
+                { amount("nuitees", "", "6 € par nuitée au plus.") }
+                { amount("premierEquipement", " (€)", "500 € au plus.") }
+                { tick("mobiliteInternationale") }
+                { amount("resteACharge", " (€)", "Au-delà des financements, inscrit dans la convention.") }
+                { tick("mandatEmployeur") }
                 <NoticeArea notice={(*notice).clone()} />
                 if props.editable {
                     <button type="submit" data-testid="economics-save">{ "Enregistrer les éléments économiques" }</button>
@@ -517,10 +555,10 @@ fn Economics(props: &EconomicsProps) -> Html {
                 if let Some(summary) = economics.summary {
                     <dl class="synthese" data-testid="economics-summary">
                         <dt>{ "OPCO" }</dt><dd>{ summary.opco_label.unwrap_or_else(|| "—".into()) }</dd>
-                        <dt>{ "NPEC retenu" }</dt><dd>{ format!("{:.2} €", summary.npec_retenu) }{ if summary.minoration_distanciel { " (minoré de 20 % : formation à distance)" } else { "" } }</dd>
-                        <dt>{ "Frais annexes" }</dt><dd>{ format!("{:.2} €", summary.frais_annexes) }</dd>
+                        <dt>{ "NPEC retenu" }</dt><dd>{ euros(summary.npec_retenu) }{ if summary.minoration_distanciel { " (minoré de 20 % : formation à distance)" } else { "" } }</dd>
+                        <dt>{ "Frais annexes" }</dt><dd>{ euros(summary.frais_annexes) }</dd>
                         <dt>{ "Participation de l'employeur" }</dt>
-                        <dd>{ summary.participation_employeur.map(|p| format!("{p:.2} € — ")).unwrap_or_default() }{ summary.participation_motif }</dd>
+                        <dd>{ summary.participation_employeur.map(|p| format!("{} — ", euros(p))).unwrap_or_default() }{ summary.participation_motif }</dd>
                     </dl>
                 }
             }

@@ -377,9 +377,15 @@ pub async fn list_invitations(
     }
     let limit = bounded("limit", filter.limit, 100, (1, 1000))?;
     let offset = bounded("offset", filter.offset, 0, (0, MAX_OFFSET))?;
-    let rows =
-        db::queries::invitations::list(&state.db, &state.seal, scope.as_deref(), limit, offset)
-            .await?;
+    let rows = db::queries::invitations::list(
+        &state.db,
+        &state.seal,
+        scope.as_deref(),
+        filter.dossier_id.as_deref(),
+        limit,
+        offset,
+    )
+    .await?;
     let user_ids: Vec<String> = rows.iter().map(|(i, _)| i.user_id.clone()).collect();
     let accounts = db::queries::users::by_ids(&state.db, &user_ids).await?;
     let variants = db::queries::formations::variants(&state.db, None).await?;
