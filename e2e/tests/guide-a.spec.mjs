@@ -88,6 +88,8 @@ test('an invited apprentice, their employer, the formation and the CFA take a do
   // A.14: « Demande de validation » in Suivi – Info; the responsable is e-mailed.
   await apprentice.reload();
   await openTab(apprentice, 'suivi');
+  // One way to ask: « Valider » of Données de base stays on its tab.
+  await expect(apprentice.getByTestId('action-validate_base')).toHaveCount(0);
   await apprentice.getByTestId('action-request_validation').click();
   await apprentice.getByTestId('confirm-request_validation').click();
   await expect(apprentice.getByTestId('dossier')).toHaveAttribute('data-status', 'validation_requested');

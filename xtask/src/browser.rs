@@ -330,15 +330,20 @@ fn ensure_test_tools() -> Result<(), String> {
     Ok(())
 }
 
-/// The browser journeys: the app and the server built, then Playwright drives Chromium against
-/// the real server on a free port with a fresh SQLite database and a real SMTP sink.
-pub fn run_journeys() -> Result<(), String> {
+/// The app and the server built, and what drives a browser against them installed.
+fn build_app_and_server() -> Result<(), String> {
     build_frontend()?;
     ensure_test_tools()?;
     run(
         "cargo build --bin opuntia",
         cargo().args(["build", "--package", "opuntia-server", "--bin", "opuntia"]),
-    )?;
+    )
+}
+
+/// The browser journeys: the app and the server built, then Playwright drives Chromium against
+/// the real server on a free port with a fresh SQLite database and a real SMTP sink.
+pub fn run_journeys() -> Result<(), String> {
+    build_app_and_server()?;
     run(
         "browser journeys (e2e/, Playwright + Chromium)",
         Command::new("npx")
@@ -353,12 +358,7 @@ pub fn run_journeys() -> Result<(), String> {
 /// `cargo xtask screenshots`: every page at phone and desktop width, photographed against the
 /// real server with demo data into docs/screenshots/ (shown by the README).
 pub fn screenshots() -> Result<(), String> {
-    build_frontend()?;
-    ensure_test_tools()?;
-    run(
-        "cargo build --bin opuntia",
-        cargo().args(["build", "--package", "opuntia-server", "--bin", "opuntia"]),
-    )?;
+    build_app_and_server()?;
     let out = root().join("docs/screenshots");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     run(

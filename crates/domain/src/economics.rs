@@ -512,16 +512,10 @@ fn participation(facts: &EconomicFacts) -> (Option<Cents>, Cow<'static, str>) {
 
 /// « 1 234,50 € ».
 pub fn euros_text(cents: Cents) -> String {
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(digit);
-    }
-    match cents % 100 {
-        0 => format!("{grouped} €"),
-        fraction => format!("{grouped},{fraction:02} €"),
+    let sign = if cents < 0 { "-" } else { "" };
+    let grouped = crate::print::grouped_digits((cents / 100).unsigned_abs());
+    match (cents % 100).unsigned_abs() {
+        0 => format!("{sign}{grouped} €"),
+        fraction => format!("{sign}{grouped},{fraction:02} €"),
     }
 }

@@ -68,15 +68,25 @@ pub fn nir_text(nir: &str) -> String {
 pub fn amount_text(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
-    let whole = (cents / 100).to_string();
+    format!(
+        "{sign}{},{:02}\u{a0}€",
+        grouped_digits(cents / 100),
+        cents % 100
+    )
+}
+
+/// A whole number with its thousands apart, as French writes it: `9 000` (narrow no-break
+/// spaces, which keep the number on one line).
+pub fn grouped_digits(whole: u64) -> String {
+    let digits = whole.to_string();
     let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('\u{202f}');
         }
         grouped.push(digit);
     }
-    format!("{sign}{grouped},{:02}\u{a0}€", cents % 100)
+    grouped
 }
 
 /// A rate in hundredths of a percent: `53 %`, `78,5 %`.
@@ -906,6 +916,12 @@ mod tests {
             amount_text(-123_456_700),
             "-1\u{202f}234\u{202f}567,00\u{a0}€"
         );
+        // The shorter form of messages: whole euros without decimals, a sign kept in front.
+        assert_eq!(
+            crate::economics::euros_text(123_456_700),
+            "1\u{202f}234\u{202f}567 €"
+        );
+        assert_eq!(crate::economics::euros_text(-50), "-0,50 €");
     }
 
     #[test]

@@ -41,51 +41,45 @@ pub(super) fn InvitationCard(props: &InvitationProps) -> Html {
     let Some(current) = (*invitation).clone() else {
         return html! { <NoticeArea notice={(*notice).clone()} /> };
     };
-    // Both answers are the invitation as it now is; the message says where the mail went.
-    let answered = {
+    // Both actions answer with the invitation as it now is; the message says where the mail
+    // went. One task for both: each async task costs the app kilobytes.
+    let act = {
         let (invitation, notice, correcting) =
             (invitation.clone(), notice.clone(), correcting.clone());
-        Callback::from(
-            move |done: Result<InvitationBody, api_types::Problem>| match done {
-                Ok(body) => {
-                    notice.set(Some(Notice::Success(format!(
-                        "Invitation envoyée à {} : un nouveau mot de passe, valable une heure.",
-                        body.email
-                    ))));
-                    correcting.set(false);
-                    invitation.set(Some(body));
-                }
-                Err(problem) => notice.set(Some(Notice::problem(&problem))),
-            },
-        )
-    };
-    let renew = {
-        let (id, token, answered) = (current.id.clone(), props.token.clone(), answered.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (id, token, answered) = (id.clone(), token.clone(), answered.clone());
+        let (id, token) = (current.id.clone(), props.token.clone());
+        Callback::from(move |corrected: Option<String>| {
+            let (invitation, notice, correcting, id, token) = (
+                invitation.clone(),
+                notice.clone(),
+                correcting.clone(),
+                id.clone(),
+                token.clone(),
+            );
             yew::platform::spawn_local(async move {
-                answered.emit(api::renew_invitation(&id, &token).await);
+                let done = match corrected {
+                    None => api::renew_invitation(&id, &token).await,
+                    Some(email) => api::correct_invitation(&id, email.trim(), &token).await,
+                };
+                match done {
+                    Ok(body) => {
+                        notice.set(Some(Notice::Success(format!(
+                            "Invitation envoyée à {} : un nouveau mot de passe, valable une heure.",
+                            body.email
+                        ))));
+                        correcting.set(false);
+                        invitation.set(Some(body));
+                    }
+                    Err(problem) => notice.set(Some(Notice::problem(&problem))),
+                }
             });
         })
     };
+    let renew = act.reform(|_: MouseEvent| None);
     let correct = {
-        let (id, token, email, answered) = (
-            current.id.clone(),
-            props.token.clone(),
-            email.clone(),
-            answered.clone(),
-        );
-        Callback::from(move |event: SubmitEvent| {
+        let email = email.clone();
+        act.reform(move |event: SubmitEvent| {
             event.prevent_default();
-            let (id, token, email, answered) = (
-                id.clone(),
-                token.clone(),
-                (*email).clone(),
-                answered.clone(),
-            );
-            yew::platform::spawn_local(async move {
-                answered.emit(api::correct_invitation(&id, email.trim(), &token).await);
-            });
+            Some((*email).clone())
         })
     };
     let open_correction = {

@@ -30,10 +30,11 @@ pub struct SuiviProps {
     pub on_done: Callback<(Notice, Option<DossierBody>)>,
 }
 
-/// The endpoint of each workflow action the API offers.
+/// The endpoint of each workflow action Suivi offers. « Valider » of Données de base is not one
+/// of them: it belongs to the tab whose contact it invites, and beside « Demande de validation »
+/// it read as a second, primary way to ask for validation.
 fn endpoint(action: &str) -> Option<&'static str> {
     Some(match action {
-        "validate_base" => "base-validation",
         "request_validation" => "validation-request",
         "validate" => "validation",
         "return" => "return",
