@@ -261,6 +261,15 @@ test('an apprentice who finds an employer later invites the contact then', async
   await expect(page.getByTestId('notice-success')).not.toContainText('est invité');
   await expect(page.getByTestId('dossier')).toHaveAttribute('data-status', 'in_progress');
 
+  // The question is the apprentice's: the formation's responsable sees L'employeur's fields.
+  const manager = await (await browser.newContext()).newPage();
+  await login(manager, 'formation@demo.opuntia.test', DEMO_PASSWORD);
+  await openDossierFromDashboard(manager, apprenticeEmail);
+  await openTab(manager, 'employeur');
+  await expect(manager.getByTestId('employer-found')).toHaveCount(0);
+  await expect(manager.getByTestId('employeur.siret')).toBeVisible();
+  await manager.context().close();
+
   // Later, on « L'employeur »: tick « J'ai trouvé un employeur », « Poursuivre », then the SIRET
   // and the contact's address, and « Valider » invites the contact.
   await openTab(page, 'employeur');

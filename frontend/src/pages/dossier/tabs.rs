@@ -43,8 +43,10 @@ pub(super) fn DataTab(props: &DataTabProps) -> Html {
     let employer_found =
         domain::evaluation::lookup(&state.content, FieldId::EmployeurTrouve.def().key)
             != Some(&Json::Bool(false));
-    let found_writable =
-        !props.saving && may_write_field(props.role, FieldId::EmployeurTrouve.def(), access_state);
+    // Only who answers the question (the apprentice) is asked it; anyone else with the tab open
+    // (an employer invited before the box was unticked, staff) sees its fields.
+    let asks_employer = may_write_field(props.role, FieldId::EmployeurTrouve.def(), access_state);
+    let found_writable = !props.saving && asks_employer;
     let mut sections: Vec<&'static str> = Vec::new();
     for field in &fields {
         if !sections.contains(&field.section) {
@@ -114,7 +116,7 @@ pub(super) fn DataTab(props: &DataTabProps) -> Html {
                     }
                 </div>
             }
-            if props.tab == Tab::Employeur && !employer_found {
+            if props.tab == Tab::Employeur && !employer_found && asks_employer {
                 <EmployerFoundStep writable={found_writable} on_edit={props.on_edit.clone()} />
             } else {
             { for sections.iter().map(|section| html! {
