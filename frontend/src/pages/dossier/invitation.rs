@@ -42,7 +42,7 @@ pub(super) fn InvitationCard(props: &InvitationProps) -> Html {
         return html! { <NoticeArea notice={(*notice).clone()} /> };
     };
     // Both actions answer with the invitation as it now is; the message says where the mail
-    // went. One task for both: each async task costs the app kilobytes.
+    // went. One task for both: each async task carries its own state machine and request code.
     let act = {
         let (invitation, notice, correcting) =
             (invitation.clone(), notice.clone(), correcting.clone());
