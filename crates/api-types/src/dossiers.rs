@@ -369,10 +369,13 @@ pub struct DossierListBody {
     pub items: Vec<DossierSummaryBody>,
     /// How many dossiers match in all.
     pub total: u64,
-    /// This page, from 1.
+    /// This page, from 1 (with a `cursor`, the number the caller gave).
     pub page: u64,
     /// Dossiers per page.
     pub per_page: u64,
+    /// The `cursor` of the next page; absent on the last one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// `GET /api/v1/dossiers/counts`: the dashboard's numbers.
@@ -447,8 +450,11 @@ pub struct ListQuery {
     /// `updated_at` (default), `created_at`, `name`, `status` or `contract_start`; prefix with
     /// `-` for descending (`-updated_at` is the default).
     pub sort: Option<String>,
-    /// Page, from 1.
+    /// Page, from 1, within the first 10 000 dossiers; further on, use `cursor`.
     pub page: Option<u64>,
+    /// Where the page starts: the `next_cursor` of the previous page (any depth, same cost).
+    /// With a cursor, `page` only numbers the page in the answer.
+    pub cursor: Option<String>,
     /// Dossiers per page (default 50, at most 200).
     pub per_page: Option<u64>,
 }

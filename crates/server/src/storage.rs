@@ -10,6 +10,14 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A new dossier's number in the search index: random, so that rows made at once on several
+/// instances never take the same one (a 63-bit draw: a clash among a million dossiers has a
+/// chance of about one in ten million, and the unique index would refuse it).
+pub fn new_search_key() -> i64 {
+    let (high, _) = uuid::Uuid::new_v4().as_u64_pair();
+    i64::try_from(high >> 1).unwrap_or_default()
+}
+
 /// The stored form of a snake_case enum of the domain (`manual`, `apprentissage`…).
 pub fn stored_key<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {

@@ -46,7 +46,9 @@ struct Filters {
     complete: String,
     words: String,
     sort: String,
-    page: u64,
+    /// The `next_cursor` of each page before this one: page 1 has none, page n has n − 1. A
+    /// cursor costs the server the same at any depth, where a page number makes it skip rows.
+    trail: Vec<String>,
 }
 
 impl Filters {
@@ -62,8 +64,11 @@ impl Filters {
         add("complete", &self.complete);
         add("q", self.words.trim());
         add("sort", &self.sort);
-        let page = self.page.max(1).to_string();
+        let page = (self.trail.len() + 1).to_string();
         add("page", &page);
+        if let Some(cursor) = self.trail.last() {
+            add("cursor", cursor);
+        }
         add("per_page", "25");
         parts.join("&")
     }
@@ -130,7 +135,7 @@ pub fn Dashboard() -> Html {
         Callback::from(move |event: Event| {
             let mut next = (*filters).clone();
             apply(&mut next, value_of(&event));
-            next.page = 1;
+            next.trail.clear();
             filters.set(next);
         })
     };
@@ -139,15 +144,22 @@ pub fn Dashboard() -> Html {
         Callback::from(move |event: InputEvent| {
             let mut next = (*filters).clone();
             next.words = value_of(&event);
-            next.page = 1;
+            next.trail.clear();
             filters.set(next);
         })
     };
     let on_page = {
-        let filters = filters.clone();
+        let (filters, list) = (filters.clone(), list.clone());
         Callback::from(move |page: u64| {
             let mut next = (*filters).clone();
-            next.page = page;
+            if page as usize > next.trail.len() + 1 {
+                let Some(cursor) = list.as_ref().and_then(|l| l.next_cursor.clone()) else {
+                    return;
+                };
+                next.trail.push(cursor);
+            } else {
+                next.trail.pop();
+            }
             filters.set(next);
         })
     };
@@ -202,7 +214,7 @@ pub fn Dashboard() -> Html {
                                 Callback::from(move |_: MouseEvent| {
                                     let mut next = (*filters).clone();
                                     next.status = if next.status == key { String::new() } else { key.to_owned() };
-                                    next.page = 1;
+                                    next.trail.clear();
                                     filters.set(next);
                                 })
                             };

@@ -35,6 +35,8 @@ pub struct Model {
     pub search_text: Option<String>,
     #[sea_orm(column_type = "JsonBinary", nullable)]
     pub economics: Option<Json>,
+    /// The dossier's number in SQLite's search index (`dossier_search`): random, unique.
+    pub search_key: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,7 @@
 use super::*;
 use crate::sealing::Seal;
 use chrono::NaiveDate;
-use sea_orm::{Condition, Select};
+use sea_orm::Condition;
 
 /// What lists filter, search and sort on, kept beside the content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -152,11 +152,11 @@ pub enum Sort {
     UpdatedAt,
     /// Creation.
     CreatedAt,
-    /// Apprentice's name.
+    /// Apprentice's name (none first).
     Name,
     /// Status.
     Status,
-    /// Contract start.
+    /// Contract start (none last).
     ContractStart,
 }
 
@@ -175,7 +175,130 @@ pub struct Filter {
     pub search: Vec<String>,
 }
 
-fn filtered(filter: &Filter) -> Select<dossier::Entity> {
+impl Filter {
+    /// Whether the counters answer for this filter: they are kept per formation, status and
+    /// completeness, not per party or word.
+    fn counted(&self) -> bool {
+        self.party.is_none() && self.search.is_empty()
+    }
+}
+
+/// A dossier as lists show it: the listing columns, without the content (which lists never
+/// read, and which would have to be opened row by row).
+#[derive(Debug, Clone, PartialEq, sea_orm::FromQueryResult)]
+#[allow(missing_docs)]
+pub struct ListRow {
+    pub id: String,
+    pub formation_id: String,
+    pub variant_id: String,
+    pub status: crate::Stored<domain::Status>,
+    pub complete: Option<bool>,
+    pub apprentice_name: Option<String>,
+    pub apprentice_email: Option<String>,
+    pub employer_name: Option<String>,
+    pub siret: Option<String>,
+    pub contract_start: Option<NaiveDate>,
+    pub contract_end: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A sort's value at a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortValue {
+    /// A timestamp.
+    Time(DateTime<Utc>),
+    /// A date.
+    Date(NaiveDate),
+    /// A text.
+    Text(String),
+}
+
+/// Where a page ended, in a sort: the next page starts after it (a keyset cursor, which costs
+/// the same however deep the page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// The sort's value at the last row.
+    pub value: SortValue,
+    /// The last row's id, which orders rows of equal value.
+    pub id: String,
+}
+
+/// The contract start sorted for a dossier without one: after every real date (the
+/// `COALESCE` of the sort's index).
+const NO_CONTRACT_START: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => NaiveDate::MAX,
+};
+
+impl ListRow {
+    /// Where a page ending at this row ends, in `sort`.
+    pub fn position(&self, sort: Sort) -> Position {
+        let value = match sort {
+            Sort::UpdatedAt => SortValue::Time(self.updated_at),
+            Sort::CreatedAt => SortValue::Time(self.created_at),
+            Sort::Name => SortValue::Text(self.apprentice_name.clone().unwrap_or_default()),
+            Sort::Status => SortValue::Text(self.status.key()),
+            Sort::ContractStart => {
+                SortValue::Date(self.contract_start.unwrap_or(NO_CONTRACT_START))
+            }
+        };
+        Position {
+            value,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// What a sort orders by: the columns the migration `dossier_lists_at_scale` indexes, with the
+/// id after them (`sort_name` and `sort_start` are generated from the nullable name and start).
+fn sort_expr(sort: Sort) -> Expr {
+    match sort {
+        Sort::UpdatedAt => Expr::col((dossier::Entity, dossier::Column::UpdatedAt)),
+        Sort::CreatedAt => Expr::col((dossier::Entity, dossier::Column::CreatedAt)),
+        Sort::Name => Expr::col((dossier::Entity, Alias::new("sort_name"))),
+        Sort::Status => Expr::col((dossier::Entity, dossier::Column::Status)),
+        Sort::ContractStart => Expr::col((dossier::Entity, Alias::new("sort_start"))),
+    }
+}
+
+/// The condition of a word of a search: on PostgreSQL `LIKE`, which its trigram index answers;
+/// on SQLite the FTS5 trigram index for words of three characters or more (it has no shorter
+/// trigram), `LIKE` over the rows for shorter ones.
+fn search_condition(words: &[String], backend: DbBackend) -> Condition {
+    let mut condition = Condition::all();
+    let mut indexed = Vec::new();
+    for word in words {
+        if backend == DbBackend::Sqlite && word.chars().count() >= 3 {
+            // A quoted phrase: FTS5 reads nothing in it as an operator.
+            indexed.push(format!("\"{}\"", word.replace('"', "\"\"")));
+            continue;
+        }
+        let escaped = word
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        condition = condition.add(
+            Expr::col((dossier::Entity, dossier::Column::SearchText))
+                .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    if !indexed.is_empty() {
+        condition = condition.add(Expr::cust_with_values(
+            r#""dossiers"."search_key" IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)"#,
+            [indexed.join(" AND ")],
+        ));
+    }
+    condition
+}
+
+/// The rows `filter` selects, for a list in `sort` (none: for a count).
+fn filtered<S: QueryFilter>(
+    query: S,
+    filter: &Filter,
+    backend: DbBackend,
+    sort: Option<Sort>,
+) -> S {
     let mut condition = Condition::all();
     if let Some(ids) = &filter.formation_ids {
         condition = condition.add(dossier::Column::FormationId.is_in(ids.iter().cloned()));
@@ -188,60 +311,161 @@ fn filtered(filter: &Filter) -> Select<dossier::Entity> {
         );
     }
     if !filter.statuses.is_empty() {
-        condition = condition
-            .add(dossier::Column::Status.is_in(filter.statuses.iter().map(|s| crate::Stored(*s))));
+        let statuses = filter.statuses.iter().map(|s| crate::Stored(*s));
+        // SQLite would read a status queue through its index and sort every row of the queue
+        // (it prefers an equality to an order, even knowing that a status holds half the
+        // table); with `+`, which keeps a term off indexes, it walks the sort's index and
+        // stops at the page's end. Its list by last change keeps the queue's own index, which
+        // is in that order.
+        let status = if backend == DbBackend::Sqlite && sort.is_some_and(|s| s != Sort::UpdatedAt) {
+            Expr::cust(r#"+"dossiers"."status""#)
+        } else {
+            Expr::col((dossier::Entity, dossier::Column::Status))
+        };
+        condition = condition.add(status.is_in(statuses));
     }
     if let Some(complete) = filter.complete {
         condition = condition.add(dossier::Column::Complete.eq(complete));
     }
-    for word in &filter.search {
-        let escaped = word
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        condition = condition.add(
-            Expr::col(dossier::Column::SearchText)
-                .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+    if !filter.search.is_empty() {
+        condition = condition.add(search_condition(&filter.search, backend));
     }
-    dossier::Entity::find().filter(condition)
+    query.filter(condition)
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// After this many rows (small offsets: the rows skipped are still read).
+    Offset(u64),
+    /// After this row (any depth, at the cost of the first page).
+    After(Position),
 }
 
 /// One page of the dossiers matching `filter`, and how many match in all.
 pub async fn list(
     conn: &impl ConnectionTrait,
-    seal: &dyn Seal,
     filter: &Filter,
     sort: Sort,
     descending: bool,
     limit: u64,
-    offset: u64,
-) -> DbResult<(Vec<dossier::Model>, u64)> {
-    let total = filtered(filter).count(conn).await?;
-    let order = if descending { Order::Desc } else { Order::Asc };
-    let column = match sort {
-        Sort::UpdatedAt => dossier::Column::UpdatedAt,
-        Sort::CreatedAt => dossier::Column::CreatedAt,
-        Sort::Name => dossier::Column::ApprenticeName,
-        Sort::Status => dossier::Column::Status,
-        Sort::ContractStart => dossier::Column::ContractStart,
-    };
-    let rows = filtered(filter)
-        .order_by(column, order)
-        .order_by(dossier::Column::Id, Order::Asc)
-        .limit(limit)
-        .offset(offset)
-        .all(conn)
-        .await?;
-    Ok((opened(seal, rows)?, total))
+    start: &Start,
+) -> DbResult<(Vec<ListRow>, u64)> {
+    let total = count(conn, filter).await?;
+    let rows = page(conn, filter, sort, descending, limit, start).await?;
+    Ok((rows, total))
 }
 
-/// How many dossiers matching `filter` are in each `(status, complete)`.
+/// One page of the dossiers matching `filter`, without their count (an export reads a list
+/// page after page).
+pub async fn page(
+    conn: &impl ConnectionTrait,
+    filter: &Filter,
+    sort: Sort,
+    descending: bool,
+    limit: u64,
+    start: &Start,
+) -> DbResult<Vec<ListRow>> {
+    let backend = conn.get_database_backend();
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let id = Expr::col((dossier::Entity, dossier::Column::Id));
+    let mut query = filtered(
+        dossier::Entity::find().select_only().columns([
+            dossier::Column::Id,
+            dossier::Column::FormationId,
+            dossier::Column::VariantId,
+            dossier::Column::Status,
+            dossier::Column::Complete,
+            dossier::Column::ApprenticeName,
+            dossier::Column::ApprenticeEmail,
+            dossier::Column::EmployerName,
+            dossier::Column::Siret,
+            dossier::Column::ContractStart,
+            dossier::Column::ContractEnd,
+            dossier::Column::CreatedAt,
+            dossier::Column::UpdatedAt,
+        ]),
+        filter,
+        backend,
+        Some(sort),
+    )
+    .order_by(sort_expr(sort), order.clone())
+    .order_by(id.clone(), order)
+    .limit(limit);
+    match start {
+        Start::Offset(offset) => query = query.offset(*offset),
+        Start::After(position) => {
+            let value = match &position.value {
+                SortValue::Time(time) => Expr::val(*time),
+                SortValue::Date(date) => Expr::val(*date),
+                SortValue::Text(text) => Expr::val(text.as_str()),
+            };
+            let here = Expr::tuple([sort_expr(sort), id]);
+            let last = Expr::tuple([value, Expr::val(position.id.as_str())]);
+            query = query.filter(if descending {
+                here.lt(last)
+            } else {
+                here.gt(last)
+            });
+        }
+    }
+    Ok(query.into_model::<ListRow>().all(conn).await?)
+}
+
+/// How many dossiers match `filter`: from the counters when they answer, else counted.
+pub async fn count(conn: &impl ConnectionTrait, filter: &Filter) -> DbResult<u64> {
+    if filter.counted() {
+        let total = counts(conn, filter)
+            .await?
+            .iter()
+            .map(|(_, _, n)| *n)
+            .sum::<i64>();
+        return Ok(u64::try_from(total).unwrap_or_default());
+    }
+    let backend = conn.get_database_backend();
+    Ok(filtered(dossier::Entity::find(), filter, backend, None)
+        .count(conn)
+        .await?)
+}
+
+/// How many dossiers matching `filter` are in each `(status, complete)`: the counters' rows
+/// when they answer (a few per formation), else a count of the matching rows.
 pub async fn counts(
     conn: &impl ConnectionTrait,
     filter: &Filter,
 ) -> DbResult<Vec<(crate::Stored<domain::Status>, Option<bool>, i64)>> {
-    Ok(filtered(filter)
+    if filter.counted() {
+        let mut query = sea_orm::sea_query::Query::select();
+        query
+            .column(Alias::new("status"))
+            .column(Alias::new("complete"))
+            .expr(Expr::cust(r#"CAST(SUM("count") AS BIGINT)"#))
+            .from(Alias::new("dossier_counts"))
+            .group_by_columns([Alias::new("status"), Alias::new("complete")]);
+        if let Some(ids) = &filter.formation_ids {
+            query.and_where(Expr::col(Alias::new("formation_id")).is_in(ids.iter().cloned()));
+        }
+        if !filter.statuses.is_empty() {
+            query.and_where(
+                Expr::col(Alias::new("status"))
+                    .is_in(filter.statuses.iter().map(|s| s.key().to_owned())),
+            );
+        }
+        if let Some(complete) = filter.complete {
+            query.and_where(Expr::col(Alias::new("complete")).eq(complete));
+        }
+        let backend = conn.get_database_backend();
+        let mut found = Vec::new();
+        for row in conn.query_all_raw(backend.build(&query)).await? {
+            let (status, complete, count): (crate::Stored<domain::Status>, Option<bool>, i64) =
+                sea_orm::TryGetableMany::try_get_many_by_index(&row)
+                    .map_err(sea_orm::DbErr::from)?;
+            found.push((status, complete, count));
+        }
+        return Ok(found);
+    }
+    let backend = conn.get_database_backend();
+    Ok(filtered(dossier::Entity::find(), filter, backend, None)
         .select_only()
         .column(dossier::Column::Status)
         .column(dossier::Column::Complete)
@@ -251,6 +475,11 @@ pub async fn counts(
         .into_tuple()
         .all(conn)
         .await?)
+}
+
+/// How many dossiers there are.
+pub async fn count_all(conn: &impl ConnectionTrait) -> DbResult<u64> {
+    count(conn, &Filter::default()).await
 }
 
 /// Adds dossiers.

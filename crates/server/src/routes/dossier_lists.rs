@@ -1,23 +1,22 @@
 //! Lists of dossiers for formation and CFA staff (and each party's own): filters, search,
 //! sorting, pages, counts for a dashboard, and a CSV export of the filtered list.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{HttpResponse, get, http::header, web};
 use api_types::{
     Problem,
     dossiers::{DossierCountsBody, DossierListBody, DossierSummaryBody, ListQuery},
 };
-use db::{
-    entities::{dossier, formation, variant},
-    queries::dossiers::{Filter, Sort},
-};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use db::queries::dossiers::{Filter, ListRow, Position, Sort, SortValue, Start};
 use domain::{Status, access::DossierScope};
+use futures_util::StreamExt;
 
 use crate::{
     auth::Caller,
     error::ApiError,
-    routes::{MAX_OFFSET, bad_query, bounded},
+    routes::{bad_query, bounded},
     services::access::Subject,
     startup::AppState,
 };
@@ -31,7 +30,12 @@ struct ListRequest {
     descending: bool,
     page: u64,
     per_page: u64,
+    start: Start,
 }
+
+/// The deepest row a `page` reaches; past it, lists go on with `cursor` (an offset makes the
+/// database read every row it skips: a page at 10 000 costs 400 first pages).
+const MAX_LIST_OFFSET: u64 = 10_000;
 
 async fn parse_list(
     state: &AppState,
@@ -41,13 +45,26 @@ async fn parse_list(
     let filter = filter_of(state, caller, query).await?;
     let (sort, descending) = sort_of(query)?;
     let per_page = bounded("per_page", query.per_page, 50, (1, 200))?;
-    let page = bounded("page", query.page, 1, (1, MAX_OFFSET / per_page + 1))?;
+    let page = bounded("page", query.page, 1, (1, u64::MAX))?;
+    let start = match query.cursor.as_deref() {
+        Some(cursor) => Start::After(position_of(cursor, sort, descending)?),
+        None => {
+            let offset = (page - 1).saturating_mul(per_page);
+            if offset > MAX_LIST_OFFSET {
+                return Err(bad_query(format!(
+                    "Une page ne peut commencer au-delà du {MAX_LIST_OFFSET}e dossier : poursuivez la liste avec `cursor` (le `next_cursor` de la page précédente)."
+                )));
+            }
+            Start::Offset(offset)
+        }
+    };
     Ok(ListRequest {
         filter,
         sort,
         descending,
         page,
         per_page,
+        start,
     })
 }
 
@@ -65,6 +82,87 @@ pub(crate) async fn selection(
         ..
     } = parse_list(state, caller, query).await?;
     Ok((filter, sort, descending))
+}
+
+/// The cursor of the page after `row`, in this sort: opaque to callers, it names the sort, the
+/// direction, the last row's id and its sort value.
+pub fn cursor_of(position: &Position, sort: Sort, descending: bool) -> String {
+    let value = match &position.value {
+        SortValue::Time(time) => time.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+        SortValue::Date(date) => date.to_string(),
+        SortValue::Text(text) => text.clone(),
+    };
+    let text = format!(
+        "v1|{}|{}|{}|{value}",
+        sort_key(sort),
+        u8::from(descending),
+        position.id
+    );
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+/// Reads a cursor back; 400 when it is not one, or belongs to another sort.
+fn position_of(cursor: &str, sort: Sort, descending: bool) -> Result<Position, ApiError> {
+    let unreadable = || {
+        bad_query(
+            "Le paramètre `cursor` n'est pas un curseur de cette liste : reprenez le `next_cursor` d'une page.",
+        )
+    };
+    let text = URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(unreadable)?;
+    let mut parts = text.splitn(5, '|');
+    let (Some("v1"), Some(key), Some(direction), Some(id), Some(value)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(unreadable());
+    };
+    // What reaches the database is what a row holds: an id of hex digits and dashes, a value
+    // without control characters (PostgreSQL refuses a NUL in a text).
+    if id.is_empty()
+        || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        || value.chars().any(char::is_control)
+    {
+        return Err(unreadable());
+    }
+    if key != sort_key(sort) || direction != if descending { "1" } else { "0" } {
+        return Err(bad_query(
+            "Ce curseur appartient à un autre tri : reprenez la liste à sa première page.",
+        ));
+    }
+    let value = match sort {
+        Sort::UpdatedAt | Sort::CreatedAt => SortValue::Time(
+            chrono::DateTime::parse_from_rfc3339(value)
+                .map_err(|_| unreadable())?
+                .to_utc(),
+        ),
+        Sort::ContractStart => SortValue::Date(
+            value
+                .parse::<chrono::NaiveDate>()
+                .map_err(|_| unreadable())?,
+        ),
+        Sort::Name | Sort::Status => SortValue::Text(value.to_owned()),
+    };
+    Ok(Position {
+        value,
+        id: id.to_owned(),
+    })
+}
+
+fn sort_key(sort: Sort) -> &'static str {
+    match sort {
+        Sort::UpdatedAt => "updated_at",
+        Sort::CreatedAt => "created_at",
+        Sort::Name => "name",
+        Sort::Status => "status",
+        Sort::ContractStart => "contract_start",
+    }
 }
 
 /// The filter a caller's query asks for, within what the caller may see.
@@ -110,44 +208,53 @@ fn sort_of(query: &ListQuery) -> Result<(Sort, bool), ApiError> {
         Some(key) => (true, key),
         None => (false, raw),
     };
-    let sort = match key {
-        "updated_at" => Sort::UpdatedAt,
-        "created_at" => Sort::CreatedAt,
-        "name" => Sort::Name,
-        "status" => Sort::Status,
-        "contract_start" => Sort::ContractStart,
-        other => {
-            return Err(bad_query(format!(
-                "Tri inconnu : « {other} » (updated_at, created_at, name, status ou contract_start)."
-            )));
-        }
-    };
+    let sort = [
+        Sort::UpdatedAt,
+        Sort::CreatedAt,
+        Sort::Name,
+        Sort::Status,
+        Sort::ContractStart,
+    ]
+    .into_iter()
+    .find(|sort| sort_key(*sort) == key)
+    .ok_or_else(|| {
+        bad_query(format!(
+            "Tri inconnu : « {key} » (updated_at, created_at, name, status ou contract_start)."
+        ))
+    })?;
     Ok((sort, descending))
 }
 
-/// Rows with their formation and variant, as lists show them.
-async fn summaries(
-    state: &AppState,
-    rows: Vec<dossier::Model>,
-) -> Result<Vec<DossierSummaryBody>, ApiError> {
-    let formations: Vec<formation::Model> = db::queries::formations::list(&state.db, None).await?;
-    let variants: Vec<variant::Model> = db::queries::formations::variants(&state.db, None).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| DossierSummaryBody {
+/// The titles of the formations and the codes of the variants, to name them in lists.
+struct Names {
+    formations: HashMap<String, String>,
+    codes: HashMap<String, String>,
+}
+
+impl Names {
+    async fn load(state: &AppState) -> Result<Self, ApiError> {
+        let formations = db::queries::formations::list(&state.db, None).await?;
+        let variants = db::queries::formations::variants(&state.db, None).await?;
+        Ok(Self {
+            formations: formations.into_iter().map(|f| (f.id, f.title)).collect(),
+            codes: variants
+                .into_iter()
+                .map(|v| (v.id, v.access_code))
+                .collect(),
+        })
+    }
+
+    fn summary(&self, row: ListRow) -> DossierSummaryBody {
+        DossierSummaryBody {
             status_label: row.status.label().to_owned(),
             status: row.status.key().to_owned(),
             complete: row.complete.unwrap_or(false),
-            formation_title: formations
-                .iter()
-                .find(|f| f.id == row.formation_id)
-                .map(|f| f.title.clone())
+            formation_title: self
+                .formations
+                .get(&row.formation_id)
+                .cloned()
                 .unwrap_or_default(),
-            access_code: variants
-                .iter()
-                .find(|v| v.id == row.variant_id)
-                .map(|v| v.access_code.clone())
-                .unwrap_or_default(),
+            access_code: self.codes.get(&row.variant_id).cloned().unwrap_or_default(),
             formation_id: row.formation_id,
             apprentice_name: row.apprentice_name,
             apprentice_email: row.apprentice_email,
@@ -157,8 +264,8 @@ async fn summaries(
             contract_end: row.contract_end,
             id: row.id,
             updated_at: row.updated_at,
-        })
-        .collect())
+        }
+    }
 }
 
 /// List dossiers.
@@ -189,22 +296,25 @@ pub async fn list_dossiers(
         descending,
         page,
         per_page,
+        start,
     } = parse_list(&state, &caller, &query).await?;
-    let (rows, total) = db::queries::dossiers::list(
-        &state.db,
-        &state.seal,
-        &filter,
-        sort,
-        descending,
-        per_page,
-        (page - 1) * per_page,
-    )
-    .await?;
+    // One row more than the page tells whether another page follows.
+    let (mut rows, total) =
+        db::queries::dossiers::list(&state.db, &filter, sort, descending, per_page + 1, &start)
+            .await?;
+    let more = rows.len() as u64 > per_page;
+    rows.truncate(usize::try_from(per_page).unwrap_or(usize::MAX));
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|last| cursor_of(&last.position(sort), sort, descending));
+    let names = Names::load(&state).await?;
     Ok(HttpResponse::Ok().json(DossierListBody {
-        items: summaries(&state, rows).await?,
+        items: rows.into_iter().map(|row| names.summary(row)).collect(),
         total,
         page,
         per_page,
+        next_cursor,
     }))
 }
 
@@ -252,7 +362,9 @@ pub async fn count_dossiers(
 }
 
 /// The largest CSV export.
-const MAX_EXPORT_ROWS: u64 = 100_000;
+const MAX_EXPORT_ROWS: u64 = 1_000_000;
+/// Rows read from the database at once while exporting.
+const EXPORT_PAGE: u64 = 1_000;
 
 /// A cell as a spreadsheet reads it without acting on it: a value starting with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return would be taken for a formula (CSV injection, OWASP's rule), so
@@ -296,54 +408,79 @@ pub async fn export_dossiers(
         descending,
         ..
     } = parse_list(&state, &caller, &query).await?;
-    let (rows, _) = db::queries::dossiers::list(
-        &state.db,
-        &state.seal,
-        &filter,
-        sort,
-        descending,
-        MAX_EXPORT_ROWS,
-        0,
-    )
-    .await?;
-    let mut csv = String::from(
-        "\u{feff}Dossier;Statut;Complet;Formation;Code;Alternant;Courriel;Employeur;SIRET;Début du contrat;Fin du contrat;Dernière modification\r\n",
-    );
-    for row in summaries(&state, rows).await? {
-        let date = |d: Option<chrono::NaiveDate>| {
-            d.map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_default()
-        };
-        let fields = [
-            row.id,
-            row.status_label,
-            if row.complete { "oui" } else { "non" }.to_owned(),
-            row.formation_title,
-            row.access_code,
-            row.apprentice_name.unwrap_or_default(),
-            row.apprentice_email.unwrap_or_default(),
-            row.employer_name.unwrap_or_default(),
-            row.siret.unwrap_or_default(),
-            date(row.contract_start),
-            date(row.contract_end),
-            row.updated_at.format("%d/%m/%Y %H:%M").to_string(),
-        ];
-        csv.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        csv.push_str("\r\n");
-    }
+    let names = std::sync::Arc::new(Names::load(&state).await?);
+    let heading = "\u{feff}Dossier;Statut;Complet;Formation;Code;Alternant;Courriel;Employeur;SIRET;Début du contrat;Fin du contrat;Dernière modification\r\n";
+    // Written a page of rows at a time, each page read after the last one's row: memory stays
+    // that of one page whatever the export's size.
+    let pages =
+        futures_util::stream::unfold((Some(Start::Offset(0)), 0_u64), move |(start, written)| {
+            let (state, filter, names) = (state.clone(), filter.clone(), names.clone());
+            async move {
+                let start = start?;
+                let limit = EXPORT_PAGE.min(MAX_EXPORT_ROWS - written);
+                let rows = match db::queries::dossiers::page(
+                    &state.db, &filter, sort, descending, limit, &start,
+                )
+                .await
+                {
+                    Ok(rows) => rows,
+                    Err(error) => {
+                        let error = ApiError::from(error);
+                        return Some((Err(error), (None, written)));
+                    }
+                };
+                let written = written + rows.len() as u64;
+                let next = rows
+                    .last()
+                    .filter(|_| rows.len() as u64 == limit && written < MAX_EXPORT_ROWS)
+                    .map(|last| Start::After(last.position(sort)));
+                let mut csv = String::with_capacity(rows.len() * 200);
+                for row in rows {
+                    csv_line(&mut csv, names.summary(row));
+                }
+                Some((Ok(web::Bytes::from(csv)), (next, written)))
+            }
+        });
+    let body = futures_util::stream::once(async move {
+        Ok::<_, ApiError>(web::Bytes::from_static(heading.as_bytes()))
+    })
+    .chain(pages);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             "attachment; filename=\"dossiers.csv\"",
         ))
-        .body(csv))
+        .streaming(body))
+}
+
+/// Appends a dossier's line to the export.
+fn csv_line(csv: &mut String, row: DossierSummaryBody) {
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default()
+    };
+    let fields = [
+        row.id,
+        row.status_label,
+        if row.complete { "oui" } else { "non" }.to_owned(),
+        row.formation_title,
+        row.access_code,
+        row.apprentice_name.unwrap_or_default(),
+        row.apprentice_email.unwrap_or_default(),
+        row.employer_name.unwrap_or_default(),
+        row.siret.unwrap_or_default(),
+        date(row.contract_start),
+        date(row.contract_end),
+        row.updated_at.format("%d/%m/%Y %H:%M").to_string(),
+    ];
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            csv.push(';');
+        }
+        csv.push_str(&csv_field(field));
+    }
+    csv.push_str("\r\n");
 }
 
 #[cfg(test)]

@@ -5,10 +5,7 @@
 use std::collections::VecDeque;
 
 use actix_web::web::{self, Bytes};
-use db::{
-    entities::dossier,
-    queries::dossiers::{Filter, Sort},
-};
+use db::queries::dossiers::{Filter, ListRow, Sort, Start};
 use domain::documents::DocumentKind;
 use futures_util::Stream;
 
@@ -32,13 +29,14 @@ struct Batch {
     descending: bool,
     kind: DocumentKind,
     total: u64,
-    offset: u64,
-    page: VecDeque<dossier::Model>,
+    /// Where the next page of the list starts; `None` once the list is read.
+    next: Option<Start>,
+    page: VecDeque<ListRow>,
     zip: Option<ZipStream>,
     left_out: Vec<String>,
 }
 
-fn person(row: &dossier::Model) -> String {
+fn person(row: &ListRow) -> String {
     row.apprentice_name
         .clone()
         .unwrap_or_else(|| format!("Dossier {}", row.id))
@@ -49,23 +47,24 @@ impl Batch {
     async fn next_bytes(&mut self) -> Option<Result<Bytes, ApiError>> {
         loop {
             let zip = self.zip.as_mut()?;
-            if self.page.is_empty() && self.offset < self.total {
-                let page = db::queries::dossiers::list(
+            if let (true, Some(start)) = (self.page.is_empty(), &self.next) {
+                let page = db::queries::dossiers::page(
                     &self.state.db,
-                    &self.state.seal,
                     &self.filter,
                     self.sort,
                     self.descending,
                     PAGE,
-                    self.offset,
+                    start,
                 )
                 .await;
                 match page {
-                    Ok((rows, _)) if !rows.is_empty() => {
-                        self.offset += rows.len() as u64;
+                    Ok(rows) => {
+                        self.next = rows
+                            .last()
+                            .filter(|_| rows.len() as u64 == PAGE)
+                            .map(|last| Start::After(last.position(self.sort)));
                         self.page.extend(rows);
                     }
-                    Ok(_) => self.offset = self.total,
                     Err(error) => return Some(Err(error.into())),
                 }
             }
@@ -137,9 +136,7 @@ pub async fn zip_of(
     (filter, sort, descending): (Filter, Sort, bool),
     kind: DocumentKind,
 ) -> Result<(u64, impl Stream<Item = Result<Bytes, ApiError>>), ApiError> {
-    let (_, total) =
-        db::queries::dossiers::list(&state.db, &state.seal, &filter, sort, descending, 1, 0)
-            .await?;
+    let total = db::queries::dossiers::count(&state.db, &filter).await?;
     if total > MAX_BATCH {
         return Err(ApiError::BadRequest {
             code: api_types::codes::INVALID_QUERY,
@@ -156,7 +153,7 @@ pub async fn zip_of(
         descending,
         kind,
         total,
-        offset: 0,
+        next: Some(Start::Offset(0)),
         page: VecDeque::new(),
         zip: Some(ZipStream::new(at)),
         left_out: Vec::new(),

@@ -163,6 +163,7 @@ impl Opening {
             complete: None,
             search_text: None,
             economics: None,
+            search_key: crate::storage::new_search_key(),
         };
         if let Some(cfa) = cfa {
             row.content["organismeFormation"] = cfa.clone();

@@ -49,14 +49,18 @@ async fn page_numbers_and_offsets_too_large_for_any_list_are_refused_not_fatal(b
         .get_as(&cfa, "/api/v1/dossiers?page=18446744073709551616")
         .await;
     assert_eq!(unreadable.status(), 400);
-    // The last page a list may reach still answers, empty.
+    // The last page a page number may reach still answers, empty; past it, a cursor goes on.
     let far: serde_json::Value = app
-        .get_as(&cfa, "/api/v1/dossiers?per_page=200&page=5497558139")
+        .get_as(&cfa, "/api/v1/dossiers?per_page=200&page=51")
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(far["items"], json!([]));
+    let past = app
+        .get_as(&cfa, "/api/v1/dossiers?per_page=200&page=52")
+        .await;
+    assert_problem(past, 400, "invalid_query").await;
 }
 
 async fn the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(backend: Backend) {

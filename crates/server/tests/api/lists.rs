@@ -15,6 +15,12 @@ both!(
     the_export_is_a_spreadsheet_ready_csv_of_the_filtered_list,
     a_patch_updates_what_the_list_shows_and_the_shared_company,
     a_bad_filter_is_refused_with_the_reason,
+    a_cursor_walks_every_sort_both_ways_in_the_order_of_the_pages,
+    a_cursor_that_is_not_one_or_belongs_to_another_sort_is_refused,
+    the_counters_follow_every_insert_status_change_and_delete,
+    search_finds_words_through_the_index_short_words_and_quotes_alike,
+    the_export_streams_every_row_past_its_first_page,
+    the_lists_migration_rolls_back_and_forward_keeping_counts_and_search,
 );
 
 /// Invites five apprentices: three in F724, two in F728.
@@ -244,4 +250,274 @@ async fn a_bad_filter_is_refused_with_the_reason(backend: Backend) {
     assert!(problem.detail.unwrap().contains("archived"));
     assert_problem(sort, 400, "invalid_query").await;
     assert_problem(complete, 400, "invalid_query").await;
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn a_cursor_walks_every_sort_both_ways_in_the_order_of_the_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    five_apprentices(&app).await;
+    let cfa = app.login_demo("cfa").await;
+    // Equal values to order by id (five drafts), a name emptied, contract starts missing.
+    let emptied = list(&app, &cfa, "q=benali").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut row = db::queries::dossiers::by_id(&app.state.db, &app.state.seal, &emptied)
+        .await
+        .unwrap()
+        .unwrap();
+    row.apprentice_name = None;
+    db::queries::dossiers::save(&app.state.db, &app.state.seal, row)
+        .await
+        .unwrap();
+
+    for sort in [
+        "updated_at",
+        "created_at",
+        "name",
+        "status",
+        "contract_start",
+    ] {
+        for sort in [sort.to_owned(), format!("-{sort}")] {
+            let whole = ids(&list(&app, &cfa, &format!("sort={sort}&per_page=200")).await);
+            assert_eq!(whole.len(), 6);
+            let mut walked = Vec::new();
+            let mut query = format!("sort={sort}&per_page=2");
+            loop {
+                let page = list(&app, &cfa, &query).await;
+                assert_eq!(page["total"], 6);
+                walked.extend(ids(&page));
+                match page["next_cursor"].as_str() {
+                    Some(cursor) => query = format!("sort={sort}&per_page=2&cursor={cursor}"),
+                    None => break,
+                }
+            }
+            assert_eq!(walked, whole, "sort={sort}");
+        }
+    }
+}
+
+async fn a_cursor_that_is_not_one_or_belongs_to_another_sort_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    five_apprentices(&app).await;
+    let cfa = app.login_demo("cfa").await;
+    let first = list(&app, &cfa, "sort=name&per_page=2").await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+
+    let other_sort = app
+        .get_as(
+            &cfa,
+            &format!("/api/v1/dossiers?sort=-name&cursor={cursor}"),
+        )
+        .await;
+    let garbage = app
+        .get_as(&cfa, "/api/v1/dossiers?cursor=bm90LWEtY3Vyc29y")
+        .await;
+    let not_base64 = app.get_as(&cfa, "/api/v1/dossiers?cursor=%E2%82%AC").await;
+    // « v1|name|0|0000|A\0B »: a NUL would reach the database.
+    let nul = app
+        .get_as(
+            &cfa,
+            "/api/v1/dossiers?sort=name&cursor=djF8bmFtZXwwfDAwMDB8QQBC",
+        )
+        .await;
+
+    let problem = assert_problem(other_sort, 400, "invalid_query").await;
+    assert!(problem.detail.unwrap().contains("autre tri"));
+    assert_problem(garbage, 400, "invalid_query").await;
+    assert_problem(not_base64, 400, "invalid_query").await;
+    assert_problem(nul, 400, "invalid_query").await;
+}
+
+/// The counters, and the same counts made from the rows.
+async fn counters_and_rows(app: &TestApp) -> (Vec<(String, bool, i64)>, Vec<(String, bool, i64)>) {
+    let mut counted: Vec<(String, bool, i64)> =
+        db::queries::dossiers::counts(&app.state.db, &Default::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(_, _, n)| *n != 0)
+            .map(|(status, complete, n)| (status.key(), complete.unwrap_or(false), n))
+            .collect();
+    counted.sort();
+    // A filter on a party, which the counters do not keep, makes the rows be counted: each
+    // dossier once, under its apprentice.
+    let mut rows = Vec::new();
+    let apprentices = db::queries::users::list(&app.state.db, Some(domain::Role::Alternant))
+        .await
+        .unwrap();
+    for user in apprentices {
+        let filter = db::queries::dossiers::Filter {
+            party: Some(user.id),
+            ..Default::default()
+        };
+        for (status, complete, n) in db::queries::dossiers::counts(&app.state.db, &filter)
+            .await
+            .unwrap()
+        {
+            rows.push((status.key(), complete.unwrap_or(false), n));
+        }
+    }
+    let mut summed: Vec<(String, bool, i64)> = Vec::new();
+    rows.sort();
+    for (status, complete, n) in rows {
+        match summed.last_mut() {
+            Some(last) if last.0 == status && last.1 == complete => last.2 += n,
+            _ => summed.push((status, complete, n)),
+        }
+    }
+    (counted, summed)
+}
+
+async fn the_counters_follow_every_insert_status_change_and_delete(backend: Backend) {
+    let app = spawn_app(backend).await;
+    five_apprentices(&app).await;
+    let (counters, rows) = counters_and_rows(&app).await;
+    assert_eq!(counters, rows, "after the invitations");
+
+    let cfa = app.login_demo("cfa").await;
+    let moved = list(&app, &cfa, "q=roux").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut row = db::queries::dossiers::by_id(&app.state.db, &app.state.seal, &moved)
+        .await
+        .unwrap()
+        .unwrap();
+    row.status = domain::Status::Cancelled.into();
+    row.complete = Some(true);
+    db::queries::dossiers::save(&app.state.db, &app.state.seal, row.clone())
+        .await
+        .unwrap();
+    let (counters, rows) = counters_and_rows(&app).await;
+    assert_eq!(counters, rows, "after a status change");
+    assert!(counters.contains(&("cancelled".into(), true, 1)));
+
+    // A copy without history, then deleted.
+    row.id = "00000000-0000-4000-8000-0000000c0de5".into();
+    row.search_key = 77;
+    db::queries::dossiers::insert(&app.state.db, &app.state.seal, vec![row])
+        .await
+        .unwrap();
+    assert!(
+        counters_and_rows(&app)
+            .await
+            .0
+            .contains(&("cancelled".into(), true, 2))
+    );
+    use db::sea_orm::EntityTrait;
+    db::entities::dossier::Entity::delete_by_id("00000000-0000-4000-8000-0000000c0de5".to_owned())
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let (counters, rows) = counters_and_rows(&app).await;
+    assert_eq!(counters, rows, "after a delete");
+    assert!(counters.contains(&("cancelled".into(), true, 1)));
+}
+
+async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backend: Backend) {
+    let app = spawn_app(backend).await;
+    five_apprentices(&app).await;
+    let cfa = app.login_demo("cfa").await;
+
+    assert_eq!(names(&list(&app, &cfa, "q=mor").await), vec!["MOREAU Lina"]);
+    assert_eq!(names(&list(&app, &cfa, "q=ore").await), vec!["MOREAU Lina"]);
+    assert_eq!(
+        names(&list(&app, &cfa, "q=ro%20hu").await),
+        vec!["ROUX Hugo"]
+    );
+    assert_eq!(list(&app, &cfa, "q=zz").await["total"], 0);
+    for odd in [
+        "%22",
+        "a%22%20OR%20%22b",
+        "mor*",
+        "NEAR(a%20b)",
+        "%25",
+        "_",
+        "%5C",
+    ] {
+        let page = list(&app, &cfa, &format!("q={odd}")).await;
+        assert!(page["items"].is_array(), "q={odd}");
+    }
+    assert_eq!(list(&app, &cfa, "q=%25").await["total"], 0);
+
+    // A changed name is found under the new one only.
+    let id = list(&app, &cfa, "q=moreau").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut row = db::queries::dossiers::by_id(&app.state.db, &app.state.seal, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    row.search_text = Some("durand lina lina.durand@example.fr".into());
+    db::queries::dossiers::save(&app.state.db, &app.state.seal, row)
+        .await
+        .unwrap();
+    assert_eq!(list(&app, &cfa, "q=moreau").await["total"], 0);
+    assert_eq!(list(&app, &cfa, "q=durand").await["total"], 1);
+    let counts = app.get_json(&cfa, "/api/v1/dossiers/counts?q=durand").await;
+    assert_eq!(counts["total"], 1);
+}
+
+async fn the_export_streams_every_row_past_its_first_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cfa = app.login_demo("cfa").await;
+    let mut csv = String::from("email,first_name,last_name,access_code\n");
+    for n in 0..1_203 {
+        csv.push_str(&format!("exporte.{n}@example.fr,Léa,Martin,F724\n"));
+    }
+    let invited = app
+        .request(Method::POST, "/api/v1/invitations/bulk")
+        .bearer_auth(&cfa)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invited.status(), 200);
+
+    let text = app
+        .get_text(&cfa, "/api/v1/dossiers/export?sort=created_at")
+        .await;
+
+    let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
+    assert_eq!(
+        lines.len(),
+        1 + 1_204,
+        "a header, the demo dossier and 1 203 invited"
+    );
+    let mut ids: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(';').next().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 1_204, "no dossier twice");
+}
+
+async fn the_lists_migration_rolls_back_and_forward_keeping_counts_and_search(backend: Backend) {
+    use db::MigratorTrait;
+    let app = spawn_app(backend).await;
+    five_apprentices(&app).await;
+    let cfa = app.login_demo("cfa").await;
+    let before = app.get_json(&cfa, "/api/v1/dossiers/counts").await;
+
+    db::Migrator::down(&app.state.db, Some(1)).await.unwrap();
+    db::Migrator::up(&app.state.db, None).await.unwrap();
+
+    assert_eq!(app.get_json(&cfa, "/api/v1/dossiers/counts").await, before);
+    assert_eq!(
+        names(&list(&app, &cfa, "q=moreau").await),
+        vec!["MOREAU Lina"]
+    );
+    assert_eq!(list(&app, &cfa, "sort=name&per_page=2").await["total"], 6);
 }
