@@ -84,8 +84,8 @@ pub(crate) async fn selection(
     Ok((filter, sort, descending))
 }
 
-/// The cursor of the page after `row`, in this sort: opaque to callers, it names the sort, the
-/// direction, the last row's id and its sort value.
+/// The cursor of the page after the row at `position`, in this sort: opaque to callers, it names
+/// the sort, the direction, the last row's id and its sort value.
 pub fn cursor_of(position: &Position, sort: Sort, descending: bool) -> String {
     let value = match &position.value {
         SortValue::Time(time) => time.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
