@@ -16,6 +16,7 @@ mod m20261202_000009_signature_references;
 mod m20261202_000010_formation_signature_plan;
 mod m20261202_000011_platform_state;
 mod m20261203_000012_dossier_lists_at_scale;
+mod m20261203_000013_search_indexed_after;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_formation_signature_plan::Migration),
             Box::new(m20261202_000011_platform_state::Migration),
             Box::new(m20261203_000012_dossier_lists_at_scale::Migration),
+            Box::new(m20261203_000013_search_indexed_after::Migration),
         ]
     }
 }

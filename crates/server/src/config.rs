@@ -230,6 +230,8 @@ pub struct DatabaseSettings {
     pub url: Secret,
     /// Pool size.
     pub max_connections: u32,
+    /// SQLite: how often new dossiers waiting for the search index are moved into it.
+    pub search_index_interval_ms: u64,
 }
 
 /// Sessions, passwords, throttling.

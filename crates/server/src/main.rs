@@ -11,8 +11,33 @@ const USAGE: &str = "usage: opuntia                 serve (settings: OPUNTIA_CON
                                security.nir_keys
        opuntia nir-key <id>    print a new NIR key entry for security.nir_keys";
 
-#[actix_web::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    limit_allocator_arenas();
+    actix_web::rt::System::new().block_on(run())
+}
+
+/// glibc gives a thread that allocates while the others' arenas are busy an arena of its own,
+/// up to eight per core, and keeps what was freed in each: after three bulk invitations of
+/// 10 000 rows the server held 205 MB with the default and 136 MB with two arenas, at the same
+/// speed (mimalloc, tried instead: 184 MB, no faster). glibc reads `MALLOC_ARENA_MAX` before
+/// `main`, and the workspace forbids the `unsafe` of `mallopt`: so the server starts itself
+/// again with the variable set, unless it is set already (an operator's choice stands).
+fn limit_allocator_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none()
+        && let Ok(program) = std::env::current_exe()
+    {
+        use std::os::unix::process::CommandExt;
+        // Returns only when the program could not be started again.
+        let error = std::process::Command::new(program)
+            .args(std::env::args_os().skip(1))
+            .env("MALLOC_ARENA_MAX", "2")
+            .exec();
+        eprintln!("opuntia: goes on with glibc's default arenas ({error})");
+    }
+}
+
+async fn run() -> ExitCode {
     telemetry::init();
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();

@@ -42,20 +42,27 @@ pub struct ReadKey {
 struct Entries {
     answers: HashMap<ReadKey, Bytes>,
     order: VecDeque<ReadKey>,
+    /// What the entries weigh, by [`weight`].
+    bytes: usize,
 }
 
-/// A bounded cache of answers, oldest out first.
+/// What an entry holds in memory: the answer, the key, the dossier id twice (map and queue).
+fn weight(key: &ReadKey, answer: &Bytes) -> usize {
+    answer.len() + 2 * (std::mem::size_of::<ReadKey>() + key.id.len())
+}
+
+/// A cache of answers bounded by the bytes it holds, oldest out first.
 pub struct ReadCache {
     entries: Mutex<Entries>,
-    capacity: usize,
+    budget: usize,
 }
 
 impl ReadCache {
-    /// A cache of at most `capacity` answers.
-    pub fn new(capacity: usize) -> Self {
+    /// A cache holding at most `budget` bytes of answers and keys.
+    pub fn new(budget: usize) -> Self {
         Self {
             entries: Mutex::new(Entries::default()),
-            capacity,
+            budget,
         }
     }
 
@@ -64,22 +71,33 @@ impl ReadCache {
         self.entries.lock().ok()?.answers.get(key).cloned()
     }
 
-    /// Keeps an answer.
+    /// Keeps an answer, unless it alone would weigh more than the whole budget.
     pub fn put(&self, key: ReadKey, answer: Bytes) {
-        if self.capacity == 0 {
+        let added = weight(&key, &answer);
+        if added > self.budget {
             return;
         }
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        if entries.answers.insert(key.clone(), answer).is_none() {
-            entries.order.push_back(key);
+        match entries.answers.insert(key.clone(), answer) {
+            Some(replaced) => entries.bytes -= weight(&key, &replaced),
+            None => entries.order.push_back(key),
         }
-        while entries.order.len() > self.capacity {
-            if let Some(oldest) = entries.order.pop_front() {
-                entries.answers.remove(&oldest);
+        entries.bytes += added;
+        while entries.bytes > self.budget {
+            let Some(oldest) = entries.order.pop_front() else {
+                break;
+            };
+            if let Some(answer) = entries.answers.remove(&oldest) {
+                entries.bytes -= weight(&oldest, &answer);
             }
         }
+    }
+
+    /// What the kept entries weigh, in bytes.
+    pub fn bytes(&self) -> usize {
+        self.entries.lock().map(|e| e.bytes).unwrap_or_default()
     }
 }
 
@@ -204,7 +222,8 @@ mod tests {
 
     #[test]
     fn an_answer_is_found_only_under_its_exact_key_and_the_oldest_leaves_first() {
-        let cache = ReadCache::new(2);
+        let two_entries = 2 * weight(&key(1), &Bytes::from_static(b"v1"));
+        let cache = ReadCache::new(two_entries);
         cache.put(key(1), Bytes::from_static(b"v1"));
         cache.put(key(2), Bytes::from_static(b"v2"));
         assert_eq!(cache.get(&key(1)).as_deref(), Some(&b"v1"[..]));
@@ -216,5 +235,27 @@ mod tests {
 
         assert!(cache.get(&key(1)).is_none());
         assert!(cache.get(&key(3)).is_some());
+        assert_eq!(cache.bytes(), two_entries);
+    }
+
+    #[test]
+    fn the_cache_never_holds_more_bytes_than_its_budget() {
+        let cache = ReadCache::new(4_000);
+        let answer = |n: usize| Bytes::from(vec![b'x'; n]);
+        for version in 0..100 {
+            cache.put(key(version), answer(100 + version as usize * 37 % 900));
+            assert!(cache.bytes() <= 4_000, "{} bytes", cache.bytes());
+        }
+        // An answer stored again under its key replaces the old one's weight.
+        cache.put(key(99), answer(10));
+        cache.put(key(99), answer(10));
+        assert!(cache.get(&key(99)).is_some());
+        assert!(cache.get(&key(0)).is_none());
+
+        cache.put(key(500), answer(5_000));
+        assert!(
+            cache.get(&key(500)).is_none(),
+            "larger than the whole budget"
+        );
     }
 }

@@ -288,6 +288,10 @@ pub struct Logo {
     pub content_type: &'static str,
 }
 
+/// The most the dossier answers' cache holds (answers and keys); the stamps' memo holds at most
+/// 8 192 stamps of a few hundred bytes.
+const READ_CACHE_BYTES: usize = 16 * 1024 * 1024;
+
 /// The demo CFA's logo, for development with demo data.
 const DEMO_LOGO: &[u8] = include_bytes!("../assets/demo-logo.svg");
 
@@ -483,8 +487,8 @@ impl Application {
             seal_key,
             logo,
             providers,
-            // ~10 KB an answer: at most ~20 MB.
-            read_cache: crate::read_cache::ReadCache::new(2048),
+            // ~10 KB an answer: about 1 600 answers.
+            read_cache: crate::read_cache::ReadCache::new(READ_CACHE_BYTES),
             operations,
             write_queue,
             stamps: sqlite.then(|| crate::read_cache::StampMemo::new(8192)),
@@ -494,6 +498,12 @@ impl Application {
             state.clone(),
             std::time::Duration::from_secs(
                 state.settings.signature.reminder_interval_seconds.max(1),
+            ),
+        ));
+        tokio::spawn(crate::services::search_index::run(
+            state.clone(),
+            std::time::Duration::from_millis(
+                state.settings.database.search_index_interval_ms.max(10),
             ),
         ));
         let app_state = state.clone();

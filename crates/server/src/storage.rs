@@ -5,9 +5,12 @@ use domain::ContractType;
 
 use crate::error::ApiError;
 
-/// A new random identifier.
+/// A new identifier: a UUID version 7, which begins with the time it was made, so that rows made
+/// together sit together in every index that holds their id (the primary keys, the sort
+/// indexes ending with `id`) instead of landing on random pages; its 74 random bits keep it
+/// unguessable. Secrets never are ids (see `auth::secrets`).
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// A new dossier's number in the search index: random, so that rows made at once on several

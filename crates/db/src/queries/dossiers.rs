@@ -264,32 +264,89 @@ fn sort_expr(sort: Sort) -> Expr {
 
 /// The condition of a word of a search: on PostgreSQL `LIKE`, which its trigram index answers;
 /// on SQLite the FTS5 trigram index for words of three characters or more (it has no shorter
-/// trigram), `LIKE` over the rows for shorter ones.
+/// trigram), or `LIKE` on the rows still waiting to be indexed (see [`index_waiting`]); `LIKE`
+/// over the rows for shorter words.
 fn search_condition(words: &[String], backend: DbBackend) -> Condition {
-    let mut condition = Condition::all();
-    let mut indexed = Vec::new();
-    for word in words {
-        if backend == DbBackend::Sqlite && word.chars().count() >= 3 {
-            // A quoted phrase: FTS5 reads nothing in it as an operator.
-            indexed.push(format!("\"{}\"", word.replace('"', "\"\"")));
-            continue;
-        }
+    let like = |word: &str| {
         let escaped = word
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        condition = condition.add(
-            Expr::col((dossier::Entity, dossier::Column::SearchText))
-                .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+        Expr::col((dossier::Entity, dossier::Column::SearchText))
+            .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+    };
+    let mut condition = Condition::all();
+    let mut indexed = Vec::new();
+    let mut waiting = Condition::all().add(Expr::cust(
+        r#""dossiers"."search_key" IN (SELECT search_key FROM dossier_search_waiting)"#,
+    ));
+    for word in words {
+        if backend == DbBackend::Sqlite && word.chars().count() >= 3 {
+            // A quoted phrase: FTS5 reads nothing in it as an operator.
+            indexed.push(format!("\"{}\"", word.replace('"', "\"\"")));
+            waiting = waiting.add(like(word));
+        } else {
+            condition = condition.add(like(word));
+        }
     }
     if !indexed.is_empty() {
-        condition = condition.add(Expr::cust_with_values(
-            r#""dossiers"."search_key" IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)"#,
-            [indexed.join(" AND ")],
-        ));
+        // Two index lookups, united (SQLite's « MULTI-INDEX OR » on `search_key`).
+        condition = condition.add(
+            Condition::any()
+                .add(Expr::cust_with_values(
+                    r#""dossiers"."search_key" IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)"#,
+                    [indexed.join(" AND ")],
+                ))
+                .add(waiting),
+        );
     }
     condition
+}
+
+/// Moves up to `limit` dossiers waiting for SQLite's search index into it, the oldest waiting
+/// first; returns how many left the waiting list (fewer than `limit`: none is left). New
+/// dossiers wait there so that writing them does not pay for their trigrams (migration
+/// `m20261203_000013`); call it in a write transaction. PostgreSQL has no waiting list: 0.
+pub async fn index_waiting(conn: &impl ConnectionTrait, limit: u64) -> DbResult<u64> {
+    if conn.get_database_backend() != DbBackend::Sqlite {
+        return Ok(0);
+    }
+    let slice = "SELECT search_key FROM dossier_search_waiting ORDER BY search_key LIMIT ?";
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        format!(
+            "INSERT INTO dossier_search (rowid, search_text)
+             SELECT search_key, search_text FROM dossiers
+             WHERE search_key IN ({slice}) AND search_text IS NOT NULL"
+        ),
+        [limit.into()],
+    ))
+    .await?;
+    let moved = conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!("DELETE FROM dossier_search_waiting WHERE search_key IN ({slice})"),
+            [limit.into()],
+        ))
+        .await?;
+    Ok(moved.rows_affected())
+}
+
+/// Whether dossiers wait for SQLite's search index.
+pub async fn search_waiting(conn: &impl ConnectionTrait) -> DbResult<bool> {
+    if conn.get_database_backend() != DbBackend::Sqlite {
+        return Ok(false);
+    }
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT EXISTS (SELECT 1 FROM dossier_search_waiting) AS waiting",
+        ))
+        .await?;
+    Ok(row
+        .map(|row| row.try_get::<bool>("", "waiting"))
+        .transpose()?
+        .unwrap_or(false))
 }
 
 /// The rows `filter` selects, for a list in `sort` (none: for a count).
@@ -340,6 +397,16 @@ pub enum Start {
     Offset(u64),
     /// After this row (any depth, at the cost of the first page).
     After(Position),
+}
+
+impl Start {
+    /// Where the page after `rows` starts when they filled a page of `limit` in `sort`; `None`
+    /// when they did not: there is no row after them.
+    pub fn after(rows: &[ListRow], limit: u64, sort: Sort) -> Option<Start> {
+        rows.last()
+            .filter(|_| rows.len() as u64 == limit)
+            .map(|last| Start::After(last.position(sort)))
+    }
 }
 
 /// One page of the dossiers matching `filter`, and how many match in all.

@@ -430,10 +430,7 @@ pub async fn export_dossiers(
                     }
                 };
                 let written = written + rows.len() as u64;
-                let next = rows
-                    .last()
-                    .filter(|_| rows.len() as u64 == limit && written < MAX_EXPORT_ROWS)
-                    .map(|last| Start::After(last.position(sort)));
+                let next = Start::after(&rows, limit, sort).filter(|_| written < MAX_EXPORT_ROWS);
                 let mut csv = String::with_capacity(rows.len() * 200);
                 for row in rows {
                     csv_line(&mut csv, names.summary(row));

@@ -59,10 +59,7 @@ impl Batch {
                 .await;
                 match page {
                     Ok(rows) => {
-                        self.next = rows
-                            .last()
-                            .filter(|_| rows.len() as u64 == PAGE)
-                            .map(|last| Start::After(last.position(self.sort)));
+                        self.next = Start::after(&rows, PAGE, self.sort);
                         self.page.extend(rows);
                     }
                     Err(error) => return Some(Err(error.into())),

@@ -261,6 +261,44 @@ pub fn invitation_mail(
     })
 }
 
+/// Rows planned and written at a time by [`invite_in_slices`].
+pub const SLICE_ROWS: usize = 1_000;
+
+/// Decides every row and writes what they create in the caller's transaction, a slice of
+/// [`SLICE_ROWS`] rows at a time: what a slice builds (accounts, dossiers, rendered mails, about
+/// 8 KB a row) is written and dropped before the next slice is planned, so that a 10 000-row
+/// call holds a tenth of its creation at once instead of all of it (heaptrack: 84 MB). Later
+/// rows still see the earlier ones (an address repeated, a dossier already made): the planner
+/// keeps what it decided, only the creation is handed over. Returns each row's decision, in
+/// order.
+pub async fn invite_in_slices(
+    state: &AppState,
+    txn: &db::DatabaseTransaction,
+    planner: &mut Planner<'_>,
+    rows: &[InvitationRequest],
+) -> Result<Vec<Decision>, ApiError> {
+    let mut decisions = Vec::with_capacity(rows.len());
+    for (slice_index, slice) in rows.chunks(SLICE_ROWS).enumerate() {
+        let first_row = slice_index * SLICE_ROWS + 1;
+        let started = std::time::Instant::now();
+        decisions.extend(
+            slice
+                .iter()
+                .enumerate()
+                .map(|(i, row)| planner.plan(first_row + i, row)),
+        );
+        let planned = started.elapsed();
+        persist(state, txn, std::mem::take(&mut planner.creation)).await?;
+        tracing::debug!(
+            first_row,
+            planned_us = planned.as_micros() as u64,
+            written_us = (started.elapsed() - planned).as_micros() as u64,
+            "bulk invitation slice"
+        );
+    }
+    Ok(decisions)
+}
+
 /// Writes what the planner decided, in the caller's transaction.
 pub async fn persist(
     state: &AppState,

@@ -11,5 +11,6 @@ pub mod dossiers;
 pub mod formations;
 pub mod invitations;
 pub mod openings;
+pub mod search_index;
 pub mod signatures;
 pub mod workflow;

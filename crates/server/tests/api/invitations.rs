@@ -19,6 +19,7 @@ both!(
     bulk_rows_repeating_an_address_or_an_existing_user_are_reported,
     a_bulk_retry_with_the_same_idempotency_key_creates_nothing_twice,
     a_bulk_call_over_ten_thousand_rows_is_refused_whole,
+    a_bulk_of_several_slices_sees_every_row_before_each_row,
     renewing_an_invitation_mails_a_new_one_hour_password,
     correcting_an_invitation_address_moves_the_account_there,
 );
@@ -362,6 +363,45 @@ async fn a_bulk_call_over_ten_thousand_rows_is_refused_whole(backend: Backend) {
     let problem = assert_problem(response, 413, "too_many_rows").await;
     assert!(problem.detail.unwrap().contains("10000"));
     assert_eq!(users(&app).await, before);
+}
+
+async fn a_bulk_of_several_slices_sees_every_row_before_each_row(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let staff = app.login_demo("cfa").await;
+    let mut csv = String::from("email,first_name,last_name,access_code\n");
+    for n in 1..=2_500 {
+        let email = match n {
+            1_200 => "tranche.3@example.fr".to_owned(),
+            2_100 => "TRANCHE.1500@example.fr".to_owned(),
+            n => format!("tranche.{n}@example.fr"),
+        };
+        csv.push_str(&format!("{email},Sami,Haddad,F724\n"));
+    }
+    let before = users(&app).await;
+
+    let response = bulk_csv(&app, &staff, &csv).await;
+
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(report["summary"]["created"], 2_498);
+    assert_eq!(report["summary"]["errors"], 2);
+    for (row, first) in [(1_200, 3), (2_100, 1_500)] {
+        let result = &report["results"][row - 1];
+        assert_eq!(result["row"], row);
+        assert_eq!(result["errors"][0]["code"], "duplicate_in_request");
+        let message = result["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("ligne {first} ")), "{message}");
+    }
+    let mut dossiers: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["dossier_id"].as_str())
+        .collect();
+    dossiers.sort_unstable();
+    dossiers.dedup();
+    assert_eq!(dossiers.len(), 2_498);
+    assert_eq!(users(&app).await, before + 2_498);
 }
 
 async fn renewing_an_invitation_mails_a_new_one_hour_password(backend: Backend) {

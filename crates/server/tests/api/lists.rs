@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::{
     both,
-    helpers::{Backend, MASTER_ID, TestApp, assert_problem, spawn_app},
+    helpers::{Backend, MASTER_ID, TestApp, assert_problem, spawn_app, spawn_app_with},
 };
 
 both!(
@@ -423,18 +423,16 @@ async fn the_counters_follow_every_insert_status_change_and_delete(backend: Back
     assert!(counters.contains(&("cancelled".into(), true, 1)));
 }
 
-async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backend: Backend) {
-    let app = spawn_app(backend).await;
-    five_apprentices(&app).await;
-    let cfa = app.login_demo("cfa").await;
-
-    assert_eq!(names(&list(&app, &cfa, "q=mor").await), vec!["MOREAU Lina"]);
-    assert_eq!(names(&list(&app, &cfa, "q=ore").await), vec!["MOREAU Lina"]);
+/// The searches of the test below, whichever way the index answers them.
+async fn searches_find_the_five(app: &TestApp, cfa: &str) {
+    assert_eq!(names(&list(app, cfa, "q=mor").await), vec!["MOREAU Lina"]);
+    assert_eq!(names(&list(app, cfa, "q=ore").await), vec!["MOREAU Lina"]);
+    assert_eq!(names(&list(app, cfa, "q=ro%20hu").await), vec!["ROUX Hugo"]);
     assert_eq!(
-        names(&list(&app, &cfa, "q=ro%20hu").await),
+        names(&list(app, cfa, "q=roux%20hugo").await),
         vec!["ROUX Hugo"]
     );
-    assert_eq!(list(&app, &cfa, "q=zz").await["total"], 0);
+    assert_eq!(list(app, cfa, "q=zz").await["total"], 0);
     for odd in [
         "%22",
         "a%22%20OR%20%22b",
@@ -444,13 +442,15 @@ async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backe
         "_",
         "%5C",
     ] {
-        let page = list(&app, &cfa, &format!("q={odd}")).await;
+        let page = list(app, cfa, &format!("q={odd}")).await;
         assert!(page["items"].is_array(), "q={odd}");
     }
-    assert_eq!(list(&app, &cfa, "q=%25").await["total"], 0);
+    assert_eq!(list(app, cfa, "q=%25").await["total"], 0);
+}
 
-    // A changed name is found under the new one only.
-    let id = list(&app, &cfa, "q=moreau").await["items"][0]["id"]
+/// Gives the dossier found by `query` another search text, as a save of its names does.
+async fn rename(app: &TestApp, cfa: &str, query: &str, search_text: &str) {
+    let id = list(app, cfa, query).await["items"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -458,10 +458,41 @@ async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backe
         .await
         .unwrap()
         .unwrap();
-    row.search_text = Some("durand lina lina.durand@example.fr".into());
+    row.search_text = Some(search_text.into());
     db::queries::dossiers::save(&app.state.db, &app.state.seal, row)
         .await
         .unwrap();
+}
+
+async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backend: Backend) {
+    // The indexing task runs at start, then not for an hour: new dossiers stay waiting until the
+    // test indexes them.
+    let app = spawn_app_with(backend, |settings| {
+        settings.database.search_index_interval_ms = 3_600_000;
+    })
+    .await;
+    five_apprentices(&app).await;
+    let cfa = app.login_demo("cfa").await;
+    let sqlite = backend == Backend::Sqlite;
+    let waiting = || db::queries::dossiers::search_waiting(&app.state.db);
+
+    // On SQLite the new dossiers wait for the index: searches read them all the same.
+    assert_eq!(waiting().await.unwrap(), sqlite);
+    searches_find_the_five(&app, &cfa).await;
+    rename(&app, &cfa, "q=roux", "bernard hugo hugo.bernard@example.fr").await;
+    assert_eq!(list(&app, &cfa, "q=roux").await["total"], 0);
+    assert_eq!(list(&app, &cfa, "q=bernard").await["total"], 1);
+    rename(&app, &cfa, "q=bernard", "roux hugo hugo.roux@example.fr").await;
+
+    let indexed = server::services::search_index::index_waiting(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(indexed >= 5, sqlite, "{indexed} indexed");
+    assert!(!waiting().await.unwrap());
+    searches_find_the_five(&app, &cfa).await;
+
+    // An indexed dossier whose name changed is found under the new one only.
+    rename(&app, &cfa, "q=moreau", "durand lina lina.durand@example.fr").await;
     assert_eq!(list(&app, &cfa, "q=moreau").await["total"], 0);
     assert_eq!(list(&app, &cfa, "q=durand").await["total"], 1);
     let counts = app.get_json(&cfa, "/api/v1/dossiers/counts?q=durand").await;
@@ -511,7 +542,8 @@ async fn the_lists_migration_rolls_back_and_forward_keeping_counts_and_search(ba
     let cfa = app.login_demo("cfa").await;
     let before = app.get_json(&cfa, "/api/v1/dossiers/counts").await;
 
-    db::Migrator::down(&app.state.db, Some(1)).await.unwrap();
+    // Back before `m20261203_000012` (lists at scale) and `…_000013` (search indexed after).
+    db::Migrator::down(&app.state.db, Some(2)).await.unwrap();
     db::Migrator::up(&app.state.db, None).await.unwrap();
 
     assert_eq!(app.get_json(&cfa, "/api/v1/dossiers/counts").await, before);

@@ -27,7 +27,7 @@ use crate::{
         access::Subject,
         accounts::email_taken,
         dossiers::{self as service, Change, DossierContext},
-        invitations::{Decision, Planner, invitation_mail, persist},
+        invitations::{Decision, Planner, invitation_mail, invite_in_slices, persist},
         openings::Opening,
     },
     startup::AppState,
@@ -242,12 +242,25 @@ pub async fn invite_bulk(
 
     let started = std::time::Instant::now();
     let mut planner = Planner::new(&state, &caller, &rows).await?;
+    let (_queued, txn) = state.begin_write().await?;
+    if let Some(idempotency) = &idempotency
+        && let Claim::Lost = idempotency.claim(&txn, planner.now).await?
+    {
+        // Another call with this key got there first: answer as it did.
+        drop(txn);
+        return idempotency
+            .replay(&state)
+            .await?
+            .ok_or_else(|| ApiError::internal("idempotency key vanished"));
+    }
+    let decisions = invite_in_slices(&state, &txn, &mut planner, &rows).await?;
     let mut summary = BulkSummary::default();
     let results: Vec<BulkRowResult> = rows
         .iter()
+        .zip(decisions)
         .enumerate()
-        .map(|(i, row)| {
-            let (status, errors, dossier_id) = match planner.plan(i + 1, row) {
+        .map(|(i, (row, decision))| {
+            let (status, errors, dossier_id) = match decision {
                 Decision::Created { dossier_id } => {
                     summary.created += 1;
                     (BulkRowStatus::Created, Vec::new(), Some(dossier_id))
@@ -272,20 +285,6 @@ pub async fn invite_bulk(
         .collect();
     let response = BulkInvitationResponse { results, summary };
     let response_json = serde_json::to_string(&response).map_err(ApiError::internal)?;
-    let planned = started.elapsed();
-
-    let (_queued, txn) = state.begin_write().await?;
-    if let Some(idempotency) = &idempotency
-        && let Claim::Lost = idempotency.claim(&txn, planner.now).await?
-    {
-        // Another call with this key got there first: answer as it did.
-        drop(txn);
-        return idempotency
-            .replay(&state)
-            .await?
-            .ok_or_else(|| ApiError::internal("idempotency key vanished"));
-    }
-    persist(&state, &txn, std::mem::take(&mut planner.creation)).await?;
     if let Some(idempotency) = &idempotency {
         idempotency
             .complete(&txn, 200, response_json.clone())
@@ -298,7 +297,6 @@ pub async fn invite_bulk(
         created = summary.created,
         already_invited = summary.already_invited,
         errors = summary.errors,
-        planned_ms = planned.as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
         "bulk invitation"
     );
