@@ -541,6 +541,11 @@ async fn run_backend(
             // What autovacuum does within a minute of such a load: the planner's statistics.
             db.execute_unprepared("ANALYZE dossiers").await.unwrap();
         }
+        // On SQLite the loaded rows wait for the search index, which the server fills behind
+        // (`services::search_index`): measure the settled table, as a day after an import.
+        while db::queries::dossiers::search_waiting(&db).await.unwrap() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         let fill = started.elapsed();
         eprintln!(
             "{backend}: {size} dossiers loaded in {:.1} s",
