@@ -18,7 +18,7 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132";
 /// Minifies wasm-bindgen's JavaScript glue, which Trunk leaves as written (from npm).
 const ESBUILD_VERSION: &str = "0.25.12";
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The repository's root: the workspace cargo finds from the working directory. (Not this
 /// binary's compile-time manifest path: clones sharing one target directory share this binary.)
@@ -313,7 +313,7 @@ pub(crate) fn apt_install(packages: &[&str]) -> Result<(), String> {
 }
 
 /// Debian's Chromium and the e2e suite's npm packages (Playwright, axe-core).
-fn ensure_test_tools() -> Result<(), String> {
+pub(crate) fn ensure_test_tools() -> Result<(), String> {
     if !Path::new(CHROMIUM).exists() {
         apt_install(&["chromium", "chromium-driver"])?;
     }

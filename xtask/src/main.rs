@@ -10,10 +10,13 @@
 //!   Playwright.
 //! - `cargo xtask run`: builds the browser app, then serves the product with demo data on
 //!   SQLite at http://127.0.0.1:8000.
+//! - `cargo xtask bench [--quick]`: every benchmark, their tables written into BENCHMARKS.md
+//!   (see `bench.rs`).
 //! - `cargo xtask screenshots`: every page at phone and desktop width, against the real server
 //!   with demo data, into docs/screenshots/ (the README shows them).
 
 mod api_gate;
+mod bench;
 mod browser;
 mod fuzz;
 
@@ -34,13 +37,15 @@ const POSTGRES_ADDRESS: &str = "127.0.0.1:5432";
 const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432";
 
 fn main() -> ExitCode {
-    let task = env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = env::args().skip(1).collect();
+    let task = args.first().cloned().unwrap_or_default();
     let result = match task.as_str() {
         "test" => test(),
         "run" => run_product(),
+        "bench" => bench::run(&args[1..]),
         "screenshots" => browser::screenshots(),
         _ => Err(format!(
-            "unknown task {task:?}\n\nusage:\n  cargo xtask test         run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask run          serve the product with demo data at http://127.0.0.1:8000\n  cargo xtask screenshots  photograph every page at phone and desktop width into docs/screenshots/"
+            "unknown task {task:?}\n\nusage:\n  cargo xtask test         run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask run          serve the product with demo data at http://127.0.0.1:8000\n  cargo xtask bench        run every benchmark and write their tables into BENCHMARKS.md (--quick: smaller)\n  cargo xtask screenshots  photograph every page at phone and desktop width into docs/screenshots/"
         )),
     };
     match result {
@@ -99,23 +104,16 @@ fn test() -> Result<(), String> {
     ensure_pdf_tools()?;
     let mut tests = cargo();
     tests.args(["test", "--workspace"]);
-    let postgres = match env::var("OPUNTIA_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => {
+    let postgres = postgres_for_tests();
+    match &postgres {
+        Some(url) => {
             eprintln!("\n(server tests on SQLite and on PostgreSQL at {url})");
-            Some(url)
+            tests.env("OPUNTIA_TEST_POSTGRES_URL", url);
         }
-        _ if postgres_answers() => {
-            eprintln!("\n(server tests on SQLite and on PostgreSQL at {POSTGRES_URL})");
-            tests.env("OPUNTIA_TEST_POSTGRES_URL", POSTGRES_URL);
-            Some(POSTGRES_URL.to_owned())
-        }
-        _ => {
-            eprintln!(
-                "\n(no PostgreSQL on {POSTGRES_ADDRESS}: server tests on SQLite only; set OPUNTIA_TEST_POSTGRES_URL to add one)"
-            );
-            None
-        }
-    };
+        None => eprintln!(
+            "\n(no PostgreSQL on {POSTGRES_ADDRESS}: server tests on SQLite only; set OPUNTIA_TEST_POSTGRES_URL to add one)"
+        ),
+    }
     run("cargo test", &mut tests)?;
     api_gate::run_gate(postgres.as_deref())?;
     fuzz::run_targets()?;
@@ -149,7 +147,7 @@ fn run_product() -> Result<(), String> {
 
 /// The documents' font, Liberation Sans (Arial's metrics), is embedded in the binary from
 /// Debian's package when `crates/pdf` is built: it must be there first.
-fn ensure_fonts() -> Result<(), String> {
+pub(crate) fn ensure_fonts() -> Result<(), String> {
     let font =
         std::path::Path::new("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf");
     if font.exists() {
@@ -170,6 +168,16 @@ fn ensure_pdf_tools() -> Result<(), String> {
         return Ok(());
     }
     browser::apt_install(&missing)
+}
+
+/// The PostgreSQL server of the tests and benchmarks: `OPUNTIA_TEST_POSTGRES_URL` when set,
+/// else this kind of machine's own when it answers.
+pub(crate) fn postgres_for_tests() -> Option<String> {
+    match env::var("OPUNTIA_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if postgres_answers() => Some(POSTGRES_URL.to_owned()),
+        _ => None,
+    }
 }
 
 fn postgres_answers() -> bool {

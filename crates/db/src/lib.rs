@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 pub mod entities;
+mod json_rows;
 pub mod queries;
 pub mod sealing;
 pub mod stored;
@@ -96,9 +97,10 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
 }
 
-/// Rows per multi-row INSERT. The widest table has 13 columns: 13 000 bound parameters, under
-/// SQLite's 32 766 and PostgreSQL's 65 535. Fewer, larger statements made a 10 000-row bulk
-/// invitation on PostgreSQL 20 % faster than chunks of 400 (BENCHMARKS.md).
+/// Rows per multi-row INSERT. The widest table, dossiers, has 23 columns: 23 000 bound
+/// parameters on SQLite, under its 32 766 (PostgreSQL takes them as one JSON parameter). Fewer,
+/// larger statements made a 10 000-row bulk invitation on PostgreSQL 20 % faster than chunks of
+/// 400 (BENCHMARKS.md).
 pub(crate) const INSERT_CHUNK: usize = 1000;
 
 /// Inserts new rows in as few statements as the backends allow.
@@ -109,15 +111,31 @@ where
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     C: ConnectionTrait,
 {
-    let mut rows: Vec<E::ActiveModel> = models
-        .into_iter()
-        .map(|model| model.into_active_model().reset_all())
-        .collect();
+    insert_active::<E, C>(
+        conn,
+        models
+            .into_iter()
+            .map(|model| model.into_active_model().reset_all())
+            .collect(),
+    )
+    .await
+}
+
+/// Inserts rows already made active, by chunks of [`INSERT_CHUNK`]: on PostgreSQL as one JSON
+/// parameter each (`json_rows`), elsewhere, or where JSON cannot carry them, as `VALUES`.
+pub(crate) async fn insert_active<E, C>(conn: &C, mut rows: Vec<E::ActiveModel>) -> DbResult<()>
+where
+    E: EntityTrait,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
-        E::insert_many(std::mem::replace(&mut rows, rest))
-            .exec_without_returning(conn)
-            .await?;
+        let chunk = std::mem::replace(&mut rows, rest);
+        if chunk.len() > 1 && json_rows::insert(conn, &chunk).await? {
+            continue;
+        }
+        E::insert_many(chunk).exec_without_returning(conn).await?;
     }
     Ok(())
 }

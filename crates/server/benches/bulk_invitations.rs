@@ -7,14 +7,19 @@
 //! Run: `OPUNTIA_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 cargo bench -p opuntia-server --bench bulk_invitations`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use db::ConnectionTrait;
+use common::{drop_postgres, fresh_postgres};
 use serde_json::{Value, json};
 use server::{config::Settings, startup::Application};
 
 const ROWS: usize = 10_000;
-const RUNS: usize = 3;
+/// Runs per backend; one under `cargo xtask bench --quick`.
+fn runs() -> usize {
+    if common::quick() { 1 } else { 3 }
+}
 
 struct Run {
     answer: Duration,
@@ -84,27 +89,6 @@ async fn one_run(database_url: Option<String>) -> Run {
     Run { answer, delivered }
 }
 
-async fn fresh_postgres(base: &str) -> (String, String) {
-    let base = base.trim_end_matches('/');
-    let name = format!("opuntia_bench_{}", uuid::Uuid::new_v4().simple());
-    let admin = db::connect(&format!("{base}/postgres"), 1).await.unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .unwrap();
-    (format!("{base}/{name}"), name)
-}
-
-async fn drop_postgres(base: &str, name: &str) {
-    let admin = db::connect(&format!("{}/postgres", base.trim_end_matches('/')), 1)
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
-}
-
 fn report(backend: &str, mut runs: Vec<Run>) {
     runs.sort_by_key(|r| r.answer);
     let answers: Vec<String> = runs
@@ -141,10 +125,10 @@ fn in_runtime<T>(work: impl std::future::Future<Output = T>) -> T {
 
 fn main() {
     server::telemetry::init();
-    let sqlite = (0..RUNS).map(|_| measured(None)).collect();
+    let sqlite = (0..runs()).map(|_| measured(None)).collect();
     report("SQLite", sqlite);
     if let Ok(base) = std::env::var("OPUNTIA_TEST_POSTGRES_URL") {
-        let postgres = (0..RUNS)
+        let postgres = (0..runs())
             .map(|_| {
                 let (url, name) = in_runtime(fresh_postgres(&base));
                 let run = measured(Some(url));

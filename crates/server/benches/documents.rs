@@ -12,6 +12,8 @@
 //! Run: `cargo bench -p opuntia-server --bench documents`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::{
     sync::{
         Arc,
@@ -25,8 +27,15 @@ use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use server::{config::Settings, startup::Application};
 
-const DOSSIERS: usize = 1_000;
-const RENDERS: usize = 30;
+/// Dossiers in the ZIP batches.
+fn dossiers() -> usize {
+    if common::quick() { 100 } else { 1_000 }
+}
+
+/// Renders of each document, whose median is reported.
+fn renders_per_document() -> usize {
+    if common::quick() { 5 } else { 30 }
+}
 
 /// The complete dossier of the domain's tests, a year later (the demo formations start in 2026).
 fn complete_content() -> Value {
@@ -66,7 +75,7 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-/// Renders `kind` from `data` `RENDERS` times: median time and size.
+/// Renders `kind` from `data` [`renders_per_document`] times: median time and size.
 fn render(kind: pdf::Kind, data: &Value) -> (Duration, usize) {
     let templates = pdf::Templates::builtin();
     let metadata = pdf::Metadata {
@@ -75,7 +84,7 @@ fn render(kind: pdf::Kind, data: &Value) -> (Duration, usize) {
         made_at: chrono::DateTime::UNIX_EPOCH,
     };
     let mut size = 0;
-    let times = (0..RENDERS)
+    let times = (0..renders_per_document())
         .map(|_| {
             let started = Instant::now();
             size = templates.render(kind, data, &metadata).unwrap().len();
@@ -208,7 +217,7 @@ async fn batches() {
         .await
         .unwrap();
     let token = login["access_token"].as_str().unwrap().to_owned();
-    let rows: Vec<Value> = (0..DOSSIERS)
+    let rows: Vec<Value> = (0..dossiers())
         .map(|n| json!({"email": format!("lot{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
         .collect();
     let report: Value = client
@@ -240,21 +249,29 @@ async fn batches() {
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
     println!(
-        "{DOSSIERS} dossiers filled through the API in {:.1} s",
+        "{} dossiers filled through the API in {:.1} s",
+        dossiers(),
         started.elapsed().as_secs_f64()
     );
     // Validated as dossiers were before documents were kept: the first batch makes each CERFA.
     db.execute_unprepared("UPDATE dossiers SET status = 'validated'")
         .await
         .unwrap();
+    let count = dossiers();
     batch(
         &client,
         &address,
         &token,
-        "1 000 CERFAs, each rendered and kept",
+        &format!("{count} CERFAs, each rendered and kept"),
     )
     .await;
-    batch(&client, &address, &token, "1 000 CERFAs, kept bytes").await;
+    batch(
+        &client,
+        &address,
+        &token,
+        &format!("{count} CERFAs, kept bytes"),
+    )
+    .await;
 }
 
 fn main() {

@@ -16,10 +16,11 @@
 //! (default 100).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Server, drop_postgres, fresh_postgres, percentiles};
 
 use chrono::{Duration as Days, NaiveDate, Utc};
 use db::{
@@ -226,63 +227,6 @@ async fn load(
     }
 }
 
-/// The server under measure, a child process.
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Server {
-    fn start(data_dir: &std::path::Path, database_url: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_opuntia"))
-            .env("OPUNTIA__SERVER__PORT", port.to_string())
-            .env("OPUNTIA__DATA_DIR", data_dir)
-            .env("OPUNTIA__DATABASE__URL", database_url)
-            .env("OPUNTIA__MAIL__POLL_INTERVAL_MS", "50")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        Self {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    /// Resident memory, from the kernel's view of the process.
-    fn rss_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kb: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap();
-        kb / 1024.0
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Median and 99th percentile, in ms.
-fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
-    samples.sort();
-    let at = |q: f64| {
-        let index = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
-        samples[index].as_secs_f64() * 1000.0
-    };
-    (at(0.5), at(0.99))
-}
-
 struct Session {
     client: reqwest::Client,
     address: String,
@@ -292,30 +236,12 @@ struct Session {
 impl Session {
     async fn open(address: &str) -> Self {
         let client = reqwest::Client::new();
-        for _ in 0..600 {
-            if client
-                .get(format!("{address}/health"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let login: Value = client
-            .post(format!("{address}/api/v1/auth/login"))
-            .json(&json!({"email": "cfa@demo.opuntia.test", "password": "opuntia-demo"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        common::wait_healthy(&client, address).await;
+        let token = common::login(&client, address).await;
         Self {
             client,
             address: address.to_owned(),
-            token: login["access_token"].as_str().unwrap().to_owned(),
+            token,
         }
     }
 
@@ -351,6 +277,17 @@ struct Line {
     backend: &'static str,
     size: u64,
     figures: Vec<(&'static str, String)>,
+    measured: Measured,
+}
+
+/// The figures the targets read, as numbers.
+#[derive(Default)]
+struct Measured {
+    /// Requests the targets cover: name, median and p99 in ms.
+    requests: Vec<(&'static str, f64, f64)>,
+    export_rows_per_second: f64,
+    bulk_seconds: f64,
+    highest_rss_mb: f64,
 }
 
 async fn measure(
@@ -358,49 +295,55 @@ async fn measure(
     db: &DatabaseConnection,
     size: u64,
     samples: usize,
+    measured: &mut Measured,
 ) -> Vec<(&'static str, String)> {
     let pick = |i: usize, salt: u64| spread(i as u64, salt) % size;
     let mut figures = Vec::new();
+    // A request the targets cover (p99 under 50 ms, at most ×2 from 10 000 to the largest size).
+    let mut target = |name: &'static str, (median, p99): (f64, f64)| {
+        measured.requests.push((name, median, p99));
+        (name, format!("{median:.1} / {p99:.1}"))
+    };
     let ms = |(median, p99): (f64, f64)| format!("{median:.1} / {p99:.1}");
-    figures.push((
+    figures.push(target(
         "list, 1st page",
-        ms(session
+        session
             .timed(samples, |_| "/dossiers?per_page=25".into())
-            .await),
+            .await,
     ));
-    figures.push((
+    figures.push(target(
         "search by name",
-        ms(session
+        session
             .timed(samples, |i| {
                 let name = last_name(pick(i, 10)).to_lowercase();
                 format!("/dossiers?per_page=25&q={}", urlencode(&name))
             })
-            .await),
+            .await,
     ));
-    figures.push((
+    figures.push(target(
         "search by e-mail",
-        ms(session
+        session
             .timed(samples, |i| {
                 format!("/dossiers?per_page=25&q=apprenti.{}%40", pick(i, 11))
             })
-            .await),
+            .await,
     ));
-    figures.push((
+    figures.push(target(
         "search by SIRET",
-        ms(session
+        session
             .timed(samples, |i| {
                 format!(
                     "/dossiers?per_page=25&q={}",
                     siret(spread(i as u64, 12) % 5_000)
                 )
             })
-            .await),
+            .await,
     ));
-    figures.push((
+    figures.push(target(
         "search, no hit",
-        ms(session
+        session
             .timed(samples, |i| format!("/dossiers?per_page=25&q=zq{i}xw"))
-            .await),
+            .await,
     ));
     // « page n/100 »: the filtered, sorted list nine tenths of the way down, reached as the app
     // reaches it (the `next_cursor` of the page before), and by a page number where the API
@@ -425,16 +368,16 @@ async fn measure(
             false,
         ));
     }
-    figures.push((
+    figures.push(target(
         "`status=draft&sort=name`, page at 9/10",
-        ms(session
+        session
             .timed(samples, |i| {
                 format!(
                     "/dossiers?status=draft&sort=name&per_page=25&cursor={}",
                     cursors[i % cursors.len()]
                 )
             })
-            .await),
+            .await,
     ));
     figures.push((
         "same, `page=400` (offset 9 975)",
@@ -444,9 +387,9 @@ async fn measure(
             })
             .await),
     ));
-    figures.push((
+    figures.push(target(
         "counts",
-        ms(session.timed(samples, |_| "/dossiers/counts".into()).await),
+        session.timed(samples, |_| "/dossiers/counts".into()).await,
     ));
     let started = Instant::now();
     let csv = session
@@ -461,6 +404,7 @@ async fn measure(
         .filter(|b| **b == b'\n')
         .count()
         .saturating_sub(1);
+    measured.export_rows_per_second = rows as f64 / elapsed;
     figures.push((
         "CSV export of the drafts",
         format!(
@@ -514,7 +458,7 @@ async fn run_backend(
     samples: usize,
 ) -> Vec<Line> {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &database_url);
+    let server = Server::start(dir.path(), &database_url, &[]);
     let session = Session::open(&server.address).await;
     let db = db::connect(&database_url, 2).await.unwrap();
     let seal = server::sealing::NirSeal::from_setting("", true).unwrap();
@@ -552,7 +496,8 @@ async fn run_backend(
             fill.as_secs_f64()
         );
         let rss_loaded = server.rss_mb();
-        let mut figures = measure(&session, &db, size, samples).await;
+        let mut measured = Measured::default();
+        let mut figures = measure(&session, &db, size, samples, &mut measured).await;
         let rss_measured = server.rss_mb();
         let bulk_time = bulk(&session, round as u64).await;
         // Right after the answer, on SQLite, the new rows still wait for the search index: a
@@ -568,6 +513,8 @@ async fn run_backend(
         // The invitations' e-mails go out behind the answer: wait for them, then read memory.
         tokio::time::sleep(Duration::from_secs(10)).await;
         let rss_bulk = server.rss_mb();
+        measured.bulk_seconds = bulk_time.as_secs_f64();
+        measured.highest_rss_mb = rss_loaded.max(rss_measured).max(rss_bulk);
         figures.push((
             "bulk invitation of 10 000",
             format!("{:.2} s", bulk_time.as_secs_f64()),
@@ -585,6 +532,7 @@ async fn run_backend(
             backend,
             size,
             figures,
+            measured,
         });
     }
     lines
@@ -605,27 +553,6 @@ fn in_runtime<T>(work: impl std::future::Future<Output = T>) -> T {
         .build()
         .unwrap()
         .block_on(work)
-}
-
-async fn fresh_postgres(base: &str) -> (String, String) {
-    let base = base.trim_end_matches('/');
-    let name = format!("opuntia_bench_{}", uuid::Uuid::new_v4().simple());
-    let admin = db::connect(&format!("{base}/postgres"), 1).await.unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .unwrap();
-    (format!("{base}/{name}"), name)
-}
-
-async fn drop_postgres(base: &str, name: &str) {
-    let admin = db::connect(&format!("{}/postgres", base.trim_end_matches('/')), 1)
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
 }
 
 fn main() {
@@ -696,4 +623,76 @@ fn main() {
         );
     }
     println!("(requests: median / p99 ms over {samples} sequential requests, warm)");
+    println!();
+    for backend in ["SQLite", "PostgreSQL"] {
+        let of: Vec<&Line> = lines.iter().filter(|l| l.backend == backend).collect();
+        for verdict in verdicts(&of) {
+            println!("- {backend}: {verdict}");
+        }
+    }
+}
+
+fn mark(met: bool) -> &'static str {
+    if met { "✔" } else { "✘" }
+}
+
+/// The targets, read off one backend's lines (smallest size first).
+fn verdicts(lines: &[&Line]) -> Vec<String> {
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return Vec::new();
+    };
+    let mut verdicts = Vec::new();
+    if let Some((name, _, p99)) = last
+        .measured
+        .requests
+        .iter()
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+    {
+        verdicts.push(format!(
+            "p99 under 50 ms at {} dossiers {}: the slowest, {name}, {p99:.1} ms",
+            last.size,
+            mark(*p99 < 50.0)
+        ));
+    }
+    if lines.len() > 1 {
+        let growth = last
+            .measured
+            .requests
+            .iter()
+            .zip(&first.measured.requests)
+            .map(|((name, at_last, _), (_, at_first, _))| (*name, at_last / at_first))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((name, ratio)) = growth {
+            verdicts.push(format!(
+                "at most ×2 from {} to {} dossiers (medians) {}: the most, {name}, ×{ratio:.1}",
+                first.size,
+                last.size,
+                mark(ratio <= 2.0)
+            ));
+        }
+    }
+    // A small export is all latency: the rate is read on the largest.
+    let export = last.measured.export_rows_per_second;
+    verdicts.push(format!(
+        "export at least 50 000 rows/s at {} dossiers {}: {export:.0} rows/s",
+        last.size,
+        mark(export >= 50_000.0)
+    ));
+    let slowest_bulk = lines
+        .iter()
+        .map(|l| l.measured.bulk_seconds)
+        .fold(0.0, f64::max);
+    verdicts.push(format!(
+        "bulk invitation of 10 000 under 2 s at every size {}: the slowest {slowest_bulk:.2} s",
+        mark(slowest_bulk < 2.0)
+    ));
+    let highest_rss = lines
+        .iter()
+        .map(|l| l.measured.highest_rss_mb)
+        .fold(0.0, f64::max);
+    verdicts.push(format!(
+        "server RSS under 200 MB {}: at most {highest_rss:.0} MB",
+        mark(highest_rss < 200.0)
+    ));
+    verdicts
 }

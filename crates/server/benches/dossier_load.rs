@@ -12,15 +12,23 @@
 //! Run: `OPUNTIA_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 cargo bench -p opuntia-server --bench dossier_load`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use db::ConnectionTrait;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use server::{config::Settings, startup::Application};
 
 const CONNECTIONS: usize = 32;
-const PHASE: Duration = Duration::from_secs(10);
+/// How long each phase lasts: 10 s, 3 s under `OPUNTIA_BENCH_QUICK=1` (`cargo xtask bench --quick`).
+fn phase_length() -> Duration {
+    if common::quick() {
+        Duration::from_secs(3)
+    } else {
+        Duration::from_secs(10)
+    }
+}
 
 struct Phase {
     name: &'static str,
@@ -118,7 +126,7 @@ async fn phase(
         .build()
         .unwrap();
     let started = Instant::now();
-    let until = started + PHASE;
+    let until = started + phase_length();
     let tasks: Vec<_> = dossiers
         .iter()
         .enumerate()
@@ -252,22 +260,8 @@ fn in_runtime<T>(work: impl std::future::Future<Output = T>) -> T {
 fn main() {
     in_runtime(run("SQLite", None));
     if let Ok(base) = std::env::var("OPUNTIA_TEST_POSTGRES_URL") {
-        let base = base.trim_end_matches('/').to_owned();
-        let name = format!("opuntia_load_{}", uuid::Uuid::new_v4().simple());
-        in_runtime(async {
-            let admin = db::connect(&format!("{base}/postgres"), 1).await.unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .unwrap();
-        });
-        in_runtime(run("PostgreSQL", Some(format!("{base}/{name}"))));
-        in_runtime(async {
-            let admin = db::connect(&format!("{base}/postgres"), 1).await.unwrap();
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .await
-                .unwrap();
-        });
+        let (url, name) = in_runtime(common::fresh_postgres(&base));
+        in_runtime(run("PostgreSQL", Some(url)));
+        in_runtime(common::drop_postgres(&base, &name));
     }
 }

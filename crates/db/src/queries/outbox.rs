@@ -48,15 +48,11 @@ pub async fn queue(
     mails: Vec<NewMail>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let mut rows: Vec<outbox_row::ActiveModel> =
-        mails.into_iter().map(|mail| row(mail, now)).collect();
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(crate::INSERT_CHUNK));
-        outbox_row::Entity::insert_many(std::mem::replace(&mut rows, rest))
-            .exec_without_returning(conn)
-            .await?;
-    }
-    Ok(())
+    crate::insert_active::<outbox_row::Entity, _>(
+        conn,
+        mails.into_iter().map(|mail| row(mail, now)).collect(),
+    )
+    .await
 }
 
 /// Leases up to `limit` due mails until `lease_until`, so that no other worker (another

@@ -25,5 +25,6 @@ mod personal_data;
 mod registrations;
 mod regulatory;
 mod signatures;
+mod storage;
 mod users;
 mod workflow;
