@@ -92,6 +92,19 @@ pub async fn migrate(db: &DatabaseConnection) -> DbResult<()> {
     Ok(())
 }
 
+/// Begins a transaction that writes. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), waiting for it under the busy timeout: a deferred transaction that reads first
+/// holds a snapshot, and when another connection commits before it writes, SQLite answers
+/// « database is locked » at once instead of waiting (seen when the outbox worker recorded
+/// deliveries while the search index was filled).
+pub async fn begin_write(db: &DatabaseConnection) -> DbResult<DatabaseTransaction> {
+    let immediate = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(db.begin_with_options(immediate).await?)
+}
+
 /// Whether the database answers.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()

@@ -132,8 +132,7 @@ impl AppState {
             _queued: queued,
             stamps: self.stamps.as_ref(),
         };
-        use db::TransactionTrait;
-        Ok((guard, self.db.begin().await?))
+        Ok((guard, db::begin_write(&self.db).await?))
     }
 
     /// How long an invitation's generated password works.

@@ -4,7 +4,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use db::{
-    DatabaseConnection, TransactionTrait,
+    DatabaseConnection,
     entities::outbox,
     queries::outbox::{STATUS_SENT, STATUS_WRITTEN},
 };
@@ -238,7 +238,7 @@ impl Worker {
         // One transaction records the whole batch: a commit per mail would cost a disk flush
         // each. Should it fail, the leases expire and the batch is sent again — at least once,
         // never lost.
-        let txn = self.db.begin().await?;
+        let txn = db::begin_write(&self.db).await?;
         for (id, attempts, outcome) in outcomes {
             match outcome {
                 Ok(status) => {

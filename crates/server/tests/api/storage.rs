@@ -1,5 +1,6 @@
 //! Rows written many at a time: PostgreSQL takes them as one JSON parameter
-//! (`db::json_rows`), a single row and SQLite as `VALUES`. Both must store the same thing.
+//! (`db::json_rows`), a single row and SQLite as `VALUES`. Both must store the same thing. And
+//! write transactions that meet: one waits for the other, neither fails.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use db::entities::{dossier, user};
@@ -11,7 +12,10 @@ use crate::{
     helpers::{Backend, spawn_app},
 };
 
-both!(rows_written_together_read_back_as_rows_written_one_by_one);
+both!(
+    rows_written_together_read_back_as_rows_written_one_by_one,
+    a_write_that_reads_first_waits_for_another_writer_instead_of_failing,
+);
 
 /// An apprentice whose names and times test the encodings: quotes, a backslash, accents, an
 /// emoji, nanoseconds, a missing and a present optional time.
@@ -164,5 +168,35 @@ async fn rows_written_together_read_back_as_rows_written_one_by_one(backend: Bac
             dossier_alone.created_at.timestamp_micros(),
             given.created_at.timestamp_micros()
         );
+    }
+}
+
+async fn a_write_that_reads_first_waits_for_another_writer_instead_of_failing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let db = app.state.db.clone();
+    let at = Utc::now();
+    let first = db::begin_write(&db).await.unwrap();
+    db::queries::users::insert(&first, vec![apprentice("first-writer", at, 1)])
+        .await
+        .unwrap();
+    // The second reads, then writes, while the first holds the write: on SQLite a deferred
+    // transaction would read a snapshot that the first's commit makes stale, and be refused
+    // (« database is locked ») instead of waiting.
+    let second = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let txn = db::begin_write(&db).await?;
+            let before = db::queries::users::count(&txn).await?;
+            db::queries::users::insert(&txn, vec![apprentice("second-writer", at, 0)]).await?;
+            txn.commit().await.map_err(db::DbError::from)?;
+            Ok::<u64, db::DbError>(before)
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.commit().await.unwrap();
+
+    second.await.unwrap().unwrap();
+    for id in ["first-writer", "second-writer"] {
+        assert!(db::queries::users::by_id(&db, id).await.unwrap().is_some());
     }
 }
