@@ -12,7 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{drop_postgres, fresh_postgres};
-use serde_json::{Value, json};
+use serde_json::Value;
 use server::{config::Settings, startup::Application};
 
 const ROWS: usize = 10_000;
@@ -40,16 +40,7 @@ async fn one_run(database_url: Option<String>) -> Run {
     let state = application.state();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&json!({"email": "cfa@demo.opuntia.test", "password": "opuntia-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
+    let token = common::login(&client, &address).await;
     let mut csv = String::from("email,first_name,last_name,access_code\n");
     for n in 0..ROWS {
         let code = ["F724", "F724-2", "F728"][n % 3];

@@ -207,37 +207,15 @@ async fn batches() {
     let db = application.state().db.clone();
     tokio::spawn(application.run_until_stopped());
     let client = Client::new();
-    let login: Value = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&json!({"email": "cfa@demo.opuntia.test", "password": "opuntia-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
-    let rows: Vec<Value> = (0..dossiers())
-        .map(|n| json!({"email": format!("lot{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
-        .collect();
-    let report: Value = client
-        .post(format!("{address}/api/v1/invitations/bulk"))
-        .bearer_auth(&token)
-        .json(&rows)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = common::login(&client, &address).await;
+    let ids = common::invite(&client, &address, &token, "lot", dossiers()).await;
     let content = complete_content();
     // Past « Valider » on Données de base, as a real dossier is before its other tabs are filled.
     db.execute_unprepared("UPDATE dossiers SET status = 'in_progress'")
         .await
         .unwrap();
     let started = Instant::now();
-    for row in report["results"].as_array().unwrap() {
-        let id = row["dossier_id"].as_str().unwrap();
+    for id in &ids {
         let response = client
             .request(Method::PATCH, format!("{address}/api/v1/dossiers/{id}"))
             .bearer_auth(&token)

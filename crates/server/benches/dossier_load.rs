@@ -181,35 +181,8 @@ async fn run(backend: &str, database_url: Option<String>) {
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
     let client = Client::new();
-    let login: Value = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&json!({"email": "cfa@demo.opuntia.test", "password": "opuntia-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
-    let rows: Vec<Value> = (0..CONNECTIONS)
-        .map(|n| json!({"email": format!("charge{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
-        .collect();
-    let report: Value = client
-        .post(format!("{address}/api/v1/invitations/bulk"))
-        .bearer_auth(&token)
-        .json(&rows)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let dossiers: Vec<String> = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["dossier_id"].as_str().unwrap().to_owned())
-        .collect();
+    let token = common::login(&client, &address).await;
+    let dossiers = common::invite(&client, &address, &token, "charge", CONNECTIONS).await;
 
     // `OPUNTIA_LOAD_ONLY=read` runs one phase (for profiling): health, read, write or mixed.
     let only = std::env::var("OPUNTIA_LOAD_ONLY").unwrap_or_default();

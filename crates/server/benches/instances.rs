@@ -83,6 +83,16 @@ impl Drop for Proxy {
     }
 }
 
+/// The instance that answered, as the proxy names it.
+fn served_by(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("x-served-by")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("?")
+        .to_owned()
+}
+
 /// What the spread phase saw.
 #[derive(Default)]
 struct Spread {
@@ -113,12 +123,7 @@ async fn read_then_write(
             .send()
             .await
             .unwrap();
-        let served = read
-            .headers()
-            .get("x-served-by")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("?")
-            .to_owned();
+        let served = served_by(&read);
         *seen.served_by.entry(served).or_default() += 1;
         if read.status() != 200 {
             seen.failed += 1;
@@ -145,12 +150,7 @@ async fn read_then_write(
             .send()
             .await
             .unwrap();
-        let served = write
-            .headers()
-            .get("x-served-by")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("?")
-            .to_owned();
+        let served = served_by(&write);
         *seen.served_by.entry(served).or_default() += 1;
         match write.status().as_u16() {
             200 => seen.writes.push(started.elapsed()),
@@ -255,25 +255,7 @@ async fn run(base: &str) {
     common::wait_healthy(&client, &proxy.address).await;
     let token = common::login(&client, &proxy.address).await;
 
-    let rows: Vec<Value> = (0..CONNECTIONS)
-        .map(|n| json!({"email": format!("charge{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
-        .collect();
-    let report: Value = client
-        .post(format!("{}/api/v1/invitations/bulk", proxy.address))
-        .bearer_auth(&token)
-        .json(&rows)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let dossiers: Vec<String> = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["dossier_id"].as_str().unwrap().to_owned())
-        .collect();
+    let dossiers = common::invite(&client, &proxy.address, &token, "charge", CONNECTIONS).await;
 
     let started = Instant::now();
     let until = started + phase_length();
@@ -321,17 +303,7 @@ async fn run(base: &str) {
 
     // Every mail once: the invitations of a bulk, delivered by both workers.
     let count = mails();
-    let rows: Vec<Value> = (0..count)
-        .map(|n| json!({"email": format!("once{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
-        .collect();
-    let response = client
-        .post(format!("{}/api/v1/invitations/bulk", proxy.address))
-        .bearer_auth(&token)
-        .json(&rows)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    common::invite(&client, &proxy.address, &token, "once", count).await;
     let sent = Instant::now();
     let wanted = count + CONNECTIONS;
     let written = |dirs: &[tempfile::TempDir]| -> usize {

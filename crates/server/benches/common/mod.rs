@@ -99,6 +99,35 @@ pub async fn login(client: &reqwest::Client, address: &str) -> String {
     login["access_token"].as_str().unwrap().to_owned()
 }
 
+/// Invites `count` apprentices `{prefix}{n}@example.fr` in F724 by one bulk invitation: the
+/// new dossiers' ids, in the rows' order.
+pub async fn invite(
+    client: &reqwest::Client,
+    address: &str,
+    token: &str,
+    prefix: &str,
+    count: usize,
+) -> Vec<String> {
+    let rows: Vec<Value> = (0..count)
+        .map(|n| json!({"email": format!("{prefix}{n}@example.fr"), "first_name": "Léa", "last_name": "Martin", "access_code": "F724"}))
+        .collect();
+    let response = client
+        .post(format!("{address}/api/v1/invitations/bulk"))
+        .bearer_auth(token)
+        .json(&rows)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["dossier_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// Median and 99th percentile, in ms.
 pub fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
