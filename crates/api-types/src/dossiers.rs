@@ -445,7 +445,11 @@ pub struct ListQuery {
     pub status: Option<String>,
     /// Only complete (`true`) or incomplete (`false`) dossiers.
     pub complete: Option<bool>,
-    /// Words to find in the apprentice's name or address, the employer's name or SIRET.
+    /// Words to find, all of them, case aside. A word with « @ » after its first character is
+    /// the apprentice's e-mail address, whole or by its start (`lea.martin@`); 9 to 14 digits
+    /// are the employer's SIRET, whole, or by its start (a SIREN); any other word (`martin`,
+    /// `@exemple.fr`, `acme`) is found anywhere in the apprentice's name or address, the
+    /// employer's name or SIRET.
     pub q: Option<String>,
     /// `updated_at` (default), `created_at`, `name`, `status` or `contract_start`; prefix with
     /// `-` for descending (`-updated_at` is the default).

@@ -262,10 +262,60 @@ fn sort_expr(sort: Sort) -> Expr {
     }
 }
 
-/// The condition of a word of a search: on PostgreSQL `LIKE`, which its trigram index answers;
-/// on SQLite the FTS5 trigram index for words of three characters or more (it has no shorter
-/// trigram), or `LIKE` on the rows still waiting to be indexed (see [`index_waiting`]); `LIKE`
-/// over the rows for shorter words.
+/// How a word of a search is looked up, by what it looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word<'a> {
+    /// An e-mail address, whole or by its start (`lea.martin@`, `lea.martin@exemple.fr`): the
+    /// apprentice's address begins with it, through the b-tree on the address. Found anywhere
+    /// in the text by trigrams it read every row of a common domain (migration
+    /// `m20261203_000014`).
+    AddressStart(&'a str),
+    /// A SIRET typed whole (14 digits): the employer's, through the (SIRET, last change)
+    /// index, which also lists its dossiers by last change.
+    Siret(&'a str),
+    /// A SIREN or the start of a SIRET (9 to 13 digits): the employer's SIRET begins with it.
+    SiretStart(&'a str),
+    /// Anything else, found anywhere in the names, addresses, SIRET and employer's name.
+    Text(&'a str),
+}
+
+impl<'a> Word<'a> {
+    fn of(word: &'a str) -> Self {
+        let digits = word.bytes().all(|b| b.is_ascii_digit());
+        match word.find('@') {
+            // A word starting with `@` is a domain, found anywhere in the addresses.
+            Some(at) if at > 0 => Word::AddressStart(word),
+            _ if digits && word.len() == 14 => Word::Siret(word),
+            _ if digits && (9..14).contains(&word.len()) => Word::SiretStart(word),
+            _ => Word::Text(word),
+        }
+    }
+}
+
+/// A listing column compared in byte order: on PostgreSQL in the `"C"` collation of its index
+/// (migration `m20261203_000014`), SQLite's own order being already bytes.
+fn bytewise(column: dossier::Column, backend: DbBackend) -> Expr {
+    let name = sea_orm::IdenStatic::as_str(&column);
+    if backend == DbBackend::Postgres {
+        Expr::cust(format!(r#""dossiers"."{name}" COLLATE "C""#))
+    } else {
+        Expr::col((dossier::Entity, column))
+    }
+}
+
+/// The values of `column` that begin with `start`: a range an index seeks (`LIKE 'start%'`
+/// only does so under conditions neither backend meets for a bound value).
+fn starts_with(column: dossier::Column, start: &str, backend: DbBackend) -> Condition {
+    Condition::all()
+        .add(bytewise(column, backend).gte(start))
+        .add(bytewise(column, backend).lt(format!("{start}{}", char::MAX)))
+}
+
+/// The condition of the words of a search, each looked up as [`Word::of`] reads it. A word of
+/// text: on PostgreSQL `LIKE`, which its trigram index answers; on SQLite the FTS5 trigram
+/// index for words of three characters or more (it has no shorter trigram), or `LIKE` on the
+/// rows still waiting to be indexed (see [`index_waiting`]); `LIKE` over the rows for shorter
+/// words.
 fn search_condition(words: &[String], backend: DbBackend) -> Condition {
     let like = |word: &str| {
         let escaped = word
@@ -281,12 +331,26 @@ fn search_condition(words: &[String], backend: DbBackend) -> Condition {
         r#""dossiers"."search_key" IN (SELECT search_key FROM dossier_search_waiting)"#,
     ));
     for word in words {
-        if backend == DbBackend::Sqlite && word.chars().count() >= 3 {
-            // A quoted phrase: FTS5 reads nothing in it as an operator.
-            indexed.push(format!("\"{}\"", word.replace('"', "\"\"")));
-            waiting = waiting.add(like(word));
-        } else {
-            condition = condition.add(like(word));
+        match Word::of(word) {
+            Word::AddressStart(start) => {
+                condition = condition.add(starts_with(
+                    dossier::Column::ApprenticeEmail,
+                    start,
+                    backend,
+                ));
+            }
+            Word::Siret(siret) => {
+                condition = condition.add(bytewise(dossier::Column::Siret, backend).eq(siret));
+            }
+            Word::SiretStart(start) => {
+                condition = condition.add(starts_with(dossier::Column::Siret, start, backend));
+            }
+            Word::Text(word) if backend == DbBackend::Sqlite && word.chars().count() >= 3 => {
+                // A quoted phrase: FTS5 reads nothing in it as an operator.
+                indexed.push(format!("\"{}\"", word.replace('"', "\"\"")));
+                waiting = waiting.add(like(word));
+            }
+            Word::Text(word) => condition = condition.add(like(word)),
         }
     }
     if !indexed.is_empty() {
@@ -746,4 +810,26 @@ pub async fn save_guarded(
         .await?
         .rows_affected
         == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Word;
+
+    #[test]
+    fn a_word_is_looked_up_by_what_it_looks_like() {
+        assert_eq!(Word::of("lea.martin@"), Word::AddressStart("lea.martin@"));
+        assert_eq!(Word::of("l@x.fr"), Word::AddressStart("l@x.fr"));
+        assert_eq!(Word::of("@exemple.fr"), Word::Text("@exemple.fr"));
+        assert_eq!(Word::of("@"), Word::Text("@"));
+        assert_eq!(Word::of("73282932000074"), Word::Siret("73282932000074"));
+        assert_eq!(Word::of("732829320"), Word::SiretStart("732829320"));
+        assert_eq!(Word::of("7328293200007"), Word::SiretStart("7328293200007"));
+        assert_eq!(Word::of("73282932"), Word::Text("73282932"));
+        assert_eq!(Word::of("732829320000745"), Word::Text("732829320000745"));
+        assert_eq!(Word::of("7328 2932"), Word::Text("7328 2932"));
+        assert_eq!(Word::of("martin"), Word::Text("martin"));
+        // Digits that are not ASCII are no SIRET.
+        assert_eq!(Word::of("٧٣٢٨٢٩٣٢٠"), Word::Text("٧٣٢٨٢٩٣٢٠"));
+    }
 }

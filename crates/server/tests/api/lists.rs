@@ -19,6 +19,7 @@ both!(
     a_cursor_that_is_not_one_or_belongs_to_another_sort_is_refused,
     the_counters_follow_every_insert_status_change_and_delete,
     search_finds_words_through_the_index_short_words_and_quotes_alike,
+    an_address_or_a_siret_is_found_by_its_start_and_a_domain_anywhere,
     the_export_streams_every_row_past_its_first_page,
     the_lists_migration_rolls_back_and_forward_keeping_counts_and_search,
 );
@@ -499,6 +500,48 @@ async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backe
     assert_eq!(counts["total"], 1);
 }
 
+async fn an_address_or_a_siret_is_found_by_its_start_and_a_domain_anywhere(backend: Backend) {
+    // New dossiers stay waiting for SQLite's text index: addresses and SIRET do not need it.
+    let app = spawn_app_with(backend, |settings| {
+        settings.database.search_index_interval_ms = 3_600_000;
+    })
+    .await;
+    five_apprentices(&app).await;
+    let cfa = app.login_demo("cfa").await;
+    let found = |query: &'static str| {
+        let (app, cfa) = (&app, &cfa);
+        async move { names(&list(app, cfa, query).await) }
+    };
+
+    assert_eq!(found("q=HUGO.ROUX@EXAMPLE.FR").await, vec!["ROUX Hugo"]);
+    assert_eq!(found("q=hugo.roux@ex").await, vec!["ROUX Hugo"]);
+    assert_eq!(found("q=roux%20hugo.roux@").await, vec!["ROUX Hugo"]);
+    assert_eq!(found("q=hugo.roux@example.fr.").await, Vec::<String>::new());
+    // An address is read from its start: its middle is not one.
+    assert_eq!(found("q=ugo.roux@").await, Vec::<String>::new());
+    // A domain is found in every address that holds it.
+    assert_eq!(found("q=@example.fr").await.len(), 5);
+    assert_eq!(
+        found("q=@demo.opuntia.test").await,
+        vec!["MARTIN Léa"],
+        "the demo apprentice"
+    );
+
+    // A SIREN, the start of a SIRET, a whole SIRET; a SIRET with a wrong last digit.
+    assert_eq!(found("q=732829320").await, vec!["MARTIN Léa"]);
+    assert_eq!(found("q=7328293200").await, vec!["MARTIN Léa"]);
+    assert_eq!(found("q=73282932000074").await, vec!["MARTIN Léa"]);
+    assert_eq!(found("q=73282932000075").await, Vec::<String>::new());
+    assert_eq!(found("q=73282932000074%20martin").await, vec!["MARTIN Léa"]);
+    assert_eq!(found("q=73282932000074%20roux").await, Vec::<String>::new());
+    // Fewer digits are text, found anywhere.
+    assert_eq!(found("q=2932000").await, vec!["MARTIN Léa"]);
+    let counts = app
+        .get_json(&cfa, "/api/v1/dossiers/counts?q=hugo.roux@")
+        .await;
+    assert_eq!(counts["total"], 1);
+}
+
 async fn the_export_streams_every_row_past_its_first_page(backend: Backend) {
     let app = spawn_app(backend).await;
     let cfa = app.login_demo("cfa").await;
@@ -542,8 +585,9 @@ async fn the_lists_migration_rolls_back_and_forward_keeping_counts_and_search(ba
     let cfa = app.login_demo("cfa").await;
     let before = app.get_json(&cfa, "/api/v1/dossiers/counts").await;
 
-    // Back before `m20261203_000012` (lists at scale) and `…_000013` (search indexed after).
-    db::Migrator::down(&app.state.db, Some(2)).await.unwrap();
+    // Back before `m20261203_000012` (lists at scale), `…_000013` (search indexed after) and
+    // `…_000014` (addresses and SIRET by their start).
+    db::Migrator::down(&app.state.db, Some(3)).await.unwrap();
     db::Migrator::up(&app.state.db, None).await.unwrap();
 
     assert_eq!(app.get_json(&cfa, "/api/v1/dossiers/counts").await, before);
@@ -552,4 +596,12 @@ async fn the_lists_migration_rolls_back_and_forward_keeping_counts_and_search(ba
         vec!["MOREAU Lina"]
     );
     assert_eq!(list(&app, &cfa, "sort=name&per_page=2").await["total"], 6);
+    assert_eq!(
+        names(&list(&app, &cfa, "q=hugo.roux@").await),
+        vec!["ROUX Hugo"]
+    );
+    assert_eq!(
+        names(&list(&app, &cfa, "q=73282932000074").await),
+        vec!["MARTIN Léa"]
+    );
 }
