@@ -465,15 +465,21 @@ async fn rename(app: &TestApp, cfa: &str, query: &str, search_text: &str) {
         .unwrap();
 }
 
-async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backend: Backend) {
-    // The indexing task runs at start, then not for an hour: new dossiers stay waiting until the
-    // test indexes them.
+/// A server whose search indexing runs at start, then not for an hour, and the five
+/// apprentices invited after: on SQLite their dossiers wait for the text index until a test
+/// indexes them. Answers the server and a CFA staff token.
+async fn five_apprentices_waiting_for_the_index(backend: Backend) -> (TestApp, String) {
     let app = spawn_app_with(backend, |settings| {
         settings.database.search_index_interval_ms = 3_600_000;
     })
     .await;
     five_apprentices(&app).await;
     let cfa = app.login_demo("cfa").await;
+    (app, cfa)
+}
+
+async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backend: Backend) {
+    let (app, cfa) = five_apprentices_waiting_for_the_index(backend).await;
     let sqlite = backend == Backend::Sqlite;
     let waiting = || db::queries::dossiers::search_waiting(&app.state.db);
 
@@ -501,13 +507,8 @@ async fn search_finds_words_through_the_index_short_words_and_quotes_alike(backe
 }
 
 async fn an_address_or_a_siret_is_found_by_its_start_and_a_domain_anywhere(backend: Backend) {
-    // New dossiers stay waiting for SQLite's text index: addresses and SIRET do not need it.
-    let app = spawn_app_with(backend, |settings| {
-        settings.database.search_index_interval_ms = 3_600_000;
-    })
-    .await;
-    five_apprentices(&app).await;
-    let cfa = app.login_demo("cfa").await;
+    // Addresses and SIRET do not need SQLite's text index: the new dossiers still wait for it.
+    let (app, cfa) = five_apprentices_waiting_for_the_index(backend).await;
     let found = |query: &'static str| {
         let (app, cfa) = (&app, &cfa);
         async move { names(&list(app, cfa, query).await) }
