@@ -98,7 +98,7 @@ test('a party whose save comes second is told what the other changed, and keeps 
   await expect(apprentice.getByTestId('notice-success')).toBeVisible();
 });
 
-test('the CFA creates a responsable, who is invited by e-mail and put in charge of a formation', async ({ page }) => {
+test('the CFA creates a responsable, who is invited by e-mail, sent a link to choose a password and put in charge of a formation', async ({ page }) => {
   const email = unique('responsable');
   await login(page, 'cfa@demo.opuntia.test', DEMO_PASSWORD);
   await page.goto('/comptes');
@@ -115,6 +115,12 @@ test('the CFA creates a responsable, who is invited by e-mail and put in charge 
   await expect(page.getByTestId('users-page-of')).toContainText('1 compte — page 1 sur 1');
   await expect(page.getByTestId('users')).toContainText(email);
   await mailTo(email, 'Bienvenue sur Opuntia');
+  // Someone who lost that mail is sent a link to choose a password from their row.
+  const row = page.getByTestId('user-row').filter({ hasText: email });
+  await expect(row).toContainText('Pas encore choisi');
+  await row.getByTestId('user-send-link').click();
+  await expect(page.getByTestId('notice-success').filter({ hasText: 'Un lien pour choisir un mot de passe' })).toContainText(email);
+  await mailTo(email, 'choisissez votre mot de passe');
 
   await page.goto('/formations');
   await page.getByTestId('formation-search').fill('Master');
@@ -128,6 +134,26 @@ test('the CFA creates a responsable, who is invited by e-mail and put in charge 
   await expect(page.getByTestId('notice-success').first()).toContainText('responsables et contacts enregistrés');
   await expect(card).toContainText('Claire Fabre');
   await expect(card).toContainText('mission facultative');
+  // The place of training its new dossiers start with, checked as a dossier checks it.
+  await card.getByTestId('formation-site').selectOption('autre');
+  await card.getByLabel('Dénomination du lieu de formation principal').fill('Faculté des sciences');
+  await card.getByLabel('N° UAI du lieu de formation').fill('0131842A');
+  await card.getByLabel('N° SIRET du lieu de formation').fill('130 015 332 00013');
+  await card.getByLabel('Voie', { exact: true }).fill('Avenue Escadrille Normandie-Niemen');
+  await card.getByLabel('Code postal', { exact: true }).fill('13013');
+  await card.getByLabel('Commune', { exact: true }).fill('Marseille');
+  await card.getByRole('button', { name: 'Enregistrer réglages, responsables et contacts' }).click();
+  await expect(card.getByTestId('notice-error')).toContainText('N° UAI du lieu de formation');
+  await card.getByLabel('N° UAI du lieu de formation').fill('0131842G');
+  await card.getByRole('button', { name: 'Enregistrer réglages, responsables et contacts' }).click();
+  await expect(page.getByTestId('notice-success').first()).toContainText('responsables et contacts enregistrés');
+  await page.reload();
+  await page.getByTestId('formation-search').fill('Master');
+  await card.getByText('Réglages, responsables, annexes et variantes').click();
+  await expect(card.getByTestId('formation-site')).toHaveValue('autre');
+  await expect(card.getByLabel('N° UAI du lieu de formation')).toHaveValue('0131842G');
+  await checkA11y(page, 'formations, lieu de formation');
+  await card.getByTestId('formation-site').selectOption('');
   // Back to the demo's rule, for the journeys that follow.
   await card.getByTestId('formation-mission').selectOption('required');
   await card.getByRole('button', { name: 'Enregistrer réglages, responsables et contacts' }).click();

@@ -18,6 +18,7 @@ mod m20261202_000011_platform_state;
 mod m20261203_000012_dossier_lists_at_scale;
 mod m20261203_000013_search_indexed_after;
 mod m20261203_000014_search_by_address_and_siret;
+mod m20261203_000015_formation_training_site;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_dossier_lists_at_scale::Migration),
             Box::new(m20261203_000013_search_indexed_after::Migration),
             Box::new(m20261203_000014_search_by_address_and_siret::Migration),
+            Box::new(m20261203_000015_formation_training_site::Migration),
         ]
     }
 }

@@ -111,6 +111,8 @@ pub const INVALID_SIGNATURE: &str = "invalid_signature";
 pub const INVALID_SIGNATURE_PLAN: &str = "invalid_signature_plan";
 /// `too_many_attempts`.
 pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
+/// 429: the account already had its password links for the throttling window.
+pub const TOO_MANY_MAILS: &str = "too_many_mails";
 /// `too_many_rows`.
 pub const TOO_MANY_ROWS: &str = "too_many_rows";
 /// `unauthenticated`.

@@ -90,6 +90,15 @@ pub struct FormationRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::SignaturePlanSchema>))]
     pub signature_plan: Option<domain::signature::SignaturePlan>,
+    /// The main place of training, which the formation's new dossiers start with: the CERFA's
+    /// `etablissementFormation` block, keyed as in a dossier's content. `{"memeResponsable":
+    /// true}`: the CFA responsable teaches; `{"memeResponsable": false, "denomination", "uaiCfa",
+    /// "siret", "adresse": {"numero", "repetitionVoie", "voie", "complement", "codePostal",
+    /// "commune"}}`: another establishment, each field checked as a dossier checks it (422 on
+    /// `training_site.<key>`). `null` or absent: each dossier answers.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>, example = json!({"memeResponsable": false, "denomination": "Faculté des sciences", "uaiCfa": "0131842G", "siret": "13001533200013", "adresse": {"numero": "52", "voie": "Avenue Escadrille Normandie-Niemen", "codePostal": "13013", "commune": "Marseille"}})))]
+    pub training_site: Option<serde_json::Value>,
 }
 
 /// A variant of a formation (a year, a track) with its own access code.
@@ -211,6 +220,8 @@ struct FormationBodyWire {
     contacts: FormationContactsBody,
     #[serde(default)]
     signature_plan: Option<domain::signature::SignaturePlan>,
+    #[serde(default)]
+    training_site: Option<serde_json::Value>,
     responsables: Vec<UserBody>,
     variants: Vec<VariantBody>,
     annexes: Vec<AnnexBody>,
@@ -238,6 +249,7 @@ impl From<FormationBodyWire> for FormationBody {
                 responsable_ids: wire.responsable_ids,
                 contacts: wire.contacts,
                 signature_plan: wire.signature_plan,
+                training_site: wire.training_site,
             },
             responsables: wire.responsables,
             variants: wire.variants,

@@ -35,6 +35,7 @@ pub mod settings;
 pub mod signature;
 mod snapshot;
 mod text;
+pub mod training_site;
 pub mod values;
 pub mod workflow;
 

@@ -100,6 +100,10 @@ pub enum ApiError {
     /// Too many failed attempts; retry after this many seconds.
     #[error("too many attempts")]
     TooManyAttempts(u64),
+    /// The address already had its links for the throttling window; retry after this many
+    /// seconds.
+    #[error("too many mails")]
+    TooManyMails(u64),
     /// The path exists with other methods, listed (`GET, PATCH`).
     #[error("method not allowed")]
     MethodNotAllowed(String),
@@ -231,6 +235,15 @@ impl ApiError {
                 "Trop de tentatives échouées en peu de temps. Réessayez dans {}.",
                 french_wait(*seconds)
             )),
+            Self::TooManyMails(seconds) => Problem::new(
+                status,
+                api_types::codes::TOO_MANY_MAILS,
+                "Trop de courriels",
+            )
+            .with_detail(format!(
+                "Ce compte a déjà reçu plusieurs liens en peu de temps. Réessayez dans {}.",
+                french_wait(*seconds)
+            )),
             Self::MethodNotAllowed(allowed) => Problem::new(
                 status,
                 api_types::codes::METHOD_NOT_ALLOWED,
@@ -270,7 +283,7 @@ impl ResponseError for ApiError {
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts(_) | Self::TooManyMails(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Unauthentic => StatusCode::UNAUTHORIZED,
@@ -288,7 +301,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
         match self {
-            Self::TooManyAttempts(seconds) => {
+            Self::TooManyAttempts(seconds) | Self::TooManyMails(seconds) => {
                 response.insert_header((header::RETRY_AFTER, seconds.to_string()));
             }
             Self::Unauthenticated => {

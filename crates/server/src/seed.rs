@@ -176,6 +176,7 @@ async fn seed(
         validation_mode: ValidationMode::Manual.into(),
         mission: MissionMode::Optional.into(),
         signature_plan: None,
+        training_site: None,
         contacts: cfa_contacts(contact(
             "Scolarité de l'école",
             "scolarite@ecole.demo.opuntia.test",
@@ -197,6 +198,7 @@ async fn seed(
         validation_mode: ValidationMode::Automatic.into(),
         mission: MissionMode::Required.into(),
         signature_plan: None,
+        training_site: None,
         contacts: cfa_contacts(contact(
             "Secrétariat du master",
             "master@institut.demo.opuntia.test",

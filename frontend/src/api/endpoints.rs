@@ -83,6 +83,12 @@ pub async fn forgot_password(request: &impl Serialize) -> Result<(), Problem> {
     send_ignoring(Method::POST, "/auth/password/forgot", request, None).await
 }
 
+/// `POST /users/{id}/password-link`: the account is mailed a link to choose its password.
+pub async fn send_password_link(id: &str, token: &str) -> Result<(), Problem> {
+    let rest = format!("/users/{}/password-link", segment(id));
+    send_ignoring(Method::POST, rest, &(), Some(token)).await
+}
+
 /// `POST /auth/password/reset`.
 pub async fn reset_password(request: &impl Serialize) -> Result<(), Problem> {
     send_ignoring(Method::POST, "/auth/password/reset", request, None).await

@@ -271,6 +271,7 @@ fn NewFormation(props: &NewProps) -> Html {
                 hours: hours.trim().parse().unwrap_or(0),
                 contract_types: vec![ContractType::Apprentissage],
                 signature_plan: None,
+                training_site: None,
                 validation_mode: if *automatic {
                     ValidationMode::Automatic
                 } else {
@@ -371,6 +372,7 @@ fn PeopleForm(props: &PeopleProps) -> Html {
         contact(&settings.contacts.school),
     ];
     let contacts = use_state(|| initial);
+    let site = use_state(|| site_of(settings.training_site.as_ref()));
     let own_plan = use_state(|| settings.signature_plan.is_some());
     let plan = use_state(|| settings.signature_plan.clone().unwrap_or_default());
     let reminders = use_state(|| days_text(&plan.reminder_days));
@@ -404,6 +406,7 @@ fn PeopleForm(props: &PeopleProps) -> Html {
         let (chosen, contacts, notice) = (chosen.clone(), contacts.clone(), notice.clone());
         let (mission, automatic) = (mission.clone(), automatic.clone());
         let (own_plan, plan, reminders) = (own_plan.clone(), plan.clone(), reminders.clone());
+        let site = site.clone();
         let (settings, token, on_change, id) = (
             settings.clone(),
             props.token.clone(),
@@ -443,6 +446,7 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                     ValidationMode::Manual
                 },
                 responsable_ids: (*chosen).clone(),
+                training_site: site_block(&site),
                 contacts: FormationContactsBody {
                     apprentissage: to_contact(&contacts[0]),
                     professionnalisation: to_contact(&contacts[1]),
@@ -483,6 +487,7 @@ fn PeopleForm(props: &PeopleProps) -> Html {
                 </div>
                 { tick(format!("auto-{id}"), "La demande de validation valide le dossier immédiatement", &automatic) }
             </fieldset>
+            { site_fields(&id, &site) }
             <fieldset>
                 <legend>{ "Responsables de la formation" }</legend>
                 if props.managers.is_empty() {
@@ -516,6 +521,99 @@ fn PeopleForm(props: &PeopleProps) -> Html {
             <NoticeArea notice={(*notice).clone()} />
             <button type="submit" class="secondaire">{ "Enregistrer réglages, responsables et contacts" }</button>
         </form>
+    }
+}
+
+/// The fields of another establishment teaching the formation, within the dossiers'
+/// `etablissementFormation` block (the repetition index, a code, stays the dossier's).
+const SITE_KEYS: [&str; 7] = [
+    "denomination",
+    "uaiCfa",
+    "siret",
+    "adresse.numero",
+    "adresse.voie",
+    "adresse.codePostal",
+    "adresse.commune",
+];
+
+/// A formation's main place of training as the form holds it: « cfa », « autre » or « » (each
+/// dossier says), and the other establishment's fields in [`SITE_KEYS`]' order.
+type SiteForm = (String, [String; 7]);
+
+fn site_of(block: Option<&serde_json::Value>) -> SiteForm {
+    let block = block.cloned().unwrap_or_default();
+    let mode = match block.get("memeResponsable") {
+        Some(serde_json::Value::Bool(true)) => "cfa",
+        Some(serde_json::Value::Bool(false)) => "autre",
+        _ => "",
+    };
+    let text = |key: &str| {
+        domain::evaluation::lookup(&block, key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (mode.to_owned(), SITE_KEYS.map(text))
+}
+
+/// The block the server checks, as a dossier holds it.
+fn site_block((mode, values): &SiteForm) -> Option<serde_json::Value> {
+    let mut block = serde_json::json!({ "memeResponsable": mode == "cfa" });
+    if mode == "autre" {
+        for (key, value) in SITE_KEYS
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| !v.trim().is_empty())
+        {
+            let value = serde_json::Value::String(value.trim().to_owned());
+            match key.split_once('.') {
+                Some((_, inner)) => block["adresse"][inner] = value,
+                None => block[*key] = value,
+            }
+        }
+    }
+    (!mode.is_empty()).then_some(block)
+}
+
+/// « Lieu de formation principal », which the formation's new dossiers start with.
+fn site_fields(id: &str, site: &UseStateHandle<SiteForm>) -> Html {
+    let select_id = format!("site-{id}");
+    let on_mode = {
+        let site = site.clone();
+        Callback::from(move |e: Event| {
+            site.set((crate::components::value_of(&e), site.1.clone()));
+        })
+    };
+    let edit = |at: usize| {
+        let site = site.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut values = site.1.clone();
+            values[at] = crate::components::value_of(&e);
+            site.set((site.0.clone(), values));
+        })
+    };
+    html! {
+        <fieldset>
+            <legend>{ "Lieu de formation principal" }</legend>
+            <div class="champ">
+                <label for={select_id.clone()}>{ "Repris dans les nouveaux dossiers" }</label>
+                <select id={select_id} data-testid="formation-site" onchange={on_mode}>
+                    <option value="" selected={site.0.is_empty()}>{ "Non précisé : chaque dossier le renseigne" }</option>
+                    <option value="cfa" selected={site.0 == "cfa"}>{ "Le CFA responsable" }</option>
+                    <option value="autre" selected={site.0 == "autre"}>{ "Un autre établissement" }</option>
+                </select>
+            </div>
+            if site.0 == "autre" {
+                { for SITE_KEYS.iter().enumerate().map(|(at, key)| {
+                    let field_id = format!("site-{id}-{}", key.replace('.', "-"));
+                    let label = crate::state::label_of(&format!("training_site.{key}"));
+                    html! {
+                        <div class="champ"><label for={field_id.clone()}>{ label }</label>
+                            <input id={field_id} value={site.1[at].clone()} oninput={edit(at)} /></div>
+                    }
+                }) }
+            }
+        </fieldset>
     }
 }
 

@@ -1,5 +1,6 @@
-//! Accounts, for CFA staff: everyone by role, and a new account (invited by e-mail with a
-//! one-hour password) — a responsable de formation, a colleague of the CFA, a company contact.
+//! Accounts, for CFA staff: everyone by role, searched and paged, each with a link to choose a
+//! password sent on demand; and a new account (invited by e-mail with a one-hour password) — a
+//! responsable de formation, a colleague of the CFA, a company contact.
 
 use crate::router::Redirect;
 use api_types::account::{NewUserRequest, UserBody};
@@ -30,6 +31,7 @@ pub fn Users() -> Html {
     let last_name = use_state(String::new);
     let new_role = use_state(|| Role::Formation);
     let notice = use_state(|| None::<Notice>);
+    let link_notice = use_state(|| None::<Notice>);
     let words = use_state(String::new);
     let page = use_state(|| 0_usize);
     {
@@ -58,6 +60,7 @@ pub fn Users() -> Html {
             notice.clone(),
             refreshed.clone(),
         );
+        let token = token.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let body = to_json(&NewUserRequest {
@@ -116,6 +119,27 @@ pub fn Users() -> Html {
             page.set(0);
         })
     };
+    // Someone who lost their invitation or password gets a link to choose one.
+    let send_link = |user: &UserBody| {
+        let (id, email, notice, token) = (
+            user.id.clone(),
+            user.email.clone(),
+            link_notice.clone(),
+            token.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (id, email, notice, token) =
+                (id.clone(), email.clone(), notice.clone(), token.clone());
+            yew::platform::spawn_local(async move {
+                notice.set(Some(match api::send_password_link(&id, &token).await {
+                    Ok(()) => Notice::Success(format!(
+                        "Un lien pour choisir un mot de passe est parti vers {email}."
+                    )),
+                    Err(problem) => Notice::problem(&problem),
+                }));
+            });
+        })
+    };
     let on_page = {
         let page = page.clone();
         Callback::from(move |to: u64| page.set(usize::try_from(to).unwrap_or(1).saturating_sub(1)))
@@ -131,12 +155,23 @@ pub fn Users() -> Html {
             </div>
             <Pager total={found.len() as u64} page={current as u64 + 1} per_page={PAGE as u64}
                 noun={("compte", "comptes")} on_page={on_page} label="Pages des comptes" testid="users-" />
+            <NoticeArea notice={(*link_notice).clone()} />
             <table data-testid="users">
                 <caption class="visuellement-cache">{ "Comptes trouvés" }</caption>
-                <thead><tr><th scope="col">{ "Nom" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Rôle" }</th></tr></thead>
+                <thead><tr><th scope="col">{ "Nom" }</th><th scope="col">{ "Courriel" }</th><th scope="col">{ "Rôle" }</th><th scope="col">{ "Mot de passe" }</th></tr></thead>
                 <tbody>
                     { for found.iter().skip(current * PAGE).take(PAGE).map(|u| html! {
-                        <tr data-testid="user-row"><td data-label="Nom">{ format!("{} {}", u.first_name, u.last_name) }</td><td data-label="Courriel">{ &u.email }</td><td data-label="Rôle">{ u.role.label() }</td></tr>
+                        <tr data-testid="user-row">
+                            <td data-label="Nom">{ format!("{} {}", u.first_name, u.last_name) }</td>
+                            <td data-label="Courriel">{ &u.email }</td>
+                            <td data-label="Rôle">{ u.role.label() }</td>
+                            <td data-label="Mot de passe">
+                                { if u.password_change_required { "Pas encore choisi " } else { "Choisi " } }
+                                <button type="button" class="secondaire" onclick={send_link(u)}
+                                    aria-label={format!("Envoyer un lien pour choisir un mot de passe à {}", u.email)}
+                                    data-testid="user-send-link">{ "Envoyer un lien" }</button>
+                            </td>
+                        </tr>
                     }) }
                 </tbody>
             </table>

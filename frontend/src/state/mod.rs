@@ -11,6 +11,13 @@ pub fn label_of(key: &str) -> &'static str {
     if let Some(field) = domain::FieldDef::by_key(key) {
         return field.label;
     }
+    // A formation's main place of training is the dossiers' block, under its own name.
+    if let Some(field) = key
+        .strip_prefix("training_site.")
+        .and_then(|inner| domain::FieldDef::by_key(&format!("etablissementFormation.{inner}")))
+    {
+        return field.label;
+    }
     if let Some(label) = key
         .strip_prefix("economics.")
         .and_then(domain::economics::label)

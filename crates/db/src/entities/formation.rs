@@ -26,6 +26,10 @@ pub struct Model {
     /// The formation's signature plan; `None`: the default one.
     #[sea_orm(column_type = "JsonBinary", nullable)]
     pub signature_plan: Option<Json>,
+    /// The `etablissementFormation` block its new dossiers start with (checked by
+    /// `domain::training_site`); `None`: each dossier answers.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub training_site: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,7 +13,7 @@ use api_types::{
     },
 };
 use chrono::{DateTime, Duration, Utc};
-use db::entities::{password_reset, refresh_token, user};
+use db::entities::{refresh_token, user};
 use domain::Email;
 
 use crate::{
@@ -22,6 +22,7 @@ use crate::{
     mail::templates,
     routes::json::Json,
     routes::{FieldChecks, blocking, users::user_body},
+    services::accounts::send_password_link,
     startup::AppState,
     storage::new_id,
 };
@@ -287,9 +288,6 @@ pub async fn logout(
         .finish())
 }
 
-/// How many « Mot de passe oublié » mails one address gets per throttling window.
-const MAX_RESET_MAILS_PER_WINDOW: u64 = 3;
-
 /// « Mot de passe oublié ».
 ///
 /// Always answers 202, whether or not the address has an account, so that nobody can find out
@@ -316,38 +314,8 @@ pub async fn forgot_password(
     let Some(user) = db::queries::users::by_email(&state.db, email.as_ref()).await? else {
         return Ok(HttpResponse::Accepted().finish());
     };
-    let now = state.clock.now();
-    // A few links per address and window are plenty; more would only let someone flood the
-    // address. The answer stays the same either way.
-    let subject = format!("reset:{}", user.email);
-    if throttle::recent(&state, &subject, now).await?.count >= MAX_RESET_MAILS_PER_WINDOW {
-        tracing::info!("password reset mail not sent: too many in the window");
-        return Ok(HttpResponse::Accepted().finish());
-    }
-    let minutes = state.settings.auth.reset_token_minutes;
-    let token = secrets::random_token("");
-    let link = format!(
-        "{}/mot-de-passe/nouveau?token={token}",
-        state.public_url().trim_end_matches('/')
-    );
-    let mail = templates::password_reset(&user.email, &user.first_name, &link, minutes);
-    let (_queued, txn) = state.begin_write().await?;
-    db::queries::secrets::insert_reset(
-        &txn,
-        password_reset::Model {
-            id: new_id(),
-            user_id: user.id.clone(),
-            token_hash: secrets::sha256_hex(&token),
-            created_at: now,
-            expires_at: now + Duration::minutes(minutes),
-            used_at: None,
-        },
-    )
-    .await?;
-    state.outbox.queue(&txn, vec![mail], now).await?;
-    db::queries::login_failures::record(&txn, &[subject], now).await?;
-    txn.commit().await.map_err(db::DbError::from)?;
-    state.outbox.wake();
+    // The answer is the same when the address already had its links for the window.
+    send_password_link(&state, &user).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 

@@ -9,7 +9,11 @@ use api_types::{
     },
 };
 use db::entities::{formation, formation_annex, user, variant};
-use domain::{AccessCode, CodeDiplome, Email, Phone, Rncp, Role, documents::DocumentKind};
+use domain::{
+    AccessCode, CodeDiplome, Email, Phone, Rncp, Role,
+    documents::DocumentKind,
+    training_site::{SiteRefusal, TrainingSite},
+};
 
 use crate::{
     auth::Caller,
@@ -47,6 +51,7 @@ pub fn settings_of(row: &formation::Model, responsable_ids: Vec<String>) -> Form
             .signature_plan
             .is_some()
             .then(|| formations::signature_plan(row)),
+        training_site: row.training_site.clone(),
     }
 }
 
@@ -213,6 +218,26 @@ async fn checked(
             })
             .ok()
     });
+    let training_site = request.training_site.as_ref().and_then(|block| {
+        TrainingSite::parse(block)
+            .map_err(|refusals| {
+                for refusal in refusals {
+                    match refusal {
+                        SiteRefusal::Unknown(key) => checks.push(
+                            &format!("training_site.{key}"),
+                            api_types::codes::UNKNOWN_FIELD,
+                            format!("« {key} » n'est pas un champ du lieu de formation."),
+                        ),
+                        SiteRefusal::Invalid(key, error) => {
+                            let field =
+                                ["training_site", &key].join(if key.is_empty() { "" } else { "." });
+                            checks.parse::<()>(&field, Err(error));
+                        }
+                    }
+                }
+            })
+            .ok()
+    });
     checks.finish()?;
     let mut contract_types = request.contract_types.clone();
     contract_types.dedup();
@@ -225,6 +250,7 @@ async fn checked(
         responsable_ids,
         contacts,
         signature_plan,
+        training_site: training_site.map(|site| site.content().clone()),
         ..request.clone()
     })
 }

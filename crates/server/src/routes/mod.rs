@@ -67,6 +67,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(me::me)
         .service(users::list_users)
         .service(users::create_user)
+        .service(users::send_user_password_link)
         .service(api_tokens::list_tokens)
         .service(api_tokens::create_token)
         .service(api_tokens::revoke_token)

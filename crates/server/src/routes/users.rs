@@ -1,6 +1,7 @@
 //! Accounts managed by CFA staff.
 
 use actix_web::{HttpResponse, get, post, web};
+use api_types::codes;
 use api_types::{
     Problem,
     account::{NewUserRequest, UserBody, UserFilter},
@@ -14,7 +15,7 @@ use crate::{
     mail::templates::{self, InvitationMail},
     routes::FieldChecks,
     routes::json::Json,
-    services::accounts::{email_taken, new_invited_user},
+    services::accounts::{PasswordLink, email_taken, new_invited_user, send_password_link},
     startup::AppState,
 };
 
@@ -119,4 +120,42 @@ pub async fn create_user(
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();
     Ok(HttpResponse::Created().json(user_body(&row)?))
+}
+
+/// Send an account a link to choose its password (CFA staff).
+///
+/// For someone who lost their invitation, let its generated password expire or forgot their
+/// password: the account receives the « Mot de passe oublié » mail, a link valid
+/// `auth.reset_token_minutes` that works once. The password in use, if any, keeps working until
+/// a new one is chosen. At most three links go to one address per `auth.throttle_window_minutes`,
+/// whoever asks for them.
+#[utoipa::path(
+    tag = "accounts",
+    params(("id" = String, Path, description = "The account's id")),
+    responses(
+        (status = 202, description = "The mail is queued"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CFA staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such account", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_mails`: the address had its links for the window; `Retry-After` says when the next may go", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users/{id}/password-link")]
+pub async fn send_user_password_link(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(domain::access::manages_accounts(caller.role))?;
+    let user = db::queries::users::by_id(&state.db, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            code: codes::NOT_FOUND,
+            detail: "Ce compte n'existe pas.".into(),
+        })?;
+    match send_password_link(&state, &user).await? {
+        PasswordLink::Queued => Ok(HttpResponse::Accepted().finish()),
+        PasswordLink::TooMany { retry_after } => Err(ApiError::TooManyMails(retry_after)),
+    }
 }

@@ -1,7 +1,8 @@
-//! Accounts: the new accounts invitations make, and the answer when an address is taken.
+//! Accounts: the new accounts invitations make, the answer when an address is taken, and the
+//! links that let an account choose its password.
 
-use chrono::{DateTime, Utc};
-use db::entities::{dossier, user};
+use chrono::{DateTime, Duration, Utc};
+use db::entities::{dossier, password_reset, user};
 use domain::{Email, PersonName, Role};
 
 use crate::{
@@ -95,4 +96,67 @@ pub async fn register(
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();
     Ok((account, dossier))
+}
+
+/// How many links to choose a password one address gets per throttling window: a few are
+/// plenty, more would only let someone flood the address.
+const MAX_PASSWORD_LINKS_PER_WINDOW: u64 = 3;
+
+/// What became of a request for a password link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordLink {
+    /// The mail is queued.
+    Queued,
+    /// The address had its links for the window; the next may go in this many seconds.
+    TooMany {
+        /// Seconds until the oldest link of the window leaves it.
+        retry_after: u64,
+    },
+}
+
+/// Mails `user` a link, valid `auth.reset_token_minutes` and usable once, to choose a password
+/// — asked with « Mot de passe oublié », or by CFA staff for one of the accounts — unless the
+/// address already had [`MAX_PASSWORD_LINKS_PER_WINDOW`] of them in the throttling window.
+pub async fn send_password_link(
+    state: &AppState,
+    user: &user::Model,
+) -> Result<PasswordLink, ApiError> {
+    let now = state.clock.now();
+    let subject = format!("reset:{}", user.email);
+    let recent = crate::auth::throttle::recent(state, &subject, now).await?;
+    if recent.count >= MAX_PASSWORD_LINKS_PER_WINDOW {
+        tracing::info!("password link not sent: too many in the window");
+        let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
+        let free_at = recent.oldest.map_or(now, |oldest| oldest + window);
+        return Ok(PasswordLink::TooMany {
+            retry_after: u64::try_from((free_at - now).num_seconds())
+                .unwrap_or(0)
+                .max(1),
+        });
+    }
+    let minutes = state.settings.auth.reset_token_minutes;
+    let token = secrets::random_token("");
+    let link = format!(
+        "{}/mot-de-passe/nouveau?token={token}",
+        state.public_url().trim_end_matches('/')
+    );
+    let mail = templates::password_reset(&user.email, &user.first_name, &link, minutes);
+    let (_queued, txn) = state.begin_write().await?;
+    db::queries::secrets::insert_reset(
+        &txn,
+        password_reset::Model {
+            id: new_id(),
+            user_id: user.id.clone(),
+            token_hash: secrets::sha256_hex(&token),
+            created_at: now,
+            expires_at: now + Duration::minutes(minutes),
+            used_at: None,
+        },
+    )
+    .await?;
+    state.outbox.queue(&txn, vec![mail], now).await?;
+    db::queries::login_failures::record(&txn, &[subject], now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
+    Ok(PasswordLink::Queued)
 }

@@ -44,6 +44,7 @@ pub fn apply(row: &mut formation::Model, settings: &FormationRequest) {
         .signature_plan
         .as_ref()
         .and_then(|plan| serde_json::to_value(plan).ok());
+    row.training_site = settings.training_site.clone();
 }
 
 /// The plan the formation's circuits follow: its own, or the default one. A stored plan that no
@@ -89,6 +90,7 @@ pub async fn create(
         mission: settings.mission.into(),
         contacts: serde_json::Value::Null,
         signature_plan: None,
+        training_site: None,
         created_at: now,
         updated_at: now,
     };

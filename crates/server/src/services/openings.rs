@@ -120,8 +120,8 @@ impl Opening {
     }
 
     /// A new draft dossier of this variant for an apprentice: the identity known from the
-    /// account is already filled in on « Données de base », and the training's data on « Les
-    /// données du contrat ».
+    /// account is already filled in on « Données de base », and the training's data and main
+    /// place of training, when the formation gives it, on « Les données du contrat ».
     /// `cfa` is the CFA's « organismeFormation » block, when the settings know it.
     pub fn new_dossier(
         &self,
@@ -167,6 +167,10 @@ impl Opening {
         };
         if let Some(cfa) = cfa {
             row.content["organismeFormation"] = cfa.clone();
+        }
+        // Checked by `domain::training_site` when the formation was saved.
+        if let Some(site) = &self.formation.training_site {
+            row.content[domain::training_site::BLOCK] = site.clone();
         }
         // A new draft cannot be complete: Données de base still lacks the contract dates.
         listing_of(&row.content, false).apply(&mut row);

@@ -131,6 +131,7 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/v1/rules/evaluate", "UPPPPPPPPP"),
     ("GET /api/v1/users", "UFFFPFFFFF"),
     ("POST /api/v1/users", "UFFFPFFFFF"),
+    ("POST /api/v1/users/{id}/password-link", "UFFFPFFFFF"),
     ("GET /health", "PPPPPPPPPP"),
     ("GET /metrics", "PPPPPPPPPP"),
 ];
@@ -271,6 +272,8 @@ fn request_of(operation: &str, resources: &Resources) -> (Method, String, Option
                 ENGINEERING_ID
             } else if template.contains("/invitations/") {
                 &resources.invitation_id
+            } else if template.contains("/users/") {
+                &resources.responsable_id
             } else {
                 &resources.token_id
             },

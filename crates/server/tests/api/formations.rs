@@ -143,6 +143,8 @@ async fn formation_settings_are_checked_field_by_field(backend: Backend) {
     request["end_date"] = json!("2025-01-01");
     request["contract_types"] = json!([]);
     request["contacts"]["school"]["email"] = json!("pas-une-adresse");
+    request["training_site"] =
+        json!({"memeResponsable": false, "uaiCfa": "0131842A", "adresse": {"pays": "France"}});
 
     let response = app
         .post_json(Some(&cfa), "/api/v1/formations", &request)
@@ -161,6 +163,9 @@ async fn formation_settings_are_checked_field_by_field(backend: Backend) {
         ("contract_types", "required"),
         ("responsable_ids", "unknown_responsable"),
         ("contacts.school.email", "email_format"),
+        ("training_site.denomination", "required"),
+        ("training_site.uaiCfa", "uai_key"),
+        ("training_site.adresse.pays", "unknown_field"),
     ] {
         assert!(fields.contains(&expected), "{expected:?} in {fields:?}");
     }
@@ -349,13 +354,29 @@ async fn an_unknown_or_closed_access_code_is_refused_with_a_french_reason(backen
 async fn a_new_dossier_starts_with_what_its_formation_tells(backend: Backend) {
     let app = spawn_app(backend).await;
     let cfa = app.login_demo("cfa").await;
-    // A BTS by its code diplôme.
+    // A BTS by its code diplôme, taught by a faculty rather than the CFA.
+    let mut request = formation_request(&[]);
+    request["training_site"] = json!({
+        "memeResponsable": false,
+        "denomination": " Faculté des sciences ",
+        "uaiCfa": "0131842g",
+        "siret": "130 015 332 00013",
+        "adresse": {"numero": "52", "voie": "Avenue Escadrille Normandie-Niemen", "codePostal": "13013", "commune": "Marseille"}
+    });
+    let site = json!({
+        "memeResponsable": false,
+        "denomination": "Faculté des sciences",
+        "uaiCfa": "0131842G",
+        "siret": "13001533200013",
+        "adresse": {"numero": "52", "voie": "Avenue Escadrille Normandie-Niemen", "codePostal": "13013", "commune": "Marseille"}
+    });
     let formation: Value = app
-        .post_json(Some(&cfa), "/api/v1/formations", &formation_request(&[]))
+        .post_json(Some(&cfa), "/api/v1/formations", &request)
         .await
         .json()
         .await
         .unwrap();
+    assert_eq!(formation["training_site"], site);
     let id = formation["id"].as_str().unwrap();
     let variant = app
         .post_json(
@@ -389,4 +410,32 @@ async fn a_new_dossier_starts_with_what_its_formation_tells(backend: Backend) {
         dossier.content["formation"]["typeDiplome"], "54",
         "32031213 is a BTS"
     );
+    assert_eq!(dossier.content["etablissementFormation"], site);
+    // The dossier's rules read it as filled: nothing of the block is left to fill.
+    let apprentice = app
+        .login("ines.roux@example.fr", "mon mot de passe à moi")
+        .await;
+    let read = app.dossier(&apprentice, &dossier.id).await;
+    let to_fill: Vec<&str> = read["evaluation"]["fields"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, field)| {
+            key.starts_with("etablissementFormation.")
+                && ["missing", "invalid"].contains(&field["status"].as_str().unwrap())
+        })
+        .map(|(key, _)| key.as_str())
+        .collect();
+    assert!(to_fill.is_empty(), "{to_fill:?}");
+
+    // A formation the CFA teaches itself says so in one member.
+    let mut own = formation_request(&[]);
+    own["training_site"] = json!({"memeResponsable": true});
+    let own: Value = app
+        .post_json(Some(&cfa), "/api/v1/formations", &own)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["training_site"], json!({"memeResponsable": true}));
 }

@@ -587,8 +587,9 @@ async fn the_lists_migration_rolls_back_and_forward_keeping_counts_and_search(ba
     let before = app.get_json(&cfa, "/api/v1/dossiers/counts").await;
 
     // Back before `m20261203_000012` (lists at scale), `…_000013` (search indexed after) and
-    // `…_000014` (addresses and SIRET by their start).
-    db::Migrator::down(&app.state.db, Some(3)).await.unwrap();
+    // `…_000014` (addresses and SIRET by their start); `…_000015` (a formation's place of
+    // training) came after them.
+    db::Migrator::down(&app.state.db, Some(4)).await.unwrap();
     db::Migrator::up(&app.state.db, None).await.unwrap();
 
     assert_eq!(app.get_json(&cfa, "/api/v1/dossiers/counts").await, before);
