@@ -14,6 +14,7 @@ const TARGETS: &[&str] = &[
     "bulk_csv",
     "query_string",
     "strict_json",
+    "pdf_gate",
 ];
 /// Seconds per target in `cargo xtask test`; run longer by hand (README).
 const SECONDS_PER_TARGET: u32 = 15;

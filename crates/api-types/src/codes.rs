@@ -12,6 +12,9 @@ pub const API_TOKEN_NOT_ACCEPTED: &str = "api_token_not_accepted";
 pub const BASE_INCOMPLETE: &str = "base_incomplete";
 /// `closed_access_code`.
 pub const CLOSED_ACCESS_CODE: &str = "closed_access_code";
+/// `concurrent_signature`: other signatures of the circuit were being written at the same
+/// moment; trying again a moment later works.
+pub const CONCURRENT_SIGNATURE: &str = "concurrent_signature";
 /// `concurrent_invitation`.
 pub const CONCURRENT_INVITATION: &str = "concurrent_invitation";
 /// `csv_encoding`.
@@ -20,9 +23,10 @@ pub const CSV_ENCODING: &str = "csv_encoding";
 pub const CSV_HEADER: &str = "csv_header";
 /// `document_unavailable`.
 pub const DOCUMENT_UNAVAILABLE: &str = "document_unavailable";
-
-/// `not_a_pdf`.
-pub const NOT_A_PDF: &str = "not_a_pdf";
+/// `document_unreadable`: a document kept before the PDF gate existed cannot be completed.
+pub const DOCUMENT_UNREADABLE: &str = "document_unreadable";
+/// `invalid_pdf`: a PDF from outside refused by the gate, the detail saying why.
+pub const INVALID_PDF: &str = "invalid_pdf";
 
 /// `dossier_cancelled`.
 pub const DOSSIER_CANCELLED: &str = "dossier_cancelled";

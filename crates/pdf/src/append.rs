@@ -114,39 +114,44 @@ fn inherited(document: &Document, page: &Dictionary, key: &[u8]) -> Option<Objec
 }
 
 /// Every object that `value` reaches, except the page tree (pages are handled by the caller).
+/// Walked with a list of what is left to visit, not by recursion: an appended file comes from
+/// outside, and a chain of a hundred thousand references must not exhaust the stack.
 fn collect(
     document: &Document,
     value: &Object,
     into: &mut BTreeMap<ObjectId, Object>,
 ) -> Result<(), PdfError> {
-    match value {
-        Object::Reference(id) => {
-            if into.contains_key(id) {
-                return Ok(());
+    let mut pending: Vec<&Object> = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Object::Reference(id) => {
+                if into.contains_key(id) {
+                    continue;
+                }
+                let object = document.get_object(*id).map_err(malformed)?;
+                if let Ok(kind) = object.type_name()
+                    && (kind == b"Pages" || kind == b"Page")
+                {
+                    continue;
+                }
+                into.insert(*id, object.clone());
+                pending.push(object);
             }
-            let object = document.get_object(*id).map_err(malformed)?;
-            if let Ok(kind) = object.type_name()
-                && (kind == b"Pages" || kind == b"Page")
-            {
-                return Ok(());
-            }
-            into.insert(*id, object.clone());
-            collect(document, object, into)
+            Object::Array(items) => pending.extend(items),
+            Object::Dictionary(dict) => pending.extend(
+                dict.iter()
+                    .filter(|(key, _)| key.as_slice() != b"Parent" && key.as_slice() != b"P")
+                    .map(|(_, v)| v),
+            ),
+            Object::Stream(stream) => pending.extend(stream.dict.iter().map(|(_, v)| v)),
+            _ => {}
         }
-        Object::Array(items) => items.iter().try_for_each(|v| collect(document, v, into)),
-        Object::Dictionary(dict) => dict
-            .iter()
-            .filter(|(key, _)| key.as_slice() != b"Parent" && key.as_slice() != b"P")
-            .try_for_each(|(_, v)| collect(document, v, into)),
-        Object::Stream(stream) => stream
-            .dict
-            .iter()
-            .try_for_each(|(_, v)| collect(document, v, into)),
-        _ => Ok(()),
     }
+    Ok(())
 }
 
 /// Points every reference at its new number; one to an object left behind becomes `null`.
+/// Recursive: the gate bounds how deep a stored document nests (`gate::Limits::max_depth`).
 fn renumber(object: &mut Object, numbers: &BTreeMap<ObjectId, ObjectId>) {
     match object {
         Object::Reference(id) => {

@@ -126,6 +126,8 @@ pub struct DocuSignSettings {
 pub struct DocumentSettings {
     /// A directory of `.typ` templates replacing the built-in ones; empty for none.
     pub templates_dir: PathBuf,
+    /// The program run as the PDF gate's child (`<program> pdf-gate`); empty for this one.
+    pub pdf_gate_program: PathBuf,
 }
 
 /// The CFA, as the CERFA names it in every dossier (« Les données du contrat », CFA block):

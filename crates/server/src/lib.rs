@@ -12,6 +12,7 @@ pub mod mail;
 pub mod maintenance;
 pub mod metrics;
 pub mod openapi;
+pub mod pdf_gate;
 pub mod providers;
 pub mod read_cache;
 pub mod routes;

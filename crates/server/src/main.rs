@@ -12,6 +12,10 @@ const USAGE: &str = "usage: opuntia                 serve (settings: OPUNTIA_CON
        opuntia nir-key <id>    print a new NIR key entry for security.nir_keys";
 
 fn main() -> ExitCode {
+    // The PDF gate's child reads one file and ends: none of the server's start-up.
+    if std::env::args().nth(1).as_deref() == Some(server::pdf_gate::SUBCOMMAND) {
+        return server::pdf_gate::child_main();
+    }
     limit_allocator_arenas();
     actix_web::rt::System::new().block_on(run())
 }

@@ -56,6 +56,8 @@ pub struct AppState {
     pub logo: Option<Logo>,
     /// Who makes signatures hold: the platform, and DocuSign when it is configured.
     pub providers: Arc<crate::providers::Providers>,
+    /// Reads every PDF from outside in a bounded child process before it is kept.
+    pub pdf_gate: Arc<crate::pdf_gate::PdfGate>,
     /// Serialized dossier answers.
     pub read_cache: crate::read_cache::ReadCache,
     /// What each operation accepts (people, API tokens with which scopes), from the handlers'
@@ -174,6 +176,9 @@ pub enum StartupError {
     /// The keystore that seals signed documents cannot be read or used.
     #[error("signature.keystore: {0}")]
     SealKey(String),
+    /// The PDF gate's program cannot be found.
+    #[error("documents.pdf_gate_program: {0}")]
+    PdfGate(std::io::Error),
     /// The signature provider's settings are wrong.
     #[error("{0}")]
     Provider(String),
@@ -402,6 +407,10 @@ impl Application {
         let templates = Arc::new(load_templates(&settings.documents.templates_dir)?);
         let logo = load_logo(&settings)?;
         let seal_key = Arc::new(load_seal_key(&settings)?);
+        let pdf_gate = Arc::new(
+            crate::pdf_gate::PdfGate::new(settings.documents.pdf_gate_program.clone())
+                .map_err(StartupError::PdfGate)?,
+        );
         let providers = Arc::new(
             crate::providers::Providers::from_settings(&settings, &templates, &seal_key)
                 .map_err(StartupError::Provider)?,
@@ -486,6 +495,7 @@ impl Application {
             seal_key,
             logo,
             providers,
+            pdf_gate,
             // ~10 KB an answer: about 1 600 answers.
             read_cache: crate::read_cache::ReadCache::new(READ_CACHE_BYTES),
             operations,

@@ -27,6 +27,61 @@ pub async fn record(
     Ok(())
 }
 
+/// Records an event for each subject, one row each: their ids, to forget them by.
+pub async fn record_each(
+    conn: &impl ConnectionTrait,
+    subjects: &[&str],
+    now: DateTime<Utc>,
+) -> DbResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(subjects.len());
+    for subject in subjects {
+        use sea_orm::ActiveValue::{NotSet, Set};
+        let inserted = login_failure::Entity::insert(login_failure::ActiveModel {
+            id: NotSet,
+            subject: Set((*subject).to_owned()),
+            at: Set(now),
+        })
+        .exec(conn)
+        .await?;
+        ids.push(inserted.last_insert_id);
+    }
+    Ok(ids)
+}
+
+/// Forgets the events `ids` (an attempt counted before it was known to succeed).
+pub async fn forget(conn: &impl ConnectionTrait, ids: &[i64]) -> DbResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Makes every other transaction that locks one of `subjects` wait until `txn` ends: a count
+/// read after this and the event recorded before the end are one step, whatever runs beside.
+/// PostgreSQL's transaction-level advisory locks, taken in one order so that two transactions
+/// never wait on each other; on SQLite a write transaction holds the whole database already.
+pub async fn lock_subjects(txn: &sea_orm::DatabaseTransaction, subjects: &[&str]) -> DbResult<()> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut subjects = subjects.to_vec();
+    subjects.sort_unstable();
+    subjects.dedup();
+    for subject in subjects {
+        txn.query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [subject.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Failures of a subject since `since`: how many, the oldest and the newest.
 pub async fn since(
     conn: &impl ConnectionTrait,

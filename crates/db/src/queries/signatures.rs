@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::entities::{signature_circuit, signature_signer};
+use sea_orm::DatabaseTransaction;
 
 /// Records a new circuit with its signers.
 pub async fn insert_circuit(
@@ -32,6 +33,20 @@ pub async fn circuit(
     id: &str,
 ) -> DbResult<Option<signature_circuit::Model>> {
     Ok(signature_circuit::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// A circuit by its id, locked until the transaction ends (`FOR UPDATE` on PostgreSQL; on
+/// SQLite a write transaction holds the whole database already): every change to a circuit's
+/// signers reads them after this, so that two requests on one circuit — two guesses of a code,
+/// two signatures of one turn — decide one after the other, each on what the other wrote.
+pub async fn lock_circuit(
+    txn: &DatabaseTransaction,
+    id: &str,
+) -> DbResult<Option<signature_circuit::Model>> {
+    Ok(signature_circuit::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?)
 }
 
 /// A circuit's signers, in their turns' order.

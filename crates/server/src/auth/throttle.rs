@@ -1,6 +1,6 @@
 //! How long a client must wait after failures: [`Policy`] decides, purely, from counts;
-//! [`recent`] and [`check`] read those counts from the database and apply it (logins, access
-//! codes).
+//! [`attempt`] reads those counts, applies it and counts the attempt in one locked write
+//! (logins, access codes).
 //!
 //! Failures are counted per (account, client address) pair, not per account alone: a hard
 //! lock of an account after a few failures lets anyone lock staff out at will, while a delay
@@ -70,15 +70,16 @@ impl Policy {
     }
 }
 
-/// Recent failures of `subject` in the throttling window.
+/// Recent failures of `subject` in the throttling window, as `conn` sees them.
 pub async fn recent(
     state: &AppState,
+    conn: &impl db::ConnectionTrait,
     subject: &str,
     now: DateTime<Utc>,
 ) -> Result<Failures, ApiError> {
     let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
     let (count, oldest, newest) =
-        db::queries::login_failures::since(&state.db, subject, now - window).await?;
+        db::queries::login_failures::since(conn, subject, now - window).await?;
     Ok(Failures {
         count,
         oldest,
@@ -86,29 +87,50 @@ pub async fn recent(
     })
 }
 
-/// Refuses an attempt while the (account, address) pair owes a delay or the address has failed
-/// too often under `policy`, with the seconds to wait.
-pub async fn check(
+/// An attempt counted as a failure before its outcome is known: the events recorded for it.
+#[must_use = "an attempt that succeeds must be forgotten"]
+#[derive(Debug)]
+pub struct Attempt {
+    events: Vec<i64>,
+}
+
+impl Attempt {
+    /// The attempt succeeded: its events no longer count.
+    pub async fn succeeded(self, state: &AppState) -> Result<(), ApiError> {
+        db::queries::login_failures::forget(&state.db, &self.events).await?;
+        Ok(())
+    }
+}
+
+/// Lets an attempt through unless the (account, address) pair owes a delay or the address has
+/// failed too often under `policy` (429 with the seconds to wait), and counts it as a failure
+/// at once — [`Attempt::succeeded`] forgets it. Counts are read and the attempt recorded in one
+/// write that holds the subjects' locks: a thousand attempts sent at once are let through
+/// exactly as many as one after the other would be, not all on the same stale count.
+pub async fn attempt(
     state: &AppState,
     policy: &Policy,
     pair_subject: Option<&str>,
     address_subject: &str,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Attempt, ApiError> {
+    let subjects: Vec<&str> = pair_subject.into_iter().chain([address_subject]).collect();
+    let (_queued, txn) = state.begin_write().await?;
+    db::queries::login_failures::lock_subjects(&txn, &subjects).await?;
     let pair = match pair_subject {
-        Some(subject) => recent(state, subject, now).await?,
+        Some(subject) => recent(state, &txn, subject, now).await?,
         None => Failures::default(),
     };
-    let address = recent(state, address_subject, now).await?;
+    let address = recent(state, &txn, address_subject, now).await?;
     let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
-    match policy.retry_at(pair, address, window, now) {
-        Some(ready) => {
-            // Rounded up: a client that waits exactly this long is let in.
-            let wait = (ready - now).num_milliseconds().max(1) as u64;
-            Err(ApiError::TooManyAttempts(wait.div_ceil(1000)))
-        }
-        None => Ok(()),
+    if let Some(ready) = policy.retry_at(pair, address, window, now) {
+        // Rounded up: a client that waits exactly this long is let in.
+        let wait = (ready - now).num_milliseconds().max(1) as u64;
+        return Err(ApiError::TooManyAttempts(wait.div_ceil(1000)));
     }
+    let events = db::queries::login_failures::record_each(&txn, &subjects, now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    Ok(Attempt { events })
 }
 
 #[cfg(test)]

@@ -163,7 +163,7 @@ pub async fn login(
     let address = client_address(&request, state.settings.server.trust_forwarded_for);
     let pair_subject = format!("pair:{email}|{address}");
     let ip_subject = format!("ip:{address}");
-    throttle::check(
+    let attempt = throttle::attempt(
         &state,
         &state.throttle_policy(),
         Some(&pair_subject),
@@ -188,6 +188,7 @@ pub async fn login(
 
     match (user, check) {
         (Some(user), PasswordCheck::Valid) => {
+            attempt.succeeded(&state).await?;
             db::queries::login_failures::clear(
                 &state.db,
                 &pair_subject,
@@ -198,8 +199,8 @@ pub async fn login(
             open_session(&state, &user).await
         }
         (_, check) => {
-            db::queries::login_failures::record(&state.db, &[pair_subject, ip_subject], now)
-                .await?;
+            // Already counted by `throttle::attempt`.
+            let _failed = attempt;
             Err(match check {
                 PasswordCheck::GeneratedExpired => ApiError::GeneratedPasswordExpired,
                 _ => ApiError::InvalidCredentials,

@@ -184,7 +184,7 @@ pub async fn draft(
         (status = 409, description = "`document_unavailable` (not saisie simple, or not the CERFA), `dossier_frozen` or `dossier_cancelled`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/pdf`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`not_a_pdf`: the bytes are not a whole PDF", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_pdf`: refused by the PDF gate (not a PDF, damaged, protected, abnormal structure), the detail says why", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("api_token" = ["dossiers_write"]))
 )]

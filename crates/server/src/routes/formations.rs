@@ -672,7 +672,7 @@ pub async fn get_annex(
         (status = 404, description = "`formation_not_found`, `variant_not_found`, or an unknown kind", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON, lines nor PDF", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid members, each with its path, or `not_a_pdf`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members, each with its path, or `invalid_pdf` (a PDF refused by the PDF gate)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("api_token" = ["formations_write"]))
 )]

@@ -127,7 +127,7 @@ pub async fn interrupt_signature(
         (status = 412, description = "`stale_version`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/pdf`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`not_a_pdf`: not a readable PDF", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_pdf`: refused by the PDF gate (not a PDF, damaged, protected, abnormal structure), the detail says why", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -174,7 +174,7 @@ pub async fn record_paper_signer(
         (status = 412, description = "`stale_version`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: over 10 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not `application/pdf`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`not_a_pdf`: not a readable PDF", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_pdf`: refused by the PDF gate (not a PDF, damaged, protected, abnormal structure), the detail says why", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

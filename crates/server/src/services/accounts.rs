@@ -123,7 +123,11 @@ pub async fn send_password_link(
 ) -> Result<PasswordLink, ApiError> {
     let now = state.clock.now();
     let subject = format!("reset:{}", user.email);
-    let recent = crate::auth::throttle::recent(state, &subject, now).await?;
+    // Counted and recorded in one write holding the address's lock: parallel requests cannot
+    // all read the same count and all send.
+    let (_queued, txn) = state.begin_write().await?;
+    db::queries::login_failures::lock_subjects(&txn, &[&subject]).await?;
+    let recent = crate::auth::throttle::recent(state, &txn, &subject, now).await?;
     if recent.count >= MAX_PASSWORD_LINKS_PER_WINDOW {
         tracing::info!("password link not sent: too many in the window");
         let window = Duration::minutes(state.settings.auth.throttle_window_minutes);
@@ -141,7 +145,6 @@ pub async fn send_password_link(
         state.public_url().trim_end_matches('/')
     );
     let mail = templates::password_reset(&user.email, &user.first_name, &link, minutes);
-    let (_queued, txn) = state.begin_write().await?;
     db::queries::secrets::insert_reset(
         &txn,
         password_reset::Model {

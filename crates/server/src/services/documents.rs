@@ -398,12 +398,6 @@ pub async fn draft(
     })
 }
 
-/// Whether `bytes` look like a whole PDF: its header first, its end-of-file marker last.
-pub fn is_pdf(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(1024)..];
-    bytes.starts_with(b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF")
-}
-
 /// Deposits the CERFA made outside the platform (saisie simple), replacing any earlier deposit:
 /// by any party, until the validation (`domain::access::may_deposit_cerfa`).
 pub async fn deposit_cerfa(
@@ -429,13 +423,9 @@ pub async fn deposit_cerfa(
             ApiError::Frozen(status.label().to_owned())
         });
     }
-    if !is_pdf(&bytes) {
-        return Err(ApiError::field(
-            "file",
-            api_types::codes::NOT_A_PDF,
-            "Ce fichier n'est pas un PDF complet : déposez le CERFA au format PDF.",
-        ));
-    }
+    // Read whole, in the gate's bounded child, before anything is kept: it will be signed,
+    // have pages appended and be sealed.
+    state.pdf_gate.admit(&bytes, "file").await?;
     let now = state.clock.now();
     let sha256 = sha256_hex(&bytes);
     let (_queued, txn) = state.begin_write().await?;

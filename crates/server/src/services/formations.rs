@@ -304,7 +304,7 @@ fn annex_issues(issues: Vec<domain::annexes::AnnexIssue>) -> ApiError {
 }
 
 /// Sets the annex of `kind` of `formation` (or of its variant `variant_id`): data, checked whole
-/// and refused with each member's reason, or a PDF, checked by its bytes and kept
+/// and refused with each member's reason, or a PDF, read whole by the PDF gate and kept
 /// content-addressed.
 pub async fn put_annex(
     state: &AppState,
@@ -322,6 +322,10 @@ pub async fn put_annex(
         pdf_sha256: None,
         updated_at: now,
     };
+    // Read in the gate's child before the write begins: the gate may take seconds.
+    if let AnnexInput::Pdf(bytes) = &input {
+        state.pdf_gate.admit(bytes, "file").await?;
+    }
     let (_queued, txn) = state.begin_write().await?;
     match input {
         AnnexInput::Data(value) => {
@@ -341,13 +345,6 @@ pub async fn put_annex(
             row.content = Some(stored);
         }
         AnnexInput::Pdf(bytes) => {
-            if !crate::services::documents::is_pdf(&bytes) {
-                return Err(ApiError::field(
-                    "file",
-                    api_types::codes::NOT_A_PDF,
-                    "Ce fichier n'est pas un PDF complet.",
-                ));
-            }
             let sha256 = sha256_hex(&bytes);
             db::queries::documents::store_blob(
                 &txn,

@@ -228,10 +228,12 @@ pub async fn open_code(
 ) -> Result<Result<Opening, Refusal>, ApiError> {
     let now = state.clock.now();
     let subject = format!("code:{address}");
-    throttle::check(state, &state.access_code_policy(), None, &subject, now).await?;
+    let attempt =
+        throttle::attempt(state, &state.access_code_policy(), None, &subject, now).await?;
     let opening = find_open(&state.db, typed).await?;
-    if matches!(opening, Err(Refusal::Malformed(_) | Refusal::Unknown)) {
-        db::queries::login_failures::record(&state.db, &[subject], now).await?;
+    // Counted as unknown until found: only codes that name no variant stay counted.
+    if !matches!(opening, Err(Refusal::Malformed(_) | Refusal::Unknown)) {
+        attempt.succeeded(state).await?;
     }
     Ok(opening)
 }

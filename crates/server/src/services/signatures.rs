@@ -630,17 +630,20 @@ pub async fn remind_now(
     let (context, circuit) = staff_circuit(state, caller, IfMatch::Absent, id).await?;
     let now = state.clock.now();
     let apprentice = apprentice_name(&context);
-    let mut reminded = Vec::new();
     let mut mails = Vec::new();
-    for mut signer in db::queries::signatures::signers(&state.db, &circuit.id).await? {
+    // Under the circuit's lock: a signer signing at this moment is not made pending again.
+    let (_queued, txn) = state.begin_write().await?;
+    for mut signer in locked_signers(&txn, &circuit).await? {
         if signer.status == SignerStatus::Pending.key()
             && signer.channel == SignerChannel::Online.key()
         {
             mails.push(open_turn(state, &mut signer, &apprentice, now, true));
-            reminded.push(signer);
+            db::queries::signatures::save_signer(&txn, signer).await?;
         }
     }
-    save_and_mail(state, reminded, mails, now).await?;
+    state.outbox.queue(&txn, mails, now).await?;
+    txn.commit().await.map_err(db::DbError::from)?;
+    state.outbox.wake();
     let signers = db::queries::signatures::signers(&state.db, &circuit.id).await?;
     Ok(circuit_body(&circuit, &signers))
 }
@@ -813,10 +816,33 @@ fn code_digest(signer_id: &str, code: &str) -> String {
     secrets::sha256_hex(&format!("{signer_id}:{code}"))
 }
 
-/// Mails a new six-digit code to the signer (at most five an hour).
+/// The signer `seen` as the circuit's lock finds them: the circuit locked until `txn` ends,
+/// the signer read again after, still pending with the same link. Everything that decides on a
+/// signer's counters or status decides on this, so that parallel requests decide one after
+/// the other (docs/security.md).
+async fn relocked(
+    txn: &DatabaseTransaction,
+    seen: &signature_signer::Model,
+) -> Result<signature_signer::Model, ApiError> {
+    db::queries::signatures::lock_circuit(txn, &seen.circuit_id)
+        .await?
+        .filter(|c| c.status == CircuitStatus::InProgress.key())
+        .ok_or_else(link_not_found)?;
+    db::queries::signatures::signers(txn, &seen.circuit_id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == seen.id)
+        .filter(|s| s.status == SignerStatus::Pending.key() && s.token_hash == seen.token_hash)
+        .ok_or_else(link_not_found)
+}
+
+/// Mails a new six-digit code to the signer (at most five an hour, however many requests
+/// arrive at once: the count is read and raised under the circuit's lock).
 pub async fn send_code(state: &AppState, token: &str) -> Result<(), ApiError> {
-    let (mut signer, circuit) = holder(state, token).await?;
+    let (seen, circuit) = holder(state, token).await?;
     signs_here(&circuit)?;
+    let (_queued, txn) = state.begin_write().await?;
+    let mut signer = relocked(&txn, &seen).await?;
     let now = state.clock.now();
     let mut sent: Vec<DateTime<Utc>> =
         serde_json::from_value(signer.codes_sent.clone()).unwrap_or_default();
@@ -835,7 +861,6 @@ pub async fn send_code(state: &AppState, token: &str) -> Result<(), ApiError> {
     signer.code_sent_at = Some(now);
     signer.code_attempts = 0;
     let mail = templates::signature_code(&signer.email, &signer.name, &code, rules::CODE_MINUTES);
-    let (_queued, txn) = state.begin_write().await?;
     db::queries::signatures::save_signer(&txn, signer).await?;
     state.outbox.queue(&txn, vec![mail], now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
@@ -861,6 +886,46 @@ fn confirmation_error(error: rules::ConfirmationError) -> ApiError {
     ApiError::field(field, api_types::codes::INVALID_BODY, error.to_string())
 }
 
+/// One comparison of a typed code with the signer's, counted before it is made and under the
+/// circuit's lock: of any number of parallel guesses, five are compared and the others find
+/// the code spent. The signer as written, and the comparison's outcome. Its own write, ended
+/// before the signature's.
+async fn compare_code(
+    state: &AppState,
+    seen: &signature_signer::Model,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<(signature_signer::Model, Result<(), rules::CodeError>), ApiError> {
+    let (_queued, txn) = state.begin_write().await?;
+    let mut signer = relocked(&txn, seen).await?;
+    let issued = signer
+        .code_hash
+        .as_ref()
+        .zip(signer.code_sent_at)
+        .map(|(_, sent_at)| IssuedCode {
+            sent_at,
+            attempts: u32::try_from(signer.code_attempts).unwrap_or(u32::MAX),
+        });
+    let typed = code_digest(&signer.id, code);
+    let matches = signer
+        .code_hash
+        .as_deref()
+        .is_some_and(|stored| constant_time_eq(stored.as_bytes(), typed.as_bytes()));
+    let checked = rules::check_code(issued, matches, now);
+    if issued.is_some() {
+        signer.code_attempts += 1;
+        if matches!(
+            checked,
+            Err(rules::CodeError::TooManyAttempts | rules::CodeError::Expired)
+        ) {
+            signer.code_hash = None;
+        }
+        db::queries::signatures::save_signer(&txn, signer.clone()).await?;
+    }
+    txn.commit().await.map_err(db::DbError::from)?;
+    Ok((signer, checked))
+}
+
 /// The signer signs every document of theirs: consent, name and code checked, evidence kept;
 /// the next turn's signers get their links; the last signature seals the documents and makes
 /// the dossier `signed`.
@@ -872,40 +937,18 @@ pub async fn sign(
 ) -> Result<SigningBody, ApiError> {
     let confirmation = Confirmation::parse(&request.code, &request.name, request.consent)
         .map_err(confirmation_error)?;
-    let (mut signer, circuit) = holder(state, token).await?;
+    let (seen, circuit) = holder(state, token).await?;
     signs_here(&circuit)?;
     let now = state.clock.now();
-    let issued = signer
-        .code_hash
-        .as_ref()
-        .zip(signer.code_sent_at)
-        .map(|(_, sent_at)| IssuedCode {
-            sent_at,
-            attempts: u32::try_from(signer.code_attempts).unwrap_or(u32::MAX),
-        });
-    let typed = code_digest(&signer.id, confirmation.code.as_str());
-    let matches = signer
-        .code_hash
-        .as_deref()
-        .is_some_and(|stored| constant_time_eq(stored.as_bytes(), typed.as_bytes()));
-    if let Err(error) = rules::check_code(issued, matches, now) {
-        if issued.is_some() {
-            signer.code_attempts += 1;
-            if matches!(
-                error,
-                rules::CodeError::TooManyAttempts | rules::CodeError::Expired
-            ) {
-                signer.code_hash = None;
-            }
-            let (_queued, txn) = state.begin_write().await?;
-            db::queries::signatures::save_signer(&txn, signer).await?;
-            txn.commit().await.map_err(db::DbError::from)?;
+    let mut signer = match compare_code(state, &seen, confirmation.code.as_str(), now).await? {
+        (signer, Ok(())) => signer,
+        (_, Err(error)) => {
+            return Err(ApiError::Unprocessable {
+                code: api_types::codes::INVALID_CODE,
+                detail: error.to_string(),
+            });
         }
-        return Err(ApiError::Unprocessable {
-            code: api_types::codes::INVALID_CODE,
-            detail: error.to_string(),
-        });
-    }
+    };
     let documents: Vec<Json> = documents_of(&signer)
         .into_iter()
         .map(|kind| json!({"kind": kind.key(), "sha256": sha_of(&circuit, kind)}))
@@ -918,7 +961,7 @@ pub async fn sign(
         "user_agent": origin.user_agent,
         "signed_at": now,
         "code_sent_at": signer.code_sent_at,
-        "code_attempt": signer.code_attempts + 1,
+        "code_attempt": signer.code_attempts,
         "documents": documents,
     }));
     signer.status = SignerStatus::Signed.key().to_owned();
@@ -938,26 +981,49 @@ pub async fn sign(
     })
 }
 
-/// Writes what signers just did (`acted`: signed online, or on paper as the CFA recorded):
-/// the next turn's signers get their links; the last signature completes the circuit.
-async fn proceed(
-    state: &AppState,
-    context: DossierContext,
-    circuit: &signature_circuit::Model,
-    acted: Vec<signature_signer::Model>,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let apprentice = apprentice_name(&context);
-    let before = db::queries::signatures::signers(&state.db, &circuit.id).await?;
-    let mut signers = before.clone();
-    for signer in &mut signers {
-        if let Some(done) = acted.iter().find(|a| a.id == signer.id) {
-            *signer = done.clone();
-        }
+/// How many times a step is decided again when another request changed the circuit between
+/// its read and its write.
+const PROCEED_TRIES: usize = 3;
+
+fn concurrent_signature() -> ApiError {
+    ApiError::Conflict {
+        code: api_types::codes::CONCURRENT_SIGNATURE,
+        detail: "D'autres signatures de ce circuit s'enregistraient au même moment : réessayez dans un instant.".into(),
     }
-    let mails = advance(state, &mut signers, &apprentice, now);
-    // Only the rows this step changed are written: a signer of the same turn signing at the
-    // same moment keeps their own.
+}
+
+/// What one step of a circuit writes, decided on the signers as read.
+struct Step {
+    signers: Vec<signature_signer::Model>,
+    changed: Vec<signature_signer::Model>,
+    mails: Vec<NewMail>,
+    completes: bool,
+}
+
+/// The step `acted` makes on `before`: refused (409 `signer_done`) when one of them has
+/// signed or refused meanwhile — two parallel signatures of one signer make one.
+fn step(
+    state: &AppState,
+    before: &[signature_signer::Model],
+    acted: &[signature_signer::Model],
+    apprentice: &str,
+    now: DateTime<Utc>,
+) -> Result<Step, ApiError> {
+    let mut signers = before.to_vec();
+    for done in acted {
+        let Some(signer) = signers.iter_mut().find(|s| s.id == done.id) else {
+            return Err(link_not_found());
+        };
+        if !SignerStatus::from_key(&signer.status).is_some_and(rules::may_record_paper) {
+            return Err(ApiError::Conflict {
+                code: api_types::codes::SIGNER_DONE,
+                detail: format!("La signature de {} est déjà enregistrée.", signer.name),
+            });
+        }
+        *signer = done.clone();
+    }
+    let mails = advance(state, &mut signers, apprentice, now);
+    // Only the rows this step changed are written.
     let changed: Vec<signature_signer::Model> = signers
         .iter()
         .filter(|s| !before.contains(s))
@@ -967,24 +1033,95 @@ async fn proceed(
         .iter()
         .filter_map(|s| SignerStatus::from_key(&s.status))
         .collect();
-    if rules::circuit_status(&statuses) == CircuitStatus::Completed {
-        return complete(state, context, circuit, signers, changed, now).await;
-    }
-    save_and_mail(state, changed, mails, now).await
+    Ok(Step {
+        completes: rules::circuit_status(&statuses) == CircuitStatus::Completed,
+        signers,
+        changed,
+        mails,
+    })
 }
 
-/// Writes signers' rows and queues the mails that go with them, in one transaction.
+/// Writes what signers just did (`acted`: signed online, or on paper as the CFA recorded):
+/// the next turn's signers get their links; the last signature completes the circuit. Each
+/// write locks the circuit and checks that its signers are still as the step read them, else
+/// decides again: two signers of one turn signing at once cannot both leave the turn open.
+async fn proceed(
+    state: &AppState,
+    context: DossierContext,
+    circuit: &signature_circuit::Model,
+    acted: Vec<signature_signer::Model>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let apprentice = apprentice_name(&context);
+    let mut context = Some(context);
+    for _ in 0..PROCEED_TRIES {
+        // Read without the lock: the last signature seals the documents first, outside any
+        // write (it takes seconds); the write then checks that nothing moved meanwhile.
+        let before = db::queries::signatures::signers(&state.db, &circuit.id).await?;
+        let step = step(state, &before, &acted, &apprentice, now)?;
+        let written = if step.completes {
+            // A try after a conflict reads the dossier again.
+            let context = match context.take() {
+                Some(context) => context,
+                None => load(state, &circuit.dossier_id).await?,
+            };
+            complete(state, context, circuit, &before, step, now).await
+        } else {
+            save_and_mail(state, circuit, &before, step, now).await
+        };
+        match written {
+            Err(ApiError::Conflict { code, .. })
+                if code == api_types::codes::CONCURRENT_SIGNATURE => {}
+            other => return other,
+        }
+    }
+    Err(concurrent_signature())
+}
+
+/// The circuit's signers, the circuit locked in `txn` first: 409 when it is no longer in
+/// progress.
+async fn locked_signers(
+    txn: &DatabaseTransaction,
+    circuit: &signature_circuit::Model,
+) -> Result<Vec<signature_signer::Model>, ApiError> {
+    db::queries::signatures::lock_circuit(txn, &circuit.id)
+        .await?
+        .filter(|c| c.status == CircuitStatus::InProgress.key())
+        .ok_or_else(|| ApiError::Conflict {
+            code: api_types::codes::SIGNATURE_NOT_STARTED,
+            detail: "La signature de ce dossier a été interrompue entre-temps.".into(),
+        })?;
+    Ok(db::queries::signatures::signers(txn, &circuit.id).await?)
+}
+
+/// Locks the circuit in `txn` and checks that its signers are still `before`: 409
+/// `concurrent_signature` when another request wrote them since they were read.
+async fn still_as_read(
+    txn: &DatabaseTransaction,
+    circuit: &signature_circuit::Model,
+    before: &[signature_signer::Model],
+) -> Result<(), ApiError> {
+    if locked_signers(txn, circuit).await? != before {
+        return Err(concurrent_signature());
+    }
+    Ok(())
+}
+
+/// Writes a step's signers' rows and queues its mails, in one transaction, if the circuit's
+/// signers are still `before`.
 async fn save_and_mail(
     state: &AppState,
-    signers: Vec<signature_signer::Model>,
-    mails: Vec<NewMail>,
+    circuit: &signature_circuit::Model,
+    before: &[signature_signer::Model],
+    step: Step,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let (_queued, txn) = state.begin_write().await?;
-    for signer in signers {
+    still_as_read(&txn, circuit, before).await?;
+    for signer in step.changed {
         db::queries::signatures::save_signer(&txn, signer).await?;
     }
-    state.outbox.queue(&txn, mails, now).await?;
+    state.outbox.queue(&txn, step.mails, now).await?;
     txn.commit().await.map_err(db::DbError::from)?;
     state.outbox.wake();
     Ok(())
@@ -1085,32 +1222,64 @@ pub async fn record_paper(
     Ok(circuit_body(&circuit, &signers))
 }
 
-/// The pages of a scan, once it is known to be a whole PDF whose pages can follow the signed
-/// documents (tried on the CERFA sent): 422 `not_a_pdf` otherwise.
+/// The pages of a scan: read whole by the PDF gate (422 `invalid_pdf` on `file`, blaming the
+/// scan), then tried after the CERFA sent (409 `document_unreadable` when that document, not
+/// the scan, cannot be extended).
 async fn readable_scan(
     state: &AppState,
     circuit: &signature_circuit::Model,
     scan: &[u8],
 ) -> Result<usize, ApiError> {
-    let refused = || {
-        ApiError::field(
-            "file",
-            api_types::codes::NOT_A_PDF,
-            "Ce fichier n'est pas un PDF lisible (ou il est protégé par un mot de passe) : déposez la copie numérisée au format PDF.",
-        )
-    };
-    if !documents::is_pdf(scan) {
-        return Err(refused());
-    }
-    let original = documents::stored_bytes(state, &circuit.cerfa_sha256).await?;
+    let pages = state.pdf_gate.admit(scan, "file").await?.pages;
+    let original = admitted(state, circuit, DocumentKind::Cerfa).await?;
     let scan = scan.to_vec();
-    let pages = tokio::task::spawn_blocking(move || {
-        let pages = pdf::page_count(&scan).ok().filter(|n| *n > 0)?;
-        pdf::append_pages(&original, &scan).ok().map(|_| pages)
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    pages.ok_or_else(refused)
+    // Both passed the gate: read here again within bounds (pdf::gate).
+    tokio::task::spawn_blocking(move || pdf::append_pages(&original, &scan))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|error| {
+            tracing::error!(%error, circuit = %circuit.id, "a scan passed by the gate could not follow the CERFA");
+            document_unreadable(DocumentKind::Cerfa)
+        })?;
+    Ok(pages)
+}
+
+/// The stored bytes of `kind` as sent to signature, read again by the PDF gate: a CERFA
+/// deposited before the gate existed may be one that no reader can complete.
+async fn admitted(
+    state: &AppState,
+    circuit: &signature_circuit::Model,
+    kind: DocumentKind,
+) -> Result<Vec<u8>, ApiError> {
+    let bytes = documents::stored_bytes(state, sha_of(circuit, kind)).await?;
+    gated(state, &bytes, kind).await?;
+    Ok(bytes)
+}
+
+/// [`PdfGate::check`](crate::pdf_gate::PdfGate::check) on a document the circuit holds: 409
+/// `document_unreadable` naming `kind` when refused.
+async fn gated(state: &AppState, bytes: &[u8], kind: DocumentKind) -> Result<(), ApiError> {
+    match state.pdf_gate.check(bytes).await {
+        Ok(_) => Ok(()),
+        Err(crate::pdf_gate::GateError::Refused(refusal)) => {
+            tracing::warn!(%refusal, kind = kind.key(), "a document of a circuit is refused by the PDF gate");
+            Err(document_unreadable(kind))
+        }
+        Err(crate::pdf_gate::GateError::Unavailable(why)) => {
+            Err(ApiError::internal(format!("pdf gate: {why}")))
+        }
+    }
+}
+
+/// A document of the circuit that the platform cannot complete and seal: what to do.
+fn document_unreadable(kind: DocumentKind) -> ApiError {
+    let label = document_label(kind);
+    ApiError::Conflict {
+        code: api_types::codes::DOCUMENT_UNREADABLE,
+        detail: format!(
+            "La plateforme ne peut pas compléter ni sceller {label} envoyé en signature : ce PDF est illisible ou de structure anormale. Le CFA doit interrompre la signature, remplacer le document (déposer un nouveau PDF, ou le générer) et renvoyer le dossier en signature. Les signatures déjà données restent dans l'historique."
+        ),
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -1266,11 +1435,15 @@ async fn completion(
     now: DateTime<Utc>,
 ) -> Result<Completion, ApiError> {
     let mut documents = Vec::new();
+    // Everything the seal will read passes the gate again here: documents and scans kept
+    // before the gate existed are refused with what to do, never parsed unbounded.
     for kind in [DocumentKind::Cerfa, DocumentKind::Convention] {
-        let bytes = documents::stored_bytes(state, sha_of(circuit, kind)).await?;
+        let bytes = admitted(state, circuit, kind).await?;
         let mut scans = Vec::new();
         for scan in scans_of(signers, kind) {
-            scans.push(documents::stored_bytes(state, &scan).await?);
+            let scan = documents::stored_bytes(state, &scan).await?;
+            gated(state, &scan, kind).await?;
+            scans.push(scan);
         }
         let evidence = evidence_data(state, context, circuit, signers, kind, bytes.len(), now);
         let name = documents::file_names(context, kind).0;
@@ -1301,15 +1474,18 @@ fn provider_of<'a>(
 }
 
 /// The last signature: both documents sealed and kept, the circuit completed, the dossier
-/// `signed`, every signer told; `changed` are the signers' rows to write.
+/// `signed`, every signer told — written if the circuit's signers are still `before`.
 async fn complete(
     state: &AppState,
     context: DossierContext,
     circuit: &signature_circuit::Model,
-    signers: Vec<signature_signer::Model>,
-    changed: Vec<signature_signer::Model>,
+    before: &[signature_signer::Model],
+    step: Step,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let Step {
+        signers, changed, ..
+    } = step;
     let provider = provider_of(state, circuit)?;
     let made = provider
         .signed_documents(
@@ -1318,6 +1494,21 @@ async fn complete(
         )
         .await
         .map_err(provider_error)?;
+    // A remote provider's documents come from outside: through the gate before they are kept.
+    if provider.key() != providers::BUILTIN {
+        for bytes in made
+            .documents
+            .iter()
+            .map(|(_, bytes)| bytes)
+            .chain(made.certificate.iter())
+        {
+            if let Err(error) = state.pdf_gate.check(bytes).await {
+                return Err(ApiError::Upstream(format!(
+                    "le prestataire de signature a renvoyé un PDF que la plateforme refuse ({error:?})"
+                )));
+            }
+        }
+    }
     let mut sealed: Vec<(String, String, Vec<u8>)> = made
         .documents
         .into_iter()
@@ -1345,6 +1536,7 @@ async fn complete(
         Action::CompleteSignature,
         None,
         async |txn, context, _| {
+            still_as_read(txn, circuit, before).await?;
             for s in changed {
                 db::queries::signatures::save_signer(txn, s).await?;
             }

@@ -123,6 +123,8 @@ pub fn test_settings(dir: &TempDir) -> Settings {
     settings.security.nir_keys =
         server::config::Secret::new("test:dGVzdCBrZXkgb2YgdGhpcnR5LXR3byBieXRlcyEhISE=");
     settings.mail.poll_interval_ms = 50;
+    // The test binary is not the server: the gate's child is the real `opuntia`.
+    settings.documents.pdf_gate_program = env!("CARGO_BIN_EXE_opuntia").into();
     settings.mail.retry_base_seconds = 1;
     let (keystore, password) = test_keystore();
     settings.signature.keystore = keystore.to_owned();

@@ -39,12 +39,12 @@ pub async fn ready(app: &TestApp) -> String {
     cfa
 }
 
-async fn send(app: &TestApp, cfa: &str) -> Value {
+pub async fn send(app: &TestApp, cfa: &str) -> Value {
     send_with_paper(app, cfa, &[]).await
 }
 
 /// Sends with the signers of `roles` on paper.
-async fn send_with_paper(app: &TestApp, cfa: &str, roles: &[&str]) -> Value {
+pub async fn send_with_paper(app: &TestApp, cfa: &str, roles: &[&str]) -> Value {
     let response = app
         .post_json(
             Some(cfa),
@@ -68,7 +68,7 @@ pub async fn link_of(app: &TestApp, to: &str) -> String {
 }
 
 /// Asks for a code and reads it from the mailbox.
-async fn code_for(app: &TestApp, token: &str, to: &str) -> String {
+pub async fn code_for(app: &TestApp, token: &str, to: &str) -> String {
     let response = app
         .request(Method::POST, &format!("/api/v1/signing/{token}/code"))
         .send()
@@ -79,7 +79,7 @@ async fn code_for(app: &TestApp, token: &str, to: &str) -> String {
     mail.subject.rsplit(' ').next().unwrap().to_owned()
 }
 
-async fn sign(app: &TestApp, token: &str, code: &str, name: &str) -> reqwest::Response {
+pub async fn sign(app: &TestApp, token: &str, code: &str, name: &str) -> reqwest::Response {
     app.request(Method::POST, &format!("/api/v1/signing/{token}"))
         .header("user-agent", "Navigateur de test/1.0")
         .json(&json!({"code": code, "name": name, "consent": true}))
@@ -444,7 +444,7 @@ async fn the_cfa_interrupts_a_stalled_circuit_with_a_reason_and_may_send_again(b
 }
 
 /// A signed page as a scanner would give it: a one-page PDF.
-fn scan() -> Vec<u8> {
+pub fn scan() -> Vec<u8> {
     pdf::Templates::builtin()
         .render(
             pdf::Kind::Calendrier,
@@ -458,7 +458,7 @@ fn scan() -> Vec<u8> {
         .unwrap()
 }
 
-async fn upload(
+pub async fn upload(
     app: &TestApp,
     token: &str,
     path: &str,
@@ -474,7 +474,7 @@ async fn upload(
         .unwrap()
 }
 
-fn signer_id(circuit: &Value, role: &str) -> String {
+pub fn signer_id(circuit: &Value, role: &str) -> String {
     circuit["signers"]
         .as_array()
         .unwrap()
