@@ -109,7 +109,9 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Gives an account a (possibly corrected) address and a new generated password.
+/// Gives an account that has never signed in a (possibly corrected) address and a new
+/// generated password; whether it had never signed in. One conditional statement: a sign-in
+/// at the same moment wins, and the account is left as its owner made it.
 pub async fn set_generated_password(
     conn: &impl ConnectionTrait,
     id: &str,
@@ -117,8 +119,8 @@ pub async fn set_generated_password(
     hash: &str,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> DbResult<()> {
-    user::Entity::update_many()
+) -> DbResult<bool> {
+    let done = user::Entity::update_many()
         .col_expr(user::Column::Email, Expr::value(email))
         .col_expr(user::Column::GeneratedPasswordHash, Expr::value(hash))
         .col_expr(
@@ -127,7 +129,8 @@ pub async fn set_generated_password(
         )
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .filter(user::Column::Id.eq(id))
+        .filter(user::Column::LastLoginAt.is_null())
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected == 1)
 }

@@ -424,8 +424,10 @@ async fn send_again(
     .await
     {
         Err(db::DbError::Unique(_)) => return Err(email_taken()),
+        // Signed in since the invitation was read.
+        Ok(false) => return Err(invitation_accepted()),
         other => other?,
-    }
+    };
     db::queries::invitations::mark_sent(txn, &managed.invitation.id, now).await?;
     Ok((mail, expires_at))
 }
