@@ -271,8 +271,9 @@ fn small_std(trunk: &mut Command) -> Result<(), String> {
     Ok(())
 }
 
-/// What a browser downloads of the app, gzipped, at most (the budget of every commit).
-const APP_BUDGET_BYTES: u64 = 400 * 1024;
+/// What a browser downloads of the app, gzipped, at most (the gate of every commit; the 300 KB
+/// target is the benchmark's to report, not a gate: weight goes to what users see).
+const APP_BUDGET_BYTES: u64 = 450 * 1024;
 
 /// Fails when the gzipped wasm, JavaScript and CSS together pass [`APP_BUDGET_BYTES`].
 fn check_app_size(assets: &[PathBuf]) -> Result<(), String> {
