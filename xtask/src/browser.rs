@@ -67,25 +67,45 @@ fn version_of(program: &str) -> Option<String> {
     .ok()
 }
 
+/// `cargo install` for a build tool: its own release profile (fat LTO, one codegen unit) is
+/// for shipping it, not for running it a few seconds per build here, so the install builds it
+/// without LTO, in 16 units, at `opt-level = 1`, without debug information (README « What a
+/// new machine spends »). Its artifacts go to a directory of their own: the shared target
+/// directory's lock stays free for the product's builds.
+pub(crate) fn install_tool() -> Command {
+    let mut install = cargo();
+    install
+        .arg("install")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_TARGET_DIR", target_dir().join("tool-builds"));
+    install
+}
+
 /// trunk, wasm-bindgen and wasm-opt, at the versions Trunk.toml names.
 pub fn ensure_build_tools() -> Result<(), String> {
     crate::ensure_wasm_target()?;
     if !version_of("trunk").is_some_and(|v| v.contains(TRUNK_VERSION)) {
+        // Without its default features: no check for a newer trunk at each build, and no TLS
+        // (it downloads nothing: wasm-bindgen and wasm-opt are installed here).
         run(
-            "installing trunk (once; about 15 minutes)",
-            cargo().args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]),
+            "installing trunk (once; about 5 minutes)",
+            install_tool().args([
+                "--locked",
+                "--no-default-features",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+            ]),
         )?;
     }
     if !version_of("wasm-bindgen").is_some_and(|v| v.contains(WASM_BINDGEN_VERSION)) {
         // `--locked` fails: its lockfile wants a crate version the registry no longer has.
         run(
-            "installing wasm-bindgen-cli (once; about 4 minutes)",
-            cargo().args([
-                "install",
-                "wasm-bindgen-cli",
-                "--version",
-                WASM_BINDGEN_VERSION,
-            ]),
+            "installing wasm-bindgen-cli (once; about 2 minutes)",
+            install_tool().args(["wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]),
         )?;
     }
     for (tool, package, version, wanted) in [
@@ -342,13 +362,16 @@ fn build_app_and_server() -> Result<(), String> {
 }
 
 /// The browser journeys: the app and the server built, then Playwright drives Chromium against
-/// the real server on a free port with a fresh SQLite database and a real SMTP sink.
-pub fn run_journeys() -> Result<(), String> {
+/// the real server on a free port with a fresh SQLite database and a real SMTP sink. `specs`
+/// (file names or paths under `e2e/tests/`, as Playwright takes them) runs those alone; none,
+/// every one.
+pub fn run_journeys(specs: &[String]) -> Result<(), String> {
     build_app_and_server()?;
     run(
         "browser journeys (e2e/, Playwright + Chromium)",
         Command::new("npx")
             .args(["playwright", "test"])
+            .args(specs)
             .env("OPUNTIA_BIN", target_dir().join("debug/opuntia"))
             .env("OPUNTIA_E2E_RESULTS", target_dir().join("e2e-results"))
             .env("CHROMIUM", CHROMIUM)

@@ -58,9 +58,8 @@ pub fn run_targets() -> Result<(), String> {
         .is_ok_and(|version| version.contains(CARGO_FUZZ_VERSION));
     if !installed {
         run(
-            "installing cargo-fuzz (once)",
-            crate::cargo().args([
-                "install",
+            "installing cargo-fuzz (once; about a minute)",
+            browser::install_tool().args([
                 "--locked",
                 "cargo-fuzz",
                 "--version",

@@ -40,12 +40,19 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let task = args.first().cloned().unwrap_or_default();
     let result = match task.as_str() {
-        "test" => test(),
+        "test" => match args.get(1).map(String::as_str) {
+            None => test(),
+            Some("--quick") => test_quick(),
+            Some("--browser") => browser::run_journeys(&args[2..]),
+            Some(other) => Err(format!(
+                "unknown option {other:?} of `cargo xtask test` (--quick, --browser [spec…])"
+            )),
+        },
         "run" => run_product(),
         "bench" => bench::run(&args[1..]),
         "screenshots" => browser::screenshots(),
         _ => Err(format!(
-            "unknown task {task:?}\n\nusage:\n  cargo xtask test         run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask run          serve the product with demo data at http://127.0.0.1:8000\n  cargo xtask bench        run every benchmark and write their tables into BENCHMARKS.md (--quick: smaller)\n  cargo xtask screenshots  photograph every page at phone and desktop width into docs/screenshots/"
+            "unknown task {task:?}\n\nusage:\n  cargo xtask test         run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask test --quick the inner loop: formatting, clippy on the crates changed, the domain's and the server's tests on SQLite (not the full gate)\n  cargo xtask test --browser [spec…]  the browser journeys alone (e.g. staff.spec.mjs)\n  cargo xtask run          serve the product with demo data at http://127.0.0.1:8000\n  cargo xtask bench        run every benchmark and write their tables into BENCHMARKS.md (--quick: smaller)\n  cargo xtask screenshots  photograph every page at phone and desktop width into docs/screenshots/"
         )),
     };
     match result {
@@ -125,8 +132,91 @@ fn test() -> Result<(), String> {
     }
     run("cargo check --target wasm32-unknown-unknown", &mut check)?;
     check_no_server_dependencies()?;
-    browser::run_journeys()?;
+    browser::run_journeys(&[])?;
     eprintln!("\nAll checks passed.");
+    Ok(())
+}
+
+/// Crates by the directory that holds them, for `--quick`'s clippy.
+const CRATE_DIRS: &[(&str, &str)] = &[
+    ("crates/domain/", "opuntia-domain"),
+    ("crates/api-types/", "opuntia-api-types"),
+    ("crates/db/", "opuntia-db"),
+    ("crates/pdf/", "opuntia-pdf"),
+    ("crates/server/", "opuntia-server"),
+    ("migrations/", "migration"),
+    ("frontend/", "opuntia-frontend"),
+    ("xtask/", "xtask"),
+];
+
+/// The crates whose files differ from the last commit (changed, staged or new).
+fn touched_crates() -> Result<Vec<&'static str>, String> {
+    let changed =
+        output(Command::new("git").args(["status", "--porcelain", "--untracked-files=all"]))?;
+    let mut crates: Vec<&str> = Vec::new();
+    for line in changed.lines() {
+        // `XY path` or `XY old -> new`: the path that exists now.
+        let path = line.get(3..).unwrap_or_default();
+        let path = path.rsplit(" -> ").next().unwrap_or(path);
+        for (dir, krate) in CRATE_DIRS {
+            if path.starts_with(dir) && !crates.contains(krate) {
+                crates.push(krate);
+            }
+        }
+        if path == "Cargo.toml" || path == "Cargo.lock" {
+            return Ok(CRATE_DIRS.iter().map(|(_, krate)| *krate).collect());
+        }
+    }
+    Ok(crates)
+}
+
+/// `cargo xtask test --quick`: what a change needs checked while it is being made, in a few
+/// minutes — formatting, clippy on the crates it touched, the domain's tests and the server's on
+/// SQLite. Not the full gate: no PostgreSQL, schemathesis, fuzzing, wasm or browser.
+fn test_quick() -> Result<(), String> {
+    eprintln!(
+        "cargo xtask test --quick: the inner loop, NOT the full gate (no PostgreSQL, schemathesis, fuzzing, wasm, browser). `cargo xtask test` is what CI runs."
+    );
+    ensure_fonts()?;
+    run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    let touched = touched_crates()?;
+    if touched.is_empty() {
+        eprintln!("\n(no crate differs from the last commit: clippy skipped)");
+    } else {
+        let mut clippy = cargo();
+        clippy.arg("clippy");
+        for krate in &touched {
+            clippy.args(["-p", krate]);
+        }
+        clippy.args(["--all-targets", "--", "-D", "warnings"]);
+        run(
+            &format!("cargo clippy -D warnings ({})", touched.join(", ")),
+            &mut clippy,
+        )?;
+    }
+    ensure_smtp_sink()?;
+    ensure_pdf_tools()?;
+    run(
+        "cargo test (domain)",
+        cargo().args(["test", "-p", "opuntia-domain"]),
+    )?;
+    run(
+        "cargo test (server, SQLite only)",
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "opuntia-server",
+                "--",
+                "--skip",
+                "on_postgres",
+            ])
+            .env_remove("OPUNTIA_TEST_POSTGRES_URL"),
+    )?;
+    eprintln!("\nQuick checks passed — not the full gate: run `cargo xtask test` before you push.");
     Ok(())
 }
 

@@ -113,13 +113,22 @@ pub async fn serve(
                 crate::headers::app_policy(&String::from_utf8_lossy(&index)),
             ))
             .body(index)),
-        None => Ok(HttpResponse::ServiceUnavailable()
-            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .body(concat!(
-                "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Opuntia</title></head>",
-                "<body><h1>Opuntia</h1><p>L'application web n'est pas construite : lancez <code>cargo xtask run</code>, ",
-                "qui la construit puis la sert. L'API répond déjà sous <a href=\"/api/docs/\">/api/docs</a>.</p></body></html>"
-            ))),
+        None => {
+            static TOLD: std::sync::Once = std::sync::Once::new();
+            TOLD.call_once(|| {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    "the browser app is not built: `cargo xtask run` builds it, then serves it (the API answers meanwhile)"
+                );
+            });
+            Ok(HttpResponse::ServiceUnavailable()
+                .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+                .body(concat!(
+                    "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Opuntia</title></head>",
+                    "<body><h1>Opuntia</h1><p>L'application web n'est pas construite : lancez <code>cargo xtask run</code>, ",
+                    "qui la construit puis la sert. L'API répond déjà sous <a href=\"/api/docs/\">/api/docs</a>.</p></body></html>"
+                )))
+        }
     }
 }
 

@@ -602,7 +602,8 @@ fn app(
 }
 
 /// Gives a problem+json body to error answers that actix makes itself (405 on a known path,
-/// for one), so that every error has the same shape.
+/// for one), so that every error has the same shape. A page (`text/html`: the app's « not
+/// built » page) is an answer already and passes as it is.
 fn problem_for_bare_errors<B: MessageBody + 'static>(
     response: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -610,8 +611,12 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let status = response.status();
-    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+    if is_problem || is_page || !(status.is_client_error() || status.is_server_error()) {
         return Ok(ErrorHandlerResponse::Response(
             response.map_into_left_body(),
         ));

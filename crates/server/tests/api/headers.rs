@@ -15,7 +15,24 @@ both!(
     the_app_page_allows_its_own_loader_script_and_wasm_and_nothing_inline_else,
     the_refresh_cookie_is_secure_when_users_reach_the_server_over_https,
     metrics_ask_for_their_token_and_are_not_served_in_production_without_one,
+    without_a_built_app_the_home_page_says_which_command_builds_it,
 );
+
+/// `cargo run --bin opuntia` before any app build: the page says so, in French, and names the
+/// command — not a generic « Erreur interne ».
+async fn without_a_built_app_the_home_page_says_which_command_builds_it(backend: Backend) {
+    let empty = tempfile::tempdir().unwrap();
+    let frontend_dir = empty.path().to_owned();
+    let app = spawn_app_with(backend, |s| s.server.frontend_dir = frontend_dir).await;
+
+    let page = app.request(Method::GET, "/").send().await.unwrap();
+
+    assert_eq!(page.status(), 503);
+    assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
+    let text = page.text().await.unwrap();
+    assert!(text.contains("n'est pas construite"), "{text}");
+    assert!(text.contains("cargo xtask run"), "{text}");
+}
 
 fn header<'a>(response: &'a Response, name: &str) -> &'a str {
     response
