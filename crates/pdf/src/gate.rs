@@ -315,8 +315,8 @@ fn nesting(object: &Object) -> usize {
     deepest
 }
 
-/// A one-page, empty A4 PDF, to try appending with.
-fn blank_page() -> Result<Vec<u8>, lopdf::Error> {
+/// A one-page, empty A4 PDF, to try appending with (and a seal key, in `seal`).
+pub(crate) fn blank_page() -> Result<Vec<u8>, lopdf::Error> {
     let mut document = Document::with_version("1.7");
     let pages_id = document.new_object_id();
     let page_id = document.add_object(dictionary! {

@@ -119,30 +119,7 @@ impl SealKey {
 
 /// A one-page PDF with nothing on it, to try a key on.
 fn probe_pdf() -> Result<Vec<u8>, PdfError> {
-    use lopdf::{Document, Object, dictionary};
-    let mut document = Document::with_version("1.7");
-    let pages_id = document.new_object_id();
-    let page_id = document.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    });
-    document.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog_id = document.add_object(dictionary! {
-        "Type" => "Catalog",
-        "Pages" => pages_id,
-    });
-    document.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    document.save_to(&mut bytes).map_err(failed)?;
-    Ok(bytes)
+    crate::gate::blank_page().map_err(failed)
 }
 
 /// `pdf` sealed by `key`: the same bytes followed by a signature field and its CMS, signed at

@@ -517,18 +517,23 @@ async fn a_draft_is_stamped_and_lists_what_is_missing(backend: Backend) {
     .await;
 }
 
-async fn saisie_simple_offers_the_cerfa_a_party_deposited(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apprentice = app.login_demo("alternant").await;
+/// The demo dossier switched to saisie simple by `token`: its CERFA is deposited, not made.
+pub async fn to_saisie_simple(app: &TestApp, token: &str) {
     let response = app
         .request(Method::PATCH, &format!("/api/v1/dossiers/{DEMO_DOSSIER}"))
-        .bearer_auth(&apprentice)
+        .bearer_auth(token)
         .header("If-Match", "*")
         .json(&json!({"niveau_saisie": "simple"}))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+}
+
+async fn saisie_simple_offers_the_cerfa_a_party_deposited(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apprentice = app.login_demo("alternant").await;
+    to_saisie_simple(&app, &apprentice).await;
     let path = format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa");
     let before = assert_problem(
         get(&app, &apprentice, &path).await,

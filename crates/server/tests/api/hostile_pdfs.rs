@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     both,
-    documents::DEMO_DOSSIER,
+    documents::{DEMO_DOSSIER, to_saisie_simple},
     helpers::{Backend, TestApp, assert_problem, spawn_app},
     signatures::{ready, scan, send, send_with_paper, signer_id, upload},
 };
@@ -168,15 +168,7 @@ async fn every_hostile_pdf_is_refused_at_a_deposit_and_an_annex_and_the_server_l
     let fixtures = hostile();
     let app = spawn_app(backend).await;
     let apprentice = app.login_demo("alternant").await;
-    let simple = app
-        .request(Method::PATCH, &format!("/api/v1/dossiers/{DEMO_DOSSIER}"))
-        .bearer_auth(&apprentice)
-        .header("If-Match", "*")
-        .json(&json!({"niveau_saisie": "simple"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(simple.status(), 200);
+    to_saisie_simple(&app, &apprentice).await;
     let cfa = app.login_demo("cfa").await;
     let deposit = format!("/api/v1/dossiers/{DEMO_DOSSIER}/documents/cerfa");
     let annex = format!(
