@@ -14,16 +14,6 @@ fn malformed(what: impl std::fmt::Display) -> PdfError {
     PdfError::Pdf(what.to_string())
 }
 
-/// How many pages a PDF has, reading it whole: an upload that is not a readable PDF (truncated,
-/// encrypted, another format renamed) is refused by this.
-pub fn page_count(pdf: &[u8]) -> Result<usize, PdfError> {
-    let document = Document::load_mem(pdf).map_err(malformed)?;
-    if document.is_encrypted() {
-        return Err(malformed("encrypted"));
-    }
-    Ok(document.get_pages().len())
-}
-
 /// `original` followed by the pages of `extra`, as one PDF whose first `original.len()` bytes
 /// are `original`.
 pub fn append_pages(original: &[u8], extra: &[u8]) -> Result<Vec<u8>, PdfError> {

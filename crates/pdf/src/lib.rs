@@ -20,7 +20,7 @@ mod render;
 #[cfg(feature = "render")]
 mod seal;
 
-pub use append::{append_pages, page_count};
+pub use append::append_pages;
 #[cfg(feature = "render")]
 pub use render::*;
 #[cfg(feature = "render")]
