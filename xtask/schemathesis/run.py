@@ -11,6 +11,7 @@ is not problem+json. Writes what it saw to `<out>/summary.json` (docs/security.m
 usage: run.py <opuntia binary> <openapi.json> <out dir> [postgres admin url]
 """
 
+import concurrent.futures
 import json
 import os
 import re
@@ -158,6 +159,16 @@ def summarise(report, text, code, seconds):
     }
 
 
+def run_postgresql(pg_admin, binary, spec, out):
+    """The run on a PostgreSQL database made for it and dropped after."""
+    name = f"opuntia_fuzz_{uuid.uuid4().hex[:12]}"
+    psql(f"{pg_admin}/postgres", f'CREATE DATABASE "{name}"')
+    try:
+        return run_backend("postgresql", binary, spec, out, f"{pg_admin}/{name}")
+    finally:
+        psql(f"{pg_admin}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def psql(admin_url, sql):
     subprocess.run(["psql", admin_url, "-q", "-c", sql], check=True, capture_output=True)
 
@@ -169,16 +180,14 @@ def main():
     pg_admin = sys.argv[4] if len(sys.argv) > 4 else None
     os.makedirs(out, exist_ok=True)
     summary = {"seed": SEED, "max_examples": MAX_EXAMPLES, "excluded_checks": EXCLUDED_CHECKS}
-    summary["sqlite"] = run_backend("sqlite", binary, spec, out, None)
-    if pg_admin:
-        name = f"opuntia_fuzz_{uuid.uuid4().hex[:12]}"
-        psql(f"{pg_admin}/postgres", f'CREATE DATABASE "{name}"')
-        try:
-            summary["postgresql"] = run_backend(
-                "postgresql", binary, spec, out, f"{pg_admin}/{name}"
-            )
-        finally:
-            psql(f"{pg_admin}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # The two backends at once, each with its own server: one schemathesis process and one
+    # server leave the second core mostly idle.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        sqlite = pool.submit(run_backend, "sqlite", binary, spec, out, None)
+        postgresql = pool.submit(run_postgresql, pg_admin, binary, spec, out) if pg_admin else None
+        summary["sqlite"] = sqlite.result()
+        if postgresql:
+            summary["postgresql"] = postgresql.result()
     with open(os.path.join(out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2, ensure_ascii=False)
     failed = [

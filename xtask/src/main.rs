@@ -24,10 +24,11 @@ use std::{
     env,
     net::{SocketAddr, TcpStream},
     process::{Command, ExitCode},
-    time::Duration,
+    sync::Mutex,
+    time::{Duration, Instant},
 };
 
-/// Crates compiled for the browser: they must build for wasm32 and depend on no server crate.
+/// Crates compiled for the browser (by the app's build): they must depend on no server crate.
 const WASM_CRATES: &[&str] = &["opuntia-domain", "opuntia-api-types", "opuntia-frontend"];
 /// Crates that must never reach the browser bundle.
 const SERVER_ONLY: &[&str] = &["sea-orm", "sqlx", "actix-web", "tokio", "lettre", "argon2"];
@@ -39,6 +40,7 @@ const POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432";
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let task = args.first().cloned().unwrap_or_default();
+    let started = Instant::now();
     let result = match task.as_str() {
         "test" => match args.get(1).map(String::as_str) {
             None => test(),
@@ -55,6 +57,9 @@ fn main() -> ExitCode {
             "unknown task {task:?}\n\nusage:\n  cargo xtask test         run every check (formatting, clippy, tests on SQLite and PostgreSQL, wasm build, browser journeys)\n  cargo xtask test --quick the inner loop: formatting, clippy on the crates changed, the domain's and the server's tests on SQLite (not the full gate)\n  cargo xtask test --browser [spec…]  the browser journeys alone (e.g. staff.spec.mjs)\n  cargo xtask run          serve the product with demo data at http://127.0.0.1:8000\n  cargo xtask bench        run every benchmark and write their tables into BENCHMARKS.md (--quick: smaller)\n  cargo xtask screenshots  photograph every page at phone and desktop width into docs/screenshots/"
         )),
     };
+    if task == "test" {
+        print_durations(started.elapsed());
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -70,13 +75,42 @@ pub(crate) fn cargo() -> Command {
 
 pub(crate) fn run(step: &str, command: &mut Command) -> Result<(), String> {
     eprintln!("\n==> {step}");
+    let started = Instant::now();
     let status = command
         .status()
         .map_err(|e| format!("{step}: could not start: {e}"))?;
+    let took = started.elapsed();
+    eprintln!("<== {step}: {}", minutes(took));
+    STEPS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push((step.to_owned(), took));
     if status.success() {
         Ok(())
     } else {
         Err(format!("{step} failed ({status})"))
+    }
+}
+
+/// Every step `run` ran, with its duration: the loop's figures (BENCHMARKS.md « The loop »)
+/// are read from the summary printed at the end.
+static STEPS: Mutex<Vec<(String, Duration)>> = Mutex::new(Vec::new());
+
+fn minutes(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    format!("{}m{:02}s", seconds / 60, seconds % 60)
+}
+
+/// Prints how long each step took and the whole command, slowest steps first.
+fn print_durations(total: Duration) {
+    let mut steps = STEPS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    steps.sort_by_key(|(_, took)| std::cmp::Reverse(*took));
+    eprintln!("\nDurations (total {}):", minutes(total));
+    for (step, took) in steps {
+        eprintln!("  {:>7}  {step}", minutes(took));
     }
 }
 
@@ -124,14 +158,10 @@ fn test() -> Result<(), String> {
     run("cargo test", &mut tests)?;
     api_gate::run_gate(postgres.as_deref())?;
     fuzz::run_targets()?;
-    ensure_wasm_target()?;
-    let mut check = cargo();
-    check.args(["check", "--target", WASM_TARGET]);
-    for krate in WASM_CRATES {
-        check.args(["-p", krate]);
-    }
-    run("cargo check --target wasm32-unknown-unknown", &mut check)?;
     check_no_server_dependencies()?;
+    // The journeys build the app with trunk: that build is the proof that the shared crates
+    // and the app compile for wasm32 (a separate `cargo check --target wasm32` compiled them a
+    // second time, in another profile, for nothing more).
     browser::run_journeys(&[])?;
     eprintln!("\nAll checks passed.");
     Ok(())
@@ -199,15 +229,14 @@ fn test_quick() -> Result<(), String> {
     }
     ensure_smtp_sink()?;
     ensure_pdf_tools()?;
+    // One invocation for both: one feature resolution, so the domain is compiled once.
     run(
-        "cargo test (domain)",
-        cargo().args(["test", "-p", "opuntia-domain"]),
-    )?;
-    run(
-        "cargo test (server, SQLite only)",
+        "cargo test (domain, server on SQLite only)",
         cargo()
             .args([
                 "test",
+                "-p",
+                "opuntia-domain",
                 "-p",
                 "opuntia-server",
                 "--",

@@ -37,15 +37,14 @@ fn pdf_with(extra: &[Vec<u8>], hidden: &[(u32, usize)]) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     offsets.extend_from_slice(hidden);
-    offsets.sort();
-    let size = offsets.last().map_or(1, |(n, _)| n + 1);
+    // By number, for the table: a search per entry made this 23 s for 120 000 objects.
+    let offsets: std::collections::BTreeMap<u32, usize> = offsets.into_iter().collect();
+    let size = offsets.keys().next_back().map_or(1, |n| n + 1);
     let xref = out.len();
     out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f\r\n").as_bytes());
     for number in 1..size {
-        match offsets.iter().find(|(n, _)| *n == number) {
-            Some((_, offset)) => {
-                out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes())
-            }
+        match offsets.get(&number) {
+            Some(offset) => out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes()),
             None => out.extend_from_slice(b"0000000000 00000 f\r\n"),
         }
     }
