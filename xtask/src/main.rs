@@ -156,9 +156,9 @@ fn test() -> Result<(), String> {
         ),
     }
     run("cargo test", &mut tests)?;
+    check_no_server_dependencies()?;
     api_gate::run_gate(postgres.as_deref())?;
     fuzz::run_targets()?;
-    check_no_server_dependencies()?;
     // The journeys build the app with trunk: that build is the proof that the shared crates
     // and the app compile for wasm32 (a separate `cargo check --target wasm32` compiled them a
     // second time, in another profile, for nothing more).
