@@ -4,10 +4,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect } from '@playwright/test';
+import { startServer } from './server.mjs';
 
-/** Playwright's `test`, whose pages fail the test if the browser reports a violation of the
- *  server's Content-Security-Policy (an inline script, an eval, a resource from elsewhere). */
+/** Playwright's `test`, with one server per worker (`server.mjs`) as its base URL, whose
+ *  pages fail the test if the browser reports a violation of the server's
+ *  Content-Security-Policy (an inline script, an eval, a resource from elsewhere). */
 export const test = base.extend({
+  opuntia: [async ({}, use, workerInfo) => {
+    const server = await startServer(workerInfo.workerIndex);
+    // Read by the mail helpers, in this worker's process only.
+    process.env.OPUNTIA_E2E_MAILDIR = server.maildir;
+    await use(server);
+    await server.stop();
+  }, { scope: 'worker', auto: true, timeout: 120_000 }],
+  baseURL: async ({ opuntia }, use) => use(opuntia.url),
   page: async ({ page }, use) => {
     const violations = [];
     page.on('console', (message) => {
