@@ -5,35 +5,19 @@
 //
 // Run after `cargo xtask run` or `cargo xtask test` built the app and the server:
 //   OPUNTIA_BIN=<target>/debug/opuntia node bench/first-render.mjs
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { startServer } from '../support/server.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const root = path.resolve(import.meta.dirname, '..', '..');
 const dist = path.join(root, 'frontend', 'dist');
 
-const port = await new Promise((resolve) => {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1', () => {
-    const { port: free } = server.address();
-    server.close(() => resolve(free));
-  });
-});
-const data = fs.mkdtempSync(path.join(os.tmpdir(), 'opuntia-bench-'));
-const server = spawn(process.env.OPUNTIA_BIN ?? path.join(root, 'target', 'debug', 'opuntia'), [], {
-  env: { ...process.env, OPUNTIA__SERVER__PORT: String(port), OPUNTIA__DATA_DIR: data, OPUNTIA__SERVER__FRONTEND_DIR: dist, RUST_LOG: 'warn' },
-  stdio: 'ignore',
-});
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 200; i += 1) {
-  try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not up yet */ }
-  await new Promise((r) => setTimeout(r, 100));
-}
+// The journeys' server (support/server.mjs): a free port, a fresh database, the built app.
+const server = await startServer('bench');
+const base = server.url;
 
 let raw = 0;
 let gzipped = 0;
@@ -62,7 +46,7 @@ for (let i = 0; i < RUNS; i += 1) {
   await context.close();
 }
 await browser.close();
-server.kill();
+await server.stop();
 times.sort((a, b) => a - b);
 const at = (q) => times[Math.min(times.length - 1, Math.floor(times.length * q))];
 console.log(`first render (login form on screen, from navigation start, ${RUNS} fresh contexts): median ${at(0.5).toFixed(0)} ms, p90 ${at(0.9).toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms`);

@@ -184,6 +184,8 @@ fn criterion_estimates(printed: &str) -> Vec<(String, String)> {
 fn app(quick: bool) -> Result<Outcome, String> {
     browser::build_frontend()?;
     browser::ensure_test_tools()?;
+    // The journeys' server helper starts an SMTP sink beside the server.
+    crate::ensure_smtp_sink()?;
     let mut command = Command::new("node");
     command
         .arg("bench/first-render.mjs")

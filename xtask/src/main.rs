@@ -306,7 +306,7 @@ fn postgres_answers() -> bool {
 }
 
 /// The mail tests deliver to a real SMTP server: Python's aiosmtpd, from PyPI or Debian.
-fn ensure_smtp_sink() -> Result<(), String> {
+pub(crate) fn ensure_smtp_sink() -> Result<(), String> {
     let importable = || {
         Command::new("python3")
             .args(["-c", "import aiosmtpd"])
